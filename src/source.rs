@@ -1,0 +1,144 @@
+//! Source files and byte spans: the leaf types every stage shares.
+
+use std::path::{Path, PathBuf};
+
+/// A half-open byte range `[start, end)` into one source file's text.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Span {
+    pub start: usize,
+    pub end: usize,
+}
+
+impl Span {
+    pub fn new(start: usize, end: usize) -> Self {
+        Span { start, end }
+    }
+
+    /// The smallest span covering both.
+    pub fn to(self, other: Span) -> Span {
+        Span::new(self.start.min(other.start), self.end.max(other.end))
+    }
+
+    pub fn len(self) -> usize {
+        self.end - self.start
+    }
+
+    pub fn is_empty(self) -> bool {
+        self.start == self.end
+    }
+}
+
+impl From<Span> for miette::SourceSpan {
+    fn from(span: Span) -> Self {
+        (span.start, span.len()).into()
+    }
+}
+
+/// Index of a file in [`Sources`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
+pub struct FileId(pub usize);
+
+/// A file as read: its display name and its text.
+#[derive(Debug, Clone)]
+pub struct SourceFile {
+    /// The path as the user gave it or as found relative to the deployment.
+    pub path: PathBuf,
+    pub text: String,
+}
+
+impl SourceFile {
+    pub fn new(path: impl Into<PathBuf>, text: impl Into<String>) -> Self {
+        SourceFile {
+            path: path.into(),
+            text: text.into(),
+        }
+    }
+
+    /// Decodes file bytes: UTF-8 when valid, otherwise Latin-1 (ASA descriptions
+    /// can hold Latin-1), so that no byte is lost and spans stay on character boundaries.
+    pub fn from_bytes(path: impl Into<PathBuf>, bytes: &[u8]) -> Self {
+        let text = match std::str::from_utf8(bytes) {
+            Ok(text) => text.to_owned(),
+            Err(_) => bytes.iter().map(|&b| b as char).collect(),
+        };
+        SourceFile::new(path, text)
+    }
+
+    /// The path with forward slashes, as shown in every output.
+    pub fn display_name(&self) -> String {
+        display_path(&self.path)
+    }
+
+    /// 1-based line and column (in characters) of a byte offset.
+    pub fn line_col(&self, offset: usize) -> (usize, usize) {
+        let offset = offset.min(self.text.len());
+        let before = &self.text[..floor_char_boundary(&self.text, offset)];
+        let line = before.matches('\n').count() + 1;
+        let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+        let column = before[line_start..].chars().count() + 1;
+        (line, column)
+    }
+
+    /// The whole line holding `offset`, without its line break.
+    pub fn line_text(&self, offset: usize) -> &str {
+        let offset = floor_char_boundary(&self.text, offset.min(self.text.len()));
+        let start = self.text[..offset].rfind('\n').map_or(0, |i| i + 1);
+        let end = self.text[offset..]
+            .find('\n')
+            .map_or(self.text.len(), |i| offset + i);
+        self.text[start..end].trim_end_matches('\r')
+    }
+}
+
+fn floor_char_boundary(text: &str, mut offset: usize) -> usize {
+    while !text.is_char_boundary(offset) {
+        offset -= 1;
+    }
+    offset
+}
+
+/// A path rendered with `/` separators and without a leading `./`.
+pub fn display_path(path: &Path) -> String {
+    let text = path.to_string_lossy().replace('\\', "/");
+    text.strip_prefix("./").unwrap_or(&text).to_owned()
+}
+
+/// Every file read in one run; findings point into it by [`FileId`].
+#[derive(Debug, Default, Clone)]
+pub struct Sources {
+    files: Vec<SourceFile>,
+}
+
+impl Sources {
+    pub fn add(&mut self, file: SourceFile) -> FileId {
+        self.files.push(file);
+        FileId(self.files.len() - 1)
+    }
+
+    pub fn get(&self, id: FileId) -> &SourceFile {
+        &self.files[id.0]
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = (FileId, &SourceFile)> {
+        self.files.iter().enumerate().map(|(i, f)| (FileId(i), f))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn line_col_counts_from_one() {
+        let file = SourceFile::new("a.cfg", "ab\ncd\n");
+        assert_eq!(file.line_col(0), (1, 1));
+        assert_eq!(file.line_col(4), (2, 2));
+        assert_eq!(file.line_text(4), "cd");
+    }
+
+    #[test]
+    fn latin1_bytes_are_kept() {
+        let file = SourceFile::from_bytes("a.cfg", b"description caf\xe9\n");
+        assert_eq!(file.text, "description café\n");
+    }
+}
