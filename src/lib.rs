@@ -6,5 +6,6 @@
 //! → findings ([`rules`]) → report ([`report`]).
 
 pub mod finding;
+pub mod model;
 pub mod source;
 pub mod syntax;

@@ -1,0 +1,241 @@
+//! AST → firewall model: names resolved, object-groups flattened to address, port and
+//! service sets, ACLs bound to interfaces, and the NAT table in the ASA's order.
+
+pub mod addr;
+mod build;
+
+use std::collections::{BTreeMap, HashMap};
+use std::net::Ipv4Addr;
+
+pub use addr::{AddrSet, IntervalSet, PortSet};
+pub use build::build;
+
+use crate::source::Span;
+use crate::syntax::ast::{Action, NatKind};
+
+/// One firewall as the simulator sees it.
+#[derive(Clone, Debug, Default)]
+pub struct Firewall {
+    pub hostname: Option<String>,
+    pub interfaces: Vec<Interface>,
+    /// Connected routes first (one per addressed interface), then static routes in config order.
+    pub routes: Vec<Route>,
+    /// The active NAT rules in table order (section 1, 2, 3).
+    pub nat: Vec<NatRule>,
+    pub acls: BTreeMap<String, Acl>,
+    /// `access-group … in interface`, by lower-case interface name.
+    pub inbound: HashMap<String, Binding>,
+    /// `access-group … out interface`, by lower-case interface name.
+    pub outbound: HashMap<String, Binding>,
+    pub global: Option<Binding>,
+    pub inter_interface: Option<Span>,
+    pub intra_interface: Option<Span>,
+    pub timeout_conn: Option<(u32, Span)>,
+    /// Pre-8.3 NAT commands: the file cannot be simulated faithfully.
+    pub legacy_nat: Vec<Span>,
+    /// Names used but never defined.
+    pub undefined: Vec<Undefined>,
+}
+
+/// A name used at `span` that nothing defines.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Undefined {
+    /// What kind of thing the use expects: "object", "object-group", "access-list", "interface", "name".
+    pub kind: &'static str,
+    pub name: String,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug)]
+pub struct Interface {
+    /// The `nameif`.
+    pub name: String,
+    pub hardware: String,
+    pub level: u8,
+    pub address: Option<Ipv4Addr>,
+    pub prefix: u8,
+    pub standby: Option<Ipv4Addr>,
+    /// The `interface` line.
+    pub span: Span,
+    pub shutdown: bool,
+    pub management_only: bool,
+}
+
+impl Interface {
+    /// Whether `address` lies in this interface's connected subnet.
+    pub fn connects(&self, address: Ipv4Addr) -> bool {
+        self.address
+            .is_some_and(|own| addr::subnet(own, self.prefix).contains(u32::from(address)))
+    }
+
+    /// Whether `address` is one this interface answers on.
+    pub fn owns(&self, address: Ipv4Addr) -> bool {
+        self.address == Some(address)
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct Route {
+    pub interface: String,
+    pub network: Ipv4Addr,
+    pub prefix: u8,
+    /// `None` for a connected route.
+    pub gateway: Option<Ipv4Addr>,
+    pub distance: u8,
+    pub span: Span,
+}
+
+impl Route {
+    pub fn covers(&self, address: Ipv4Addr) -> bool {
+        addr::subnet(self.network, self.prefix).contains(u32::from(address))
+    }
+
+    pub fn is_connected(&self) -> bool {
+        self.gateway.is_none()
+    }
+}
+
+/// What an ACE or service object matches: a protocol (`None` = any IP protocol)
+/// with source and destination ports, or ICMP type and code.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Service {
+    pub protocol: Option<u8>,
+    pub source: PortSet,
+    pub destination: PortSet,
+    pub icmp_type: Option<u8>,
+    pub icmp_code: Option<u8>,
+}
+
+impl Service {
+    pub fn protocol(protocol: Option<u8>) -> Self {
+        Service {
+            protocol,
+            source: addr::any_port(),
+            destination: addr::any_port(),
+            icmp_type: None,
+            icmp_code: None,
+        }
+    }
+
+    /// Whether a packet of this protocol and ports is matched. ICMP packets carry
+    /// their type in `source_port` and code in `destination_port`.
+    pub fn matches(&self, protocol: u8, source_port: u16, destination_port: u16) -> bool {
+        if self.protocol.is_some_and(|p| p != protocol) {
+            return false;
+        }
+        if matches!(protocol, 1 | 58) {
+            return self.icmp_type.is_none_or(|t| t == source_port as u8)
+                && self.icmp_code.is_none_or(|c| c == destination_port as u8);
+        }
+        if !matches!(protocol, 6 | 17 | 132) {
+            return true;
+        }
+        self.source.contains(u32::from(source_port))
+            && self.destination.contains(u32::from(destination_port))
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct Ace {
+    pub action: Action,
+    /// The entry matches a packet matched by any of these.
+    pub services: Vec<Service>,
+    pub source: AddrSet,
+    pub destination: AddrSet,
+    pub span: Span,
+    pub inactive: bool,
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct Acl {
+    pub name: String,
+    /// The first line of the list.
+    pub span: Span,
+    pub entries: Vec<Ace>,
+}
+
+/// An `access-group` line binding an ACL.
+#[derive(Clone, Debug)]
+pub struct Binding {
+    pub acl: String,
+    pub span: Span,
+}
+
+/// What a NAT rule translates its real source to.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Mapped {
+    Addresses(AddrSet),
+    /// The mapped interface's own address (interface PAT or `static interface`).
+    Interface,
+    PatPool(AddrSet),
+}
+
+/// The mapped side of `destination static MAPPED REAL`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum MappedDestination {
+    Addresses(AddrSet),
+    /// `destination static interface`: the real interface's address.
+    Interface,
+}
+
+/// Port translation of a rule: `(original, translated)` for the port of the rule's
+/// source host and for the destination port.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PortTranslation {
+    pub protocols: Vec<u8>,
+    pub source: Option<(PortSet, PortSet)>,
+    pub destination: Option<(PortSet, PortSet)>,
+}
+
+/// One rule of the NAT table.
+#[derive(Clone, Debug)]
+pub struct NatRule {
+    /// The ` nat` line (object NAT) or the `nat` line (twice NAT).
+    pub span: Span,
+    /// The object of an object NAT rule.
+    pub object: Option<String>,
+    /// 1, 2 (object NAT) or 3 (`after-auto`).
+    pub section: u8,
+    /// `None` stands for `any`.
+    pub real_interface: Option<String>,
+    pub mapped_interface: Option<String>,
+    pub kind: NatKind,
+    pub real_source: AddrSet,
+    pub mapped_source: Mapped,
+    pub interface_fallback: bool,
+    /// `destination static MAPPED REAL`.
+    pub destination: Option<(MappedDestination, AddrSet)>,
+    pub ports: Option<PortTranslation>,
+    pub unidirectional: bool,
+    pub route_lookup: bool,
+}
+
+impl NatRule {
+    pub fn is_twice(&self) -> bool {
+        self.object.is_none()
+    }
+
+    /// Identity NAT: the source maps to itself.
+    pub fn is_identity(&self) -> bool {
+        matches!(&self.mapped_source, Mapped::Addresses(m) if *m == self.real_source)
+    }
+}
+
+impl Firewall {
+    /// The interface with this `nameif` (names match case-insensitively).
+    pub fn interface(&self, name: &str) -> Option<&Interface> {
+        self.interfaces
+            .iter()
+            .find(|i| i.name.eq_ignore_ascii_case(name))
+    }
+
+    /// The interface that owns `address`.
+    pub fn interface_owning(&self, address: Ipv4Addr) -> Option<&Interface> {
+        self.interfaces.iter().find(|i| i.owns(address))
+    }
+
+    /// The name shown for this firewall.
+    pub fn display_name(&self) -> &str {
+        self.hostname.as_deref().unwrap_or("firewall")
+    }
+}
