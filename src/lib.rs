@@ -5,6 +5,8 @@
 //! text → AST ([`syntax`]) → model ([`model`], [`deployment`]) → simulation ([`eval`])
 //! → findings ([`rules`]) → report ([`report`]).
 
+pub mod deployment;
+pub mod eval;
 pub mod finding;
 pub mod model;
 pub mod source;

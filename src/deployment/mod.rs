@@ -1,0 +1,490 @@
+//! YAML → deployment model. Every value keeps the span of where it is written, so a
+//! diagnostic can point at the exact field a finding contradicts.
+
+pub mod file;
+
+use std::collections::HashSet;
+use std::net::Ipv4Addr;
+
+use serde_saphyr::Spanned;
+
+pub use file::{Nic, Size, ZoneType};
+
+use crate::source::Span;
+
+/// A value with the span of where the deployment file writes it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct At<T> {
+    pub value: T,
+    pub span: Span,
+}
+
+impl<T> At<T> {
+    pub fn new(value: T, span: Span) -> Self {
+        At { value, span }
+    }
+}
+
+/// A problem in the deployment file.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DeploymentError {
+    pub span: Span,
+    pub message: String,
+}
+
+/// The validated deployment.
+#[derive(Clone, Debug)]
+pub struct Deployment {
+    pub firewalls: Vec<FirewallRef>,
+    pub c_nodes: Vec<CNode>,
+    pub e: ExpresswayE,
+    pub zones: Vec<Zone>,
+    pub im_presence: bool,
+    pub turn: bool,
+    pub turn_relays: (u16, u16),
+    pub internet_client: Option<At<Ipv4Addr>>,
+    pub internet: Option<(At<String>, At<String>)>,
+}
+
+#[derive(Clone, Debug)]
+pub struct FirewallRef {
+    pub name: At<String>,
+    /// As written, relative to the deployment file.
+    pub config: At<String>,
+}
+
+#[derive(Clone, Debug)]
+pub struct CNode {
+    pub name: At<String>,
+    pub address: At<Ipv4Addr>,
+    pub gateway: Option<At<Ipv4Addr>>,
+}
+
+#[derive(Clone, Debug)]
+pub struct ExpresswayE {
+    pub nic: At<Nic>,
+    pub size: At<Size>,
+    pub demux_ports: Option<At<(u16, u16)>>,
+    pub media_ports: (u16, u16),
+    pub external_nat: bool,
+    pub nodes: Vec<ENode>,
+}
+
+/// An interface address with its prefix length (32 when the file gives none).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct IfAddr {
+    pub address: Ipv4Addr,
+    pub prefix: u8,
+}
+
+#[derive(Clone, Debug)]
+pub struct ENode {
+    pub name: At<String>,
+    pub lan1: At<IfAddr>,
+    pub lan2: Option<At<IfAddr>>,
+    pub static_nat: Option<At<Ipv4Addr>>,
+    pub gateway: Option<At<Ipv4Addr>>,
+    pub routes: Vec<ERoute>,
+}
+
+impl ENode {
+    /// The interface that faces the internet: LAN2 on dual NIC, else LAN1.
+    pub fn external(&self) -> &At<IfAddr> {
+        self.lan2.as_ref().unwrap_or(&self.lan1)
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct ERoute {
+    pub network: Ipv4Addr,
+    pub prefix: u8,
+    pub gateway: Ipv4Addr,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug)]
+pub struct Zone {
+    pub name: At<String>,
+    pub zone_type: At<ZoneType>,
+    pub port: At<u16>,
+    pub peers: Vec<Peer>,
+}
+
+/// A traversal peer as configured on C, with the address it resolves to.
+#[derive(Clone, Debug)]
+pub struct Peer {
+    pub text: At<String>,
+    pub address: Ipv4Addr,
+}
+
+fn span_of<T>(spanned: &Spanned<T>) -> Span {
+    let span = spanned.referenced.span();
+    match (span.byte_offset(), span.byte_len()) {
+        (Some(start), Some(len)) => Span::new(start as usize, (start + len) as usize),
+        _ => Span::default(),
+    }
+}
+
+fn at<T: Clone>(spanned: &Spanned<T>) -> At<T> {
+    At::new(spanned.value.clone(), span_of(spanned))
+}
+
+/// Reads and validates a deployment file. Gives the deployment when it is usable, and
+/// every problem found (each one a DEP001 finding).
+pub fn load(text: &str) -> (Option<Deployment>, Vec<DeploymentError>) {
+    let options = serde_saphyr::options! { with_snippet: false };
+    let raw: file::DeploymentFile = match serde_saphyr::from_str_with_options(text, options) {
+        Ok(raw) => raw,
+        Err(error) => return (None, vec![yaml_error(text, &error)]),
+    };
+    let mut v = Validator {
+        text,
+        errors: Vec::new(),
+    };
+    let deployment = v.deployment(&raw);
+    let usable = v.errors.is_empty();
+    (usable.then_some(deployment), v.errors)
+}
+
+fn yaml_error(text: &str, error: &serde_saphyr::Error) -> DeploymentError {
+    let span = error
+        .location()
+        .map(|l| {
+            let s = l.span();
+            match (s.byte_offset(), s.byte_len()) {
+                (Some(start), Some(len)) => Span::new(start as usize, (start + len.max(1)) as usize),
+                _ => line_column_span(text, l.line() as usize, l.column() as usize),
+            }
+        })
+        .unwrap_or_default();
+    let span = Span::new(span.start.min(text.len()), span.end.min(text.len()));
+    let message = error.to_string();
+    let message = message.lines().next().unwrap_or_default().to_string();
+    DeploymentError { span, message }
+}
+
+fn line_column_span(text: &str, line: usize, column: usize) -> Span {
+    let start: usize = text
+        .split_inclusive('\n')
+        .take(line.saturating_sub(1))
+        .map(str::len)
+        .sum::<usize>()
+        + column.saturating_sub(1);
+    Span::new(start, start + 1)
+}
+
+struct Validator<'t> {
+    text: &'t str,
+    errors: Vec<DeploymentError>,
+}
+
+impl Validator<'_> {
+    /// A flow sequence's span covers only its `[`; widen it to the closing `]`.
+    fn flow_span(&self, span: Span) -> Span {
+        let rest = self.text.get(span.start..).unwrap_or_default();
+        match (rest.starts_with('['), rest.find(']')) {
+            (true, Some(end)) => Span::new(span.start, span.start + end + 1),
+            _ => span,
+        }
+    }
+
+    fn error(&mut self, span: Span, message: impl Into<String>) {
+        self.errors.push(DeploymentError {
+            span,
+            message: message.into(),
+        });
+    }
+
+    fn ipv4(&mut self, value: &Spanned<String>, what: &str) -> At<Ipv4Addr> {
+        let span = span_of(value);
+        match value.value.trim().parse() {
+            Ok(address) => At::new(address, span),
+            Err(_) => {
+                self.error(span, format!("`{}` is not an IPv4 address ({what})", value.value));
+                At::new(Ipv4Addr::UNSPECIFIED, span)
+            }
+        }
+    }
+
+    fn if_addr(&mut self, value: &Spanned<String>, what: &str) -> At<IfAddr> {
+        let span = span_of(value);
+        let text = value.value.trim();
+        let (address, prefix) = text.split_once('/').unwrap_or((text, "32"));
+        match (address.parse(), prefix.parse::<u8>()) {
+            (Ok(address), Ok(prefix)) if prefix <= 32 => At::new(IfAddr { address, prefix }, span),
+            _ => {
+                self.error(span, format!("`{text}` is not an IPv4 address with an optional prefix length such as 10.0.10.2/24 ({what})"));
+                At::new(IfAddr { address: Ipv4Addr::UNSPECIFIED, prefix: 32 }, span)
+            }
+        }
+    }
+
+    fn port_range(&mut self, value: &Spanned<String>, what: &str, bounds: (u16, u16)) -> (u16, u16) {
+        let span = span_of(value);
+        let parsed = value
+            .value
+            .split_once('-')
+            .and_then(|(a, b)| Some((a.trim().parse::<u16>().ok()?, b.trim().parse::<u16>().ok()?)));
+        match parsed {
+            Some((lo, hi)) if lo <= hi && lo >= bounds.0 && hi <= bounds.1 => (lo, hi),
+            _ => {
+                self.error(span, format!(
+                    "`{}` is not a port range `LOW-HIGH` within {}-{} ({what})",
+                    value.value, bounds.0, bounds.1
+                ));
+                bounds
+            }
+        }
+    }
+
+    fn deployment(&mut self, raw: &file::DeploymentFile) -> Deployment {
+        if raw.version.value != 1 {
+            self.error(span_of(&raw.version), format!("unsupported version {}: this mralint reads version 1", raw.version.value));
+        }
+        let mut names = HashSet::new();
+        let firewalls: Vec<FirewallRef> = raw
+            .firewalls
+            .iter()
+            .map(|f| FirewallRef {
+                name: at(&f.name),
+                config: at(&f.config),
+            })
+            .collect();
+        for f in &firewalls {
+            if !names.insert(f.name.value.clone()) {
+                self.error(f.name.span, format!("firewall name `{}` is used twice", f.name.value));
+            }
+        }
+        if firewalls.is_empty() {
+            self.error(Span::default(), "`firewalls` lists no firewall");
+        }
+        let mut node_names = HashSet::new();
+        let mut unique_node = |v: &mut Self, name: &At<String>| {
+            if !node_names.insert(name.value.clone()) {
+                v.error(name.span, format!("node name `{}` is used twice", name.value));
+            }
+        };
+        let c_nodes: Vec<CNode> = raw
+            .expressway_c
+            .nodes
+            .iter()
+            .map(|n| CNode {
+                name: at(&n.name),
+                address: self.ipv4(&n.address, "Expressway-C address"),
+                gateway: n.gateway.as_ref().map(|g| self.ipv4(g, "Expressway-C gateway")),
+            })
+            .collect();
+        let e = self.expressway_e(&raw.expressway_e);
+        for name in c_nodes.iter().map(|n| &n.name).chain(e.nodes.iter().map(|n| &n.name)) {
+            unique_node(self, name);
+        }
+        let mut dns = Vec::new();
+        for (name, value) in &raw.dns {
+            dns.push((name.clone(), self.ipv4(value, "DNS answer").value));
+        }
+        let zones = raw
+            .traversal_zones
+            .iter()
+            .map(|z| Zone {
+                name: at(&z.name),
+                zone_type: at(&z.zone_type),
+                port: at(&z.port),
+                peers: z.peers.iter().filter_map(|p| self.peer(p, &dns)).collect(),
+            })
+            .collect();
+        let services = raw.services.as_ref();
+        let turn_relays = services
+            .and_then(|s| s.turn_relays.as_ref())
+            .map_or((24000, 29999), |r| self.port_range(r, "TURN relays", (1024, 65535)));
+        let internet = raw.internet.as_ref().map(|i| (at(&i.firewall), at(&i.interface)));
+        if let Some((firewall, _)) = &internet {
+            if !names.contains(&firewall.value) {
+                self.error(firewall.span, format!("`{}` is not a firewall listed in `firewalls`", firewall.value));
+            }
+        }
+        Deployment {
+            firewalls,
+            c_nodes,
+            e,
+            zones,
+            im_presence: services.is_some_and(|s| s.im_presence),
+            turn: services.is_some_and(|s| s.turn),
+            turn_relays,
+            internet_client: raw.internet_client.as_ref().map(|c| self.ipv4(c, "internet client")),
+            internet,
+        }
+    }
+
+    fn expressway_e(&mut self, raw: &file::ExpresswayE) -> ExpresswayE {
+        let nic = at(&raw.nic);
+        let size = at(&raw.size);
+        let demux_ports = raw.demux_ports.as_ref().and_then(|d| {
+            let span = self.flow_span(span_of(d));
+            if size.value == Size::Large {
+                self.error(span, "`demux_ports` applies to small and medium systems only: a large Expressway-E always uses the first 12 ports of `media_ports`");
+                return None;
+            }
+            match d.value.as_slice() {
+                [rtp, rtcp] if rtcp == &rtp.wrapping_add(1) => Some(At::new((*rtp, *rtcp), span)),
+                _ => {
+                    self.error(span, "`demux_ports` must be an RTP/RTCP pair of consecutive ports, such as [2776, 2777]");
+                    None
+                }
+            }
+        });
+        let media_ports = raw
+            .media_ports
+            .as_ref()
+            .map_or((36000, 59999), |m| {
+                let range = self.port_range(m, "media ports", (36000, 59999));
+                if range.0 % 2 != 0 {
+                    self.error(span_of(m), "the media port range must start on an even port (RTP)");
+                }
+                range
+            });
+        let nodes: Vec<ENode> = raw
+            .nodes
+            .iter()
+            .map(|n| {
+                let lan2 = n.lan2.as_ref().map(|l| self.if_addr(l, "LAN2"));
+                if nic.value == Nic::Dual && lan2.is_none() {
+                    self.error(span_of(&n.name), format!("`{}` has no `lan2`, but `nic: dual` needs the external interface", n.name.value));
+                }
+                if nic.value == Nic::Single {
+                    if let Some(lan2) = &lan2 {
+                        self.error(lan2.span, "`lan2` is set, but `nic: single` uses LAN1 only");
+                    }
+                }
+                ENode {
+                    name: at(&n.name),
+                    lan1: self.if_addr(&n.lan1, "LAN1"),
+                    lan2,
+                    static_nat: n.static_nat.as_ref().map(|s| self.ipv4(s, "static NAT address")),
+                    gateway: n.gateway.as_ref().map(|g| self.ipv4(g, "Expressway-E gateway")),
+                    routes: n
+                        .routes
+                        .iter()
+                        .map(|r| {
+                            let prefix = self.if_addr(&r.prefix, "route prefix");
+                            ERoute {
+                                network: prefix.value.address,
+                                prefix: prefix.value.prefix,
+                                gateway: self.ipv4(&r.gateway, "route gateway").value,
+                                span: prefix.span,
+                            }
+                        })
+                        .collect(),
+                }
+            })
+            .collect();
+        if nodes.is_empty() {
+            self.error(span_of(&raw.nic), "`expressway_e.nodes` lists no node");
+        }
+        ExpresswayE {
+            nic,
+            size,
+            demux_ports,
+            media_ports,
+            external_nat: raw.external_nat.as_ref().is_some_and(|e| e.value),
+            nodes,
+        }
+    }
+
+    fn peer(&mut self, peer: &Spanned<String>, dns: &[(String, Ipv4Addr)]) -> Option<Peer> {
+        let text = at(peer);
+        if let Ok(address) = peer.value.trim().parse() {
+            return Some(Peer { text, address });
+        }
+        match dns.iter().find(|(name, _)| name.eq_ignore_ascii_case(peer.value.trim())) {
+            Some((_, address)) => Some(Peer {
+                text,
+                address: *address,
+            }),
+            None => {
+                self.error(text.span, format!("peer `{}` is neither an IPv4 address nor a name in `dns`", peer.value));
+                None
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const GOOD: &str = "version: 1
+firewalls:
+  - name: asa-edge
+    config: asa.cfg
+dns:
+  expe.example.com: 64.100.0.10
+expressway_c:
+  nodes:
+    - name: expc1
+      address: 10.0.30.2
+expressway_e:
+  nic: single
+  size: medium
+  nodes:
+    - name: expe1
+      lan1: 10.0.10.2/24
+      static_nat: 64.100.0.10
+traversal_zones:
+  - name: UCTraversal
+    type: unified-communications
+    port: 7003
+    peers: [expe.example.com]
+";
+
+    fn errors(text: &str) -> Vec<(String, String)> {
+        load(text)
+            .1
+            .into_iter()
+            .map(|e| (text[e.span.start..e.span.end].to_string(), e.message))
+            .collect()
+    }
+
+    #[test]
+    fn a_good_file_loads() {
+        let (deployment, errors) = load(GOOD);
+        assert!(errors.is_empty(), "{errors:?}");
+        let d = deployment.unwrap();
+        assert_eq!(d.zones[0].peers[0].address, Ipv4Addr::new(64, 100, 0, 10));
+        assert_eq!(d.e.nodes[0].lan1.value.prefix, 24);
+        assert_eq!(d.e.media_ports, (36000, 59999));
+        let (start, end) = (d.zones[0].peers[0].text.span.start, d.zones[0].peers[0].text.span.end);
+        assert_eq!(&GOOD[start..end], "expe.example.com");
+    }
+
+    #[test]
+    fn a_bad_address_is_pointed_at() {
+        let e = errors(&GOOD.replace("address: 10.0.30.2", "address: 10.0.30.300"));
+        assert_eq!(e.len(), 1);
+        assert_eq!(e[0].0, "10.0.30.300");
+    }
+
+    #[test]
+    fn an_unknown_peer_is_pointed_at() {
+        let e = errors(&GOOD.replace("peers: [expe.example.com]", "peers: [expe.exmaple.com]"));
+        assert_eq!(e[0].0, "expe.exmaple.com");
+        assert!(e[0].1.contains("not a name in `dns`") || e[0].1.contains("nor a name in `dns`"));
+    }
+
+    #[test]
+    fn an_unknown_field_is_an_error() {
+        let e = errors(&GOOD.replace("  size: medium\n", "  size: medium\n  colour: blue\n"));
+        assert_eq!(e.len(), 1, "{e:?}");
+        assert!(e[0].1.contains("colour"), "{e:?}");
+    }
+
+    #[test]
+    fn duplicate_names_and_large_demux() {
+        let text = GOOD
+            .replace("    - name: expe1", "    - name: expc1")
+            .replace("  size: medium\n", "  size: large\n  demux_ports: [2776, 2777]\n");
+        let e = errors(&text);
+        assert_eq!(e.len(), 2, "{e:?}");
+        assert!(e.iter().any(|(t, m)| t == "[2776, 2777]" && m.contains("large")), "{e:?}");
+        assert!(e.iter().any(|(t, m)| t == "expc1" && m.contains("twice")), "{e:?}");
+    }
+}

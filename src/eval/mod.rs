@@ -1,0 +1,394 @@
+//! The packet simulator: one firewall, one new connection, phase by phase as
+//! packet-tracer shows it (asa-semantics §2.5, §3), and the walk of a packet across
+//! several firewalls ([`path`]).
+
+pub mod acl;
+pub mod nat;
+pub mod path;
+pub mod route;
+
+use std::fmt;
+use std::net::Ipv4Addr;
+
+use crate::model::Firewall;
+use crate::source::Span;
+
+/// The first packet of a new connection. ICMP carries its type in `source_port` and its
+/// code in `destination_port`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Packet {
+    pub protocol: u8,
+    pub source: Ipv4Addr,
+    pub source_port: u16,
+    pub destination: Ipv4Addr,
+    pub destination_port: u16,
+}
+
+impl Packet {
+    pub fn new(protocol: u8, source: Ipv4Addr, source_port: u16, destination: Ipv4Addr, destination_port: u16) -> Self {
+        Packet {
+            protocol,
+            source,
+            source_port,
+            destination,
+            destination_port,
+        }
+    }
+
+    /// `10.0.30.2:25000 → 64.100.0.10:7003`
+    pub fn endpoints(&self) -> String {
+        format!(
+            "{}:{} → {}:{}",
+            self.source, self.source_port, self.destination, self.destination_port
+        )
+    }
+}
+
+/// `TCP`, `UDP`, `ICMP` or the protocol number.
+pub fn protocol_name(protocol: u8) -> String {
+    match protocol {
+        1 => "ICMP".into(),
+        6 => "TCP".into(),
+        17 => "UDP".into(),
+        132 => "SCTP".into(),
+        n => format!("protocol {n}"),
+    }
+}
+
+impl fmt::Display for Packet {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} {}", protocol_name(self.protocol), self.endpoints())
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PhaseKind {
+    RouteLookup,
+    UnNat,
+    AccessList,
+    Nat,
+    FlowCreation,
+}
+
+impl PhaseKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PhaseKind::RouteLookup => "ROUTE-LOOKUP",
+            PhaseKind::UnNat => "UN-NAT",
+            PhaseKind::AccessList => "ACCESS-LIST",
+            PhaseKind::Nat => "NAT",
+            PhaseKind::FlowCreation => "FLOW-CREATION",
+        }
+    }
+}
+
+/// One step of the trace, with the config lines that decided it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Phase {
+    pub kind: PhaseKind,
+    pub subtype: &'static str,
+    pub allowed: bool,
+    pub config: Vec<Span>,
+    pub info: Vec<String>,
+}
+
+/// Why a packet was dropped: the ASA's drop code and text, and the deciding lines.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Drop {
+    pub code: &'static str,
+    pub text: &'static str,
+}
+
+pub const ACL_DROP: Drop = Drop {
+    code: "acl-drop",
+    text: "Flow is denied by configured rule",
+};
+pub const NO_ROUTE: Drop = Drop {
+    code: "no-route",
+    text: "No route to host",
+};
+pub const PAT_POOL: Drop = Drop {
+    code: "nat-no-xlate-to-pat-pool",
+    text: "Connection to PAT address without pre-existing xlate",
+};
+pub const NO_INTERFACE: Drop = Drop {
+    code: "no-adjacency",
+    text: "No valid adjacency",
+};
+pub const FAR_INTERFACE: Drop = Drop {
+    code: "sp-security-failed",
+    text: "Slowpath security checks failed",
+};
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Verdict {
+    Allow,
+    Drop(Drop),
+    /// Addressed to the ingress interface itself: handled by the ASA, never forwarded.
+    ToTheBox,
+}
+
+/// What one firewall does with one packet.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Trace {
+    pub ingress: String,
+    pub input: Packet,
+    pub phases: Vec<Phase>,
+    pub verdict: Verdict,
+    pub egress: Option<String>,
+    /// The packet as it leaves (translated).
+    pub output: Packet,
+    /// Where the packet is sent next: the route's gateway, or the destination itself.
+    pub next_hop: Option<Ipv4Addr>,
+    /// The NAT rule (table index) that untranslated the destination.
+    pub destination_rule: Option<usize>,
+    /// The NAT rule (table index) that translated the source.
+    pub source_rule: Option<usize>,
+    /// The source port went through PAT and may differ on the wire.
+    pub source_port_may_change: bool,
+}
+
+impl Trace {
+    /// The span of the config line that decided a drop (the last line of the last phase).
+    pub fn deciding_span(&self) -> Option<Span> {
+        self.phases.last().and_then(|p| p.config.last().copied())
+    }
+
+    fn phase(&mut self, kind: PhaseKind, subtype: &'static str, allowed: bool, config: Vec<Span>, info: Vec<String>) {
+        self.phases.push(Phase {
+            kind,
+            subtype,
+            allowed,
+            config,
+            info,
+        });
+    }
+
+    fn drop(mut self, drop: Drop) -> Trace {
+        self.verdict = Verdict::Drop(drop);
+        self
+    }
+}
+
+/// Simulates the first packet of a new connection arriving on `ingress`.
+pub fn simulate(firewall: &Firewall, ingress: &str, packet: Packet) -> Trace {
+    let mut trace = Trace {
+        ingress: ingress.to_string(),
+        input: packet,
+        phases: Vec::new(),
+        verdict: Verdict::Allow,
+        egress: None,
+        output: packet,
+        next_hop: None,
+        destination_rule: None,
+        source_rule: None,
+        source_port_may_change: false,
+    };
+    let Some(ingress) = firewall.interface(ingress) else {
+        return trace.drop(NO_INTERFACE);
+    };
+
+    // Destination un-NAT, first hit in table order (asa-semantics §2.5 step 2).
+    let un_nat = destination_lookup(firewall, ingress, &packet);
+    let real = un_nat.as_ref().map_or(packet, |u| u.packet);
+    let route = match &un_nat {
+        Some(u) => {
+            let rule = &firewall.nat[u.rule];
+            trace.destination_rule = Some(u.rule);
+            let egress = match &u.divert {
+                Some(divert) => Some(divert.clone()),
+                None => route::lookup(firewall, real.destination, None).map(|r| r.interface.clone()),
+            };
+            let mut info = Vec::new();
+            if let Some(egress) = &egress {
+                info.push(format!("NAT divert to egress interface {egress}"));
+            }
+            info.push(format!(
+                "Untranslate {}/{} to {}/{}",
+                packet.destination, packet.destination_port, real.destination, real.destination_port
+            ));
+            trace.phase(PhaseKind::UnNat, "static", true, vec![rule.span], info);
+            let Some(egress) = egress else {
+                return trace.drop(NO_ROUTE);
+            };
+            trace.egress = Some(egress.clone());
+            // Only routes out of the divert interface are eligible for the next hop.
+            match route::lookup(firewall, real.destination, Some(&egress)) {
+                Some(r) => r,
+                None => return trace.drop(NO_ROUTE),
+            }
+        }
+        None => {
+            if let Some(rule) = nat::pat_address_rule(firewall, ingress, packet.destination) {
+                trace.phase(PhaseKind::UnNat, "", false, vec![firewall.nat[rule].span], vec![format!(
+                    "{} is a mapped address of this rule for other traffic only; no translation exists for a new connection to it",
+                    packet.destination
+                )]);
+                return trace.drop(PAT_POOL);
+            }
+            let Some(r) = route::lookup(firewall, packet.destination, None) else {
+                trace.phase(PhaseKind::RouteLookup, "Resolve Egress Interface", false, vec![], vec![format!("no route to {}", packet.destination)]);
+                return trace.drop(NO_ROUTE);
+            };
+            trace.phase(
+                PhaseKind::RouteLookup,
+                "Resolve Egress Interface",
+                true,
+                vec![r.span],
+                vec![format!(
+                    "found next-hop {} using egress ifc {}",
+                    r.gateway.unwrap_or(packet.destination),
+                    r.interface
+                )],
+            );
+            trace.egress = Some(r.interface.clone());
+            r
+        }
+    };
+    let egress_name = trace.egress.clone().unwrap_or_default();
+    let Some(egress) = firewall.interface(&egress_name) else {
+        return trace.drop(NO_INTERFACE);
+    };
+    trace.next_hop = Some(route.gateway.unwrap_or(real.destination));
+
+    // To-the-box traffic (asa-semantics §2.5 step 2).
+    if let Some(owner) = firewall.interface_owning(real.destination) {
+        if owner.name == ingress.name {
+            trace.verdict = Verdict::ToTheBox;
+            trace.egress = Some("NP Identity Ifc".into());
+            return trace;
+        }
+        trace.phase(PhaseKind::AccessList, "", false, vec![owner.span], vec![format!(
+            "{} is the address of interface {}; the ASA does not answer on a far interface",
+            real.destination, owner.name
+        )]);
+        return trace.drop(FAR_INTERFACE);
+    }
+
+    // Same-interface (U-turn) check, then the access check on real addresses.
+    if !access_check(firewall, ingress, egress, &real, &mut trace) {
+        return trace.drop(ACL_DROP);
+    }
+
+    // Source NAT: the twice rule that un-NATed, else the first forward match.
+    let source_rule = match &un_nat {
+        Some(u) if firewall.nat[u.rule].is_twice() => Some(u.rule),
+        _ => nat::source_lookup(firewall, &ingress.name, &egress.name, &packet),
+    };
+    let mut output = real;
+    if let Some(index) = source_rule {
+        let rule = &firewall.nat[index];
+        let reverse_twice = un_nat.as_ref().is_some_and(|u| u.rule == index && !u.forward);
+        if reverse_twice {
+            // The un-NAT step already mapped the source (real destination → mapped destination).
+            trace.phase(PhaseKind::Nat, "", true, vec![rule.span], vec![format!(
+                "Static translate {}/{} to {}/{}",
+                packet.source, packet.source_port, real.source, real.source_port
+            )]);
+        } else if let Some(x) = nat::translate_source(firewall, rule, &egress.name, &packet) {
+            output.source = x.packet.source;
+            output.source_port = x.packet.source_port;
+            trace.source_port_may_change = x.port_may_change;
+            trace.phase(PhaseKind::Nat, "", true, vec![rule.span], vec![format!(
+                "{} translate {}/{} to {}/{}",
+                x.how, packet.source, packet.source_port, output.source, output.source_port
+            )]);
+        }
+        trace.source_rule = Some(index);
+    }
+    trace.output = output;
+    trace.phase(PhaseKind::FlowCreation, "", true, vec![], vec!["New flow created".into()]);
+    trace
+}
+
+/// The destination lookup: the first rule in table order that reverse-matches a
+/// static mapping or forward-matches a twice rule's `destination static` — unless a
+/// rule above that twice rule already claims the packet in the source lookup
+/// (asa-semantics §2.2).
+fn destination_lookup(firewall: &Firewall, ingress: &crate::model::Interface, packet: &Packet) -> Option<nat::UnNat> {
+    for index in 0..firewall.nat.len() {
+        if let Some(hit) = nat::reverse_match(firewall, index, ingress, packet) {
+            return Some(hit);
+        }
+        if let Some(hit) = nat::forward_destination_match(firewall, index, ingress, packet) {
+            let egress = hit.divert.clone().or_else(|| {
+                route::lookup(firewall, hit.packet.destination, None).map(|r| r.interface.clone())
+            });
+            let claimed_above = egress.is_some_and(|e| {
+                firewall.nat[..index]
+                    .iter()
+                    .any(|r| nat::forward_match(firewall, r, &ingress.name, &e, packet))
+            });
+            if !claimed_above {
+                return Some(hit);
+            }
+        }
+    }
+    None
+}
+
+/// Same-interface permission, inbound and global ACLs (or security levels), then the
+/// outbound ACL. Records its phases; `false` means dropped.
+fn access_check(
+    firewall: &Firewall,
+    ingress: &crate::model::Interface,
+    egress: &crate::model::Interface,
+    packet: &Packet,
+    trace: &mut Trace,
+) -> bool {
+    use acl::Decision;
+    let uturn = ingress.name == egress.name;
+    if uturn && firewall.intra_interface.is_none() {
+        trace.phase(PhaseKind::AccessList, "", false, vec![], vec![format!(
+            "Implicit Rule: traffic may not leave interface {} it entered on without same-security-traffic permit intra-interface",
+            ingress.name
+        )]);
+        return false;
+    }
+    let inbound = firewall.inbound.get(&ingress.name.to_ascii_lowercase());
+    let bound: Vec<_> = inbound.into_iter().chain(firewall.global.as_ref()).collect();
+    let mut unmatched = Vec::new();
+    let mut decided = false;
+    for binding in &bound {
+        match acl::check(firewall, binding, packet) {
+            Decision::Permit(config) => {
+                trace.phase(PhaseKind::AccessList, "log", true, config, vec![]);
+                decided = true;
+                break;
+            }
+            Decision::Deny(config) => {
+                trace.phase(PhaseKind::AccessList, "log", false, config, vec![]);
+                return false;
+            }
+            Decision::NoMatch(config) => unmatched.extend(config),
+        }
+    }
+    if !decided && !bound.is_empty() {
+        trace.phase(PhaseKind::AccessList, "", false, unmatched, vec!["Implicit Rule: no entry permits this flow (implicit deny)".into()]);
+        return false;
+    }
+    if bound.is_empty() && !uturn {
+        let permitted = ingress.level > egress.level
+            || (ingress.level == egress.level && firewall.inter_interface.is_some());
+        let why = format!(
+            "Implicit Rule: security level {} ({}) to {} ({})",
+            ingress.level, ingress.name, egress.level, egress.name
+        );
+        if !permitted {
+            let mut config = vec![ingress.span, egress.span];
+            config.dedup();
+            trace.phase(PhaseKind::AccessList, "", false, config, vec![why]);
+            return false;
+        }
+    }
+    if let Some(binding) = firewall.outbound.get(&egress.name.to_ascii_lowercase()) {
+        match acl::check(firewall, binding, packet) {
+            Decision::Permit(config) => trace.phase(PhaseKind::AccessList, "log", true, config, vec![]),
+            Decision::Deny(config) | Decision::NoMatch(config) => {
+                trace.phase(PhaseKind::AccessList, "", false, config, vec!["denied by the outbound access list".into()]);
+                return false;
+            }
+        }
+    }
+    true
+}

@@ -1,0 +1,140 @@
+//! A packet's walk across the modelled network: from a host to the firewall it sends
+//! through, from firewall to firewall by next hop, to the host that owns the destination.
+
+use std::net::Ipv4Addr;
+
+use super::{simulate, Packet, Trace, Verdict};
+use crate::model::Firewall;
+
+/// A host the network delivers to (an Expressway interface, a client).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Host {
+    /// e.g. `expe1 LAN1`.
+    pub name: String,
+    pub address: Ipv4Addr,
+}
+
+/// The modelled network: firewalls and the hosts around them.
+pub struct Network<'a> {
+    pub firewalls: Vec<(&'a str, &'a Firewall)>,
+    pub hosts: Vec<Host>,
+}
+
+/// One firewall crossed.
+#[derive(Clone, Debug)]
+pub struct Hop {
+    /// Index into [`Network::firewalls`].
+    pub firewall: usize,
+    pub trace: Trace,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum End {
+    /// Reached the host at this index of [`Network::hosts`].
+    Delivered(usize),
+    /// The last hop dropped it (or kept it: to-the-box).
+    Stopped,
+    /// Left the modelled network toward this next hop.
+    Left(Ipv4Addr),
+    /// No modelled firewall serves the sender.
+    Unattached,
+    /// The firewalls hand the packet around in a loop.
+    Loop,
+}
+
+#[derive(Clone, Debug)]
+pub struct Path {
+    pub hops: Vec<Hop>,
+    pub end: End,
+    /// The packet as it arrives (or as it was when it stopped).
+    pub packet: Packet,
+}
+
+impl Path {
+    pub fn last_trace(&self) -> Option<&Trace> {
+        self.hops.last().map(|h| &h.trace)
+    }
+}
+
+const MAX_HOPS: usize = 16;
+
+impl Network<'_> {
+    /// The firewall interfaces that own an address.
+    fn interface_owning(&self, address: Ipv4Addr) -> Option<(usize, String)> {
+        self.firewalls.iter().enumerate().find_map(|(i, (_, fw))| {
+            fw.interface_owning(address).map(|ifc| (i, ifc.name.clone()))
+        })
+    }
+
+    /// The firewall interface a host on `address` sends through: the one owning its
+    /// gateway, else the first interface whose subnet holds the host.
+    fn attachment(&self, address: Ipv4Addr, gateway: Option<Ipv4Addr>) -> Option<(usize, String)> {
+        if let Some(gateway) = gateway {
+            return self.interface_owning(gateway);
+        }
+        self.firewalls.iter().enumerate().find_map(|(i, (_, fw))| {
+            fw.interfaces
+                .iter()
+                .find(|ifc| !ifc.shutdown && ifc.connects(address))
+                .map(|ifc| (i, ifc.name.clone()))
+        })
+    }
+
+    fn host_owning(&self, address: Ipv4Addr) -> Option<usize> {
+        self.hosts.iter().position(|h| h.address == address)
+    }
+
+    /// Sends `packet` from the host at its source address (whose gateway, if known, is
+    /// `gateway`) and follows it hop by hop.
+    pub fn walk(&self, packet: Packet, gateway: Option<Ipv4Addr>) -> Path {
+        let mut path = Path {
+            hops: Vec::new(),
+            end: End::Unattached,
+            packet,
+        };
+        let Some((mut firewall, mut ingress)) = self.attachment(packet.source, gateway) else {
+            return path;
+        };
+        // A destination on the sender's own subnet is reached without a firewall.
+        let on_link = self.firewalls[firewall]
+            .1
+            .interface(&ingress)
+            .is_some_and(|i| i.connects(packet.destination));
+        if on_link && gateway.is_none() {
+            path.end = self.deliver(packet.destination, packet.destination);
+            return path;
+        }
+        let mut current = packet;
+        for _ in 0..MAX_HOPS {
+            let trace = simulate(self.firewalls[firewall].1, &ingress, current);
+            let verdict = trace.verdict.clone();
+            let next_hop = trace.next_hop;
+            current = trace.output;
+            path.packet = current;
+            path.hops.push(Hop { firewall, trace });
+            let (Verdict::Allow, Some(next_hop)) = (verdict, next_hop) else {
+                path.end = End::Stopped;
+                return path;
+            };
+            match self.interface_owning(next_hop) {
+                Some((next, next_ingress)) if next != firewall => {
+                    firewall = next;
+                    ingress = next_ingress;
+                }
+                _ => {
+                    path.end = self.deliver(next_hop, current.destination);
+                    return path;
+                }
+            }
+        }
+        path.end = End::Loop;
+        path
+    }
+
+    fn deliver(&self, next_hop: Ipv4Addr, destination: Ipv4Addr) -> End {
+        match self.host_owning(destination) {
+            Some(host) if next_hop == destination => End::Delivered(host),
+            _ => End::Left(next_hop),
+        }
+    }
+}
