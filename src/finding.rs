@@ -2,6 +2,7 @@
 
 use crate::source::{FileId, Span};
 
+
 /// How bad a finding is. Ordered from least to most severe.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -53,22 +54,49 @@ pub struct Finding {
     pub related: Vec<Location>,
     /// What to do about it.
     pub help: Option<String>,
+    /// Further lines of explanation, such as the flows a finding breaks.
+    pub notes: Vec<String>,
 }
 
 impl Finding {
-    /// Output order: file, position, code.
-    pub fn sort_key(&self) -> (FileId, usize, usize, &'static str, &str) {
-        (
-            self.primary.file,
-            self.primary.span.start,
-            self.primary.span.end,
-            self.code,
-            &self.message,
-        )
+    pub fn new(code: &'static str, name: &'static str, severity: Severity, message: impl Into<String>, primary: Location) -> Self {
+        Finding {
+            code,
+            name,
+            severity,
+            message: message.into(),
+            primary,
+            related: Vec::new(),
+            help: None,
+            notes: Vec::new(),
+        }
+    }
+
+    pub fn with_help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(help.into());
+        self
+    }
+
+    pub fn with_related(mut self, location: Location) -> Self {
+        self.related.push(location);
+        self
+    }
+
+    pub fn with_notes(mut self, notes: Vec<String>) -> Self {
+        self.notes = notes;
+        self
     }
 }
 
-/// Sorts findings into the one deterministic output order.
-pub fn sort(findings: &mut [Finding]) {
-    findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+/// Sorts findings into the one deterministic output order: file path, position, code.
+pub fn sort(findings: &mut [Finding], sources: &crate::source::Sources) {
+    findings.sort_by_cached_key(|f| {
+        (
+            sources.get(f.primary.file).display_name(),
+            f.primary.span.start,
+            f.primary.span.end,
+            f.code,
+            f.message.clone(),
+        )
+    });
 }

@@ -129,8 +129,10 @@ fn at<T: Clone>(spanned: &Spanned<T>) -> At<T> {
     At::new(spanned.value.clone(), span_of(spanned))
 }
 
-/// Reads and validates a deployment file. Gives the deployment when it is usable, and
-/// every problem found (each one a DEP001 finding).
+/// Reads and validates a deployment file. Gives the deployment whenever the YAML has
+/// its shape (invalid values replaced by placeholders, so that the configs it names can
+/// still be linted), and every problem found (each one a DEP001 finding). Only a
+/// deployment without problems is fit for simulation.
 pub fn load(text: &str) -> (Option<Deployment>, Vec<DeploymentError>) {
     let options = serde_saphyr::options! { with_snippet: false };
     let raw: file::DeploymentFile = match serde_saphyr::from_str_with_options(text, options) {
@@ -142,8 +144,7 @@ pub fn load(text: &str) -> (Option<Deployment>, Vec<DeploymentError>) {
         errors: Vec::new(),
     };
     let deployment = v.deployment(&raw);
-    let usable = v.errors.is_empty();
-    (usable.then_some(deployment), v.errors)
+    (Some(deployment), v.errors)
 }
 
 fn yaml_error(text: &str, error: &serde_saphyr::Error) -> DeploymentError {

@@ -3,6 +3,7 @@
 //! several firewalls ([`path`]).
 
 pub mod acl;
+pub mod flows;
 pub mod nat;
 pub mod path;
 pub mod route;
@@ -92,33 +93,56 @@ pub struct Phase {
     pub info: Vec<String>,
 }
 
-/// Why a packet was dropped: the ASA's drop code and text, and the deciding lines.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Drop {
-    pub code: &'static str,
-    pub text: &'static str,
+/// Why a packet was dropped.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Drop {
+    /// An ACE denied it.
+    AclDeny,
+    /// An ACL is bound but no entry permits it.
+    ImplicitDeny,
+    /// No ACL applies and the security levels forbid it.
+    SecurityLevel,
+    /// It would leave by the interface it came in on, which is not permitted.
+    UTurn,
+    /// The outbound ACL of the egress interface denies it.
+    OutboundAcl,
+    NoRoute,
+    /// Aimed at a PAT or port-static mapped address with no translation for it.
+    PatAddress,
+    /// Aimed at another interface's own address.
+    FarInterface,
+    /// The ingress or egress interface does not exist.
+    NoInterface,
 }
 
-pub const ACL_DROP: Drop = Drop {
-    code: "acl-drop",
-    text: "Flow is denied by configured rule",
-};
-pub const NO_ROUTE: Drop = Drop {
-    code: "no-route",
-    text: "No route to host",
-};
-pub const PAT_POOL: Drop = Drop {
-    code: "nat-no-xlate-to-pat-pool",
-    text: "Connection to PAT address without pre-existing xlate",
-};
-pub const NO_INTERFACE: Drop = Drop {
-    code: "no-adjacency",
-    text: "No valid adjacency",
-};
-pub const FAR_INTERFACE: Drop = Drop {
-    code: "sp-security-failed",
-    text: "Slowpath security checks failed",
-};
+impl Drop {
+    /// The ASA's drop code, as packet-tracer's Drop-reason shows it.
+    pub fn code(self) -> &'static str {
+        match self {
+            Drop::AclDeny | Drop::ImplicitDeny | Drop::SecurityLevel | Drop::UTurn | Drop::OutboundAcl => "acl-drop",
+            Drop::NoRoute => "no-route",
+            Drop::PatAddress => "nat-no-xlate-to-pat-pool",
+            Drop::FarInterface => "sp-security-failed",
+            Drop::NoInterface => "no-adjacency",
+        }
+    }
+
+    /// The ASA's text for the drop code.
+    pub fn text(self) -> &'static str {
+        match self.code() {
+            "acl-drop" => "Flow is denied by configured rule",
+            "no-route" => "No route to host",
+            "nat-no-xlate-to-pat-pool" => "Connection to PAT address without pre-existing xlate",
+            "sp-security-failed" => "Slowpath security checks failed",
+            _ => "No valid adjacency",
+        }
+    }
+
+    /// Whether an access rule (ACE, implicit deny, security level) decided the drop.
+    pub fn is_access_rule(self) -> bool {
+        matches!(self, Drop::AclDeny | Drop::ImplicitDeny | Drop::SecurityLevel | Drop::OutboundAcl)
+    }
+}
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Verdict {
@@ -136,6 +160,8 @@ pub struct Trace {
     pub phases: Vec<Phase>,
     pub verdict: Verdict,
     pub egress: Option<String>,
+    /// The packet with its destination untranslated: what the access check sees.
+    pub untranslated: Packet,
     /// The packet as it leaves (translated).
     pub output: Packet,
     /// Where the packet is sent next: the route's gateway, or the destination itself.
@@ -178,6 +204,7 @@ pub fn simulate(firewall: &Firewall, ingress: &str, packet: Packet) -> Trace {
         phases: Vec::new(),
         verdict: Verdict::Allow,
         egress: None,
+        untranslated: packet,
         output: packet,
         next_hop: None,
         destination_rule: None,
@@ -185,12 +212,13 @@ pub fn simulate(firewall: &Firewall, ingress: &str, packet: Packet) -> Trace {
         source_port_may_change: false,
     };
     let Some(ingress) = firewall.interface(ingress) else {
-        return trace.drop(NO_INTERFACE);
+        return trace.drop(Drop::NoInterface);
     };
 
     // Destination un-NAT, first hit in table order (asa-semantics §2.5 step 2).
     let un_nat = destination_lookup(firewall, ingress, &packet);
     let real = un_nat.as_ref().map_or(packet, |u| u.packet);
+    trace.untranslated = real;
     let route = match &un_nat {
         Some(u) => {
             let rule = &firewall.nat[u.rule];
@@ -209,13 +237,13 @@ pub fn simulate(firewall: &Firewall, ingress: &str, packet: Packet) -> Trace {
             ));
             trace.phase(PhaseKind::UnNat, "static", true, vec![rule.span], info);
             let Some(egress) = egress else {
-                return trace.drop(NO_ROUTE);
+                return trace.drop(Drop::NoRoute);
             };
             trace.egress = Some(egress.clone());
             // Only routes out of the divert interface are eligible for the next hop.
             match route::lookup(firewall, real.destination, Some(&egress)) {
                 Some(r) => r,
-                None => return trace.drop(NO_ROUTE),
+                None => return trace.drop(Drop::NoRoute),
             }
         }
         None => {
@@ -224,11 +252,11 @@ pub fn simulate(firewall: &Firewall, ingress: &str, packet: Packet) -> Trace {
                     "{} is a mapped address of this rule for other traffic only; no translation exists for a new connection to it",
                     packet.destination
                 )]);
-                return trace.drop(PAT_POOL);
+                return trace.drop(Drop::PatAddress);
             }
             let Some(r) = route::lookup(firewall, packet.destination, None) else {
                 trace.phase(PhaseKind::RouteLookup, "Resolve Egress Interface", false, vec![], vec![format!("no route to {}", packet.destination)]);
-                return trace.drop(NO_ROUTE);
+                return trace.drop(Drop::NoRoute);
             };
             trace.phase(
                 PhaseKind::RouteLookup,
@@ -247,7 +275,7 @@ pub fn simulate(firewall: &Firewall, ingress: &str, packet: Packet) -> Trace {
     };
     let egress_name = trace.egress.clone().unwrap_or_default();
     let Some(egress) = firewall.interface(&egress_name) else {
-        return trace.drop(NO_INTERFACE);
+        return trace.drop(Drop::NoInterface);
     };
     trace.next_hop = Some(route.gateway.unwrap_or(real.destination));
 
@@ -262,12 +290,12 @@ pub fn simulate(firewall: &Firewall, ingress: &str, packet: Packet) -> Trace {
             "{} is the address of interface {}; the ASA does not answer on a far interface",
             real.destination, owner.name
         )]);
-        return trace.drop(FAR_INTERFACE);
+        return trace.drop(Drop::FarInterface);
     }
 
     // Same-interface (U-turn) check, then the access check on real addresses.
-    if !access_check(firewall, ingress, egress, &real, &mut trace) {
-        return trace.drop(ACL_DROP);
+    if let Err(drop) = access_check(firewall, ingress, egress, &real, &mut trace) {
+        return trace.drop(drop);
     }
 
     // Source NAT: the twice rule that un-NATed, else the first forward match.
@@ -328,14 +356,14 @@ fn destination_lookup(firewall: &Firewall, ingress: &crate::model::Interface, pa
 }
 
 /// Same-interface permission, inbound and global ACLs (or security levels), then the
-/// outbound ACL. Records its phases; `false` means dropped.
+/// outbound ACL. Records its phases.
 fn access_check(
     firewall: &Firewall,
     ingress: &crate::model::Interface,
     egress: &crate::model::Interface,
     packet: &Packet,
     trace: &mut Trace,
-) -> bool {
+) -> Result<(), Drop> {
     use acl::Decision;
     let uturn = ingress.name == egress.name;
     if uturn && firewall.intra_interface.is_none() {
@@ -343,7 +371,7 @@ fn access_check(
             "Implicit Rule: traffic may not leave interface {} it entered on without same-security-traffic permit intra-interface",
             ingress.name
         )]);
-        return false;
+        return Err(Drop::UTurn);
     }
     let inbound = firewall.inbound.get(&ingress.name.to_ascii_lowercase());
     let bound: Vec<_> = inbound.into_iter().chain(firewall.global.as_ref()).collect();
@@ -358,14 +386,14 @@ fn access_check(
             }
             Decision::Deny(config) => {
                 trace.phase(PhaseKind::AccessList, "log", false, config, vec![]);
-                return false;
+                return Err(Drop::AclDeny);
             }
             Decision::NoMatch(config) => unmatched.extend(config),
         }
     }
     if !decided && !bound.is_empty() {
         trace.phase(PhaseKind::AccessList, "", false, unmatched, vec!["Implicit Rule: no entry permits this flow (implicit deny)".into()]);
-        return false;
+        return Err(Drop::ImplicitDeny);
     }
     if bound.is_empty() && !uturn {
         let permitted = ingress.level > egress.level
@@ -378,7 +406,7 @@ fn access_check(
             let mut config = vec![ingress.span, egress.span];
             config.dedup();
             trace.phase(PhaseKind::AccessList, "", false, config, vec![why]);
-            return false;
+            return Err(Drop::SecurityLevel);
         }
     }
     if let Some(binding) = firewall.outbound.get(&egress.name.to_ascii_lowercase()) {
@@ -386,9 +414,9 @@ fn access_check(
             Decision::Permit(config) => trace.phase(PhaseKind::AccessList, "log", true, config, vec![]),
             Decision::Deny(config) | Decision::NoMatch(config) => {
                 trace.phase(PhaseKind::AccessList, "", false, config, vec!["denied by the outbound access list".into()]);
-                return false;
+                return Err(Drop::OutboundAcl);
             }
         }
     }
-    true
+    Ok(())
 }

@@ -6,12 +6,24 @@ use std::net::Ipv4Addr;
 use super::{simulate, Packet, Trace, Verdict};
 use crate::model::Firewall;
 
-/// A host the network delivers to (an Expressway interface, a client).
+/// A host the network delivers to.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Host {
     /// e.g. `expe1 LAN1`.
     pub name: String,
     pub address: Ipv4Addr,
+    pub role: Role,
+}
+
+/// What a host is in the deployment.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Role {
+    /// An Expressway-C node (index into the deployment's C nodes).
+    ExpresswayC(usize),
+    /// An Expressway-E node's LAN1 (internal, or the only one).
+    Lan1(usize),
+    /// An Expressway-E node's LAN2 (external, dual NIC).
+    Lan2(usize),
 }
 
 /// The modelled network: firewalls and the hosts around them.

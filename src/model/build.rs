@@ -67,6 +67,7 @@ pub fn build(config: &Config) -> Firewall {
     section2.sort_by(section2_order);
     firewall.nat = section1.into_iter().chain(section2.into_iter().map(|(r, ..)| r)).chain(section3).collect();
     firewall.undefined = builder.undefined;
+    firewall.network_objects = builder.network_sets.into_iter().collect();
     firewall
 }
 

@@ -35,6 +35,8 @@ pub struct Firewall {
     pub legacy_nat: Vec<Span>,
     /// Names used but never defined.
     pub undefined: Vec<Undefined>,
+    /// Every network object's addresses, by name.
+    pub network_objects: BTreeMap<String, AddrSet>,
 }
 
 /// A name used at `span` that nothing defines.
@@ -232,6 +234,15 @@ impl Firewall {
     /// The interface that owns `address`.
     pub fn interface_owning(&self, address: Ipv4Addr) -> Option<&Interface> {
         self.interfaces.iter().find(|i| i.owns(address))
+    }
+
+    /// A network object that holds exactly `address`, if the config has one.
+    pub fn object_named_for(&self, address: Ipv4Addr) -> Option<&str> {
+        let host = addr::host(address);
+        self.network_objects
+            .iter()
+            .find(|(_, set)| **set == host)
+            .map(|(name, _)| name.as_str())
     }
 
     /// The name shown for this firewall.

@@ -1,0 +1,73 @@
+//! The command line. The doc comments here are the `--help` text.
+
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+/// Lints Cisco ASA configurations that carry Cisco Expressway Mobile and Remote Access
+/// (MRA) traffic: simulates every flow MRA needs through every firewall and reports
+/// each broken or risky flow at the config line that causes it.
+#[derive(Debug, Parser)]
+#[command(name = "mralint", version, about)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Lint deployments and configs.
+    ///
+    /// Exit codes: 0 nothing at or above --fail-on; 1 findings at or above it;
+    /// 2 usage error or an input that could not be read.
+    Check(CheckArgs),
+    /// Print a rule's documentation.
+    Explain {
+        /// A rule code such as MRA001.
+        code: String,
+    },
+    /// List every rule: code, name, default severity, summary.
+    Rules,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct CheckArgs {
+    /// A deployment YAML, a directory (searched for deployment.yaml, *.deployment.yaml
+    /// and configs no deployment names: *.cfg, *.conf, *.asa), an ASA config, or `-`
+    /// for a config on standard input.
+    #[arg(default_value = ".")]
+    pub paths: Vec<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
+    /// The lowest severity that makes the exit code 1.
+    #[arg(long, value_enum, default_value_t = FailOn::Warning)]
+    pub fail_on: FailOn,
+    /// Colour in human output (NO_COLOR is honoured with `auto`).
+    #[arg(long, value_enum, default_value_t = Color::Auto)]
+    pub color: Color,
+    /// Width of human output, in columns.
+    #[arg(long, default_value_t = 100)]
+    pub width: usize,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    Human,
+    Json,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FailOn {
+    Error,
+    Warning,
+    Advice,
+    Never,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Color {
+    Auto,
+    Always,
+    Never,
+}

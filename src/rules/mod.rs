@@ -1,0 +1,209 @@
+//! Findings: one file per rule, each named after the pattern it flags. A rule reads
+//! the models and the simulated flows and pushes findings; it never parses or prints.
+
+mod invalid_deployment;
+mod legacy_nat_syntax;
+mod single_nic_reflection;
+mod syntax_error;
+mod traversal_not_delivered;
+mod traversal_port_blocked;
+mod traversal_source_translated;
+mod undefined_reference;
+
+use crate::deployment::Deployment;
+use crate::eval::flows::{self, FlowResult};
+use crate::eval::path::Network;
+use crate::finding::{Finding, Location, Severity};
+use crate::source::{FileId, Span};
+use crate::workspace::Project;
+
+/// What a rule is: the code, the name of the pattern it flags, its default severity,
+/// a one-line summary, and its documentation (the doc comment of its declaration).
+#[derive(Debug)]
+pub struct RuleMeta {
+    pub code: &'static str,
+    pub name: &'static str,
+    pub severity: Severity,
+    pub summary: &'static str,
+    pub doc: &'static str,
+}
+
+impl RuleMeta {
+    /// A finding of this rule at its default severity.
+    pub fn finding(&'static self, message: impl Into<String>, primary: Location) -> Finding {
+        Finding::new(self.code, self.name, self.severity, message, primary)
+    }
+}
+
+/// Declares a rule; the `///` lines above it become its documentation.
+macro_rules! declare_rule {
+    (
+        $(#[doc = $doc:literal])*
+        pub static $ident:ident = {
+            code: $code:literal,
+            name: $name:literal,
+            severity: $severity:ident,
+            summary: $summary:literal $(,)?
+        };
+    ) => {
+        $(#[doc = $doc])*
+        pub static $ident: $crate::rules::RuleMeta = $crate::rules::RuleMeta {
+            code: $code,
+            name: $name,
+            severity: $crate::finding::Severity::$severity,
+            summary: $summary,
+            doc: concat!($($doc, "\n"),*),
+        };
+    };
+}
+pub(crate) use declare_rule;
+
+/// Every rule, in code order.
+pub static ALL: &[&RuleMeta] = &[
+    &traversal_source_translated::RULE,
+    &traversal_not_delivered::RULE,
+    &traversal_port_blocked::RULE,
+    &single_nic_reflection::RULE,
+    &legacy_nat_syntax::RULE,
+    &undefined_reference::RULE,
+    &syntax_error::RULE,
+    &invalid_deployment::RULE,
+];
+
+/// The rule with this code.
+pub fn find(code: &str) -> Option<&'static RuleMeta> {
+    ALL.iter().copied().find(|r| r.code.eq_ignore_ascii_case(code))
+}
+
+/// What the rules read: the project and, when the deployment is valid, the network
+/// and the simulated flows.
+pub struct Context<'a> {
+    pub project: &'a Project,
+    pub network: Option<Network<'a>>,
+    pub traversal: Vec<FlowResult>,
+}
+
+impl<'a> Context<'a> {
+    pub fn new(project: &'a Project) -> Self {
+        let deployment = project
+            .deployment
+            .as_ref()
+            .and_then(|d| d.deployment.as_ref());
+        let Some(deployment) = deployment else {
+            return Context {
+                project,
+                network: None,
+                traversal: Vec::new(),
+            };
+        };
+        let firewalls = project
+            .firewalls
+            .iter()
+            .map(|f| (f.name.as_str(), &f.model))
+            .collect();
+        let network = flows::network(deployment, firewalls);
+        let traversal = flows::simulate_traversal(deployment, &network);
+        Context {
+            project,
+            network: Some(network),
+            traversal,
+        }
+    }
+
+    /// The valid deployment and its file.
+    pub fn deployment(&self) -> Option<(&'a Deployment, FileId)> {
+        let input = self.project.deployment.as_ref()?;
+        Some((input.deployment.as_ref()?, input.file))
+    }
+
+    /// The file of the firewall at this index of the network.
+    pub fn firewall_file(&self, firewall: usize) -> FileId {
+        self.project.firewalls[firewall].file
+    }
+
+    /// The firewall's name as the deployment gives it.
+    pub fn firewall_name(&self, firewall: usize) -> &str {
+        &self.project.firewalls[firewall].name
+    }
+
+    /// A location in a firewall's config.
+    pub fn at_config(&self, firewall: usize, span: Span, label: impl Into<String>) -> Location {
+        Location::new(self.firewall_file(firewall), span, label)
+    }
+
+    /// The config text of a span, trimmed (for messages that quote a line).
+    pub fn config_text(&self, firewall: usize, span: Span) -> &str {
+        let text = &self.project.sources.get(self.firewall_file(firewall)).text;
+        text.get(span.start..span.end).unwrap_or_default().trim()
+    }
+}
+
+/// Runs every rule over a project.
+pub fn run(project: &Project) -> Vec<Finding> {
+    let cx = Context::new(project);
+    let mut findings = Vec::new();
+    syntax_error::check(&cx, &mut findings);
+    invalid_deployment::check(&cx, &mut findings);
+    undefined_reference::check(&cx, &mut findings);
+    legacy_nat_syntax::check(&cx, &mut findings);
+    traversal_source_translated::check(&cx, &mut findings);
+    traversal_not_delivered::check(&cx, &mut findings);
+    traversal_port_blocked::check(&cx, &mut findings);
+    single_nic_reflection::check(&cx, &mut findings);
+    crate::finding::sort(&mut findings, &project.sources);
+    findings
+}
+
+/// One line describing a flow for a finding's notes:
+/// `SIP traversal: TCP 10.0.30.2:25000 → 64.100.0.10:7003 (expc1, zone UCTraversal)`.
+pub fn flow_line(cx: &Context<'_>, result: &FlowResult) -> String {
+    let (deployment, _) = cx.deployment().expect("flows exist only with a deployment");
+    let flow = &result.flow;
+    format!(
+        "{}: {} ({}, zone {})",
+        flow.kind.label(),
+        flow.packet,
+        deployment.c_nodes[flow.c_node].name.value,
+        deployment.zones[flow.zone].name.value
+    )
+}
+
+/// The deployment's traversal peer of a flow, as a related location.
+pub fn peer_location(cx: &Context<'_>, result: &FlowResult) -> Option<Location> {
+    let (deployment, file) = cx.deployment()?;
+    let zone = &deployment.zones[result.flow.zone];
+    let peer = &zone.peers[result.flow.peer];
+    let resolved = if peer.text.value.parse::<std::net::Ipv4Addr>().is_ok() {
+        String::new()
+    } else {
+        format!(", resolves to {}", peer.address)
+    };
+    Some(Location::new(
+        file,
+        peer.text.span,
+        format!("traversal peer of zone {}{}", zone.name.value, resolved),
+    ))
+}
+
+/// Groups flows by a key, keeping first-seen order of keys deterministic (sorted).
+pub fn group_by<'r, K: Ord>(
+    results: impl IntoIterator<Item = (K, &'r FlowResult)>,
+) -> std::collections::BTreeMap<K, Vec<&'r FlowResult>> {
+    let mut groups: std::collections::BTreeMap<K, Vec<&FlowResult>> = Default::default();
+    for (key, result) in results {
+        groups.entry(key).or_default().push(result);
+    }
+    groups
+}
+
+/// Adds the distinct peer locations of some flows as related locations.
+pub fn with_peers(mut finding: Finding, cx: &Context<'_>, results: &[&FlowResult]) -> Finding {
+    for result in results {
+        if let Some(location) = peer_location(cx, result) {
+            if !finding.related.iter().any(|r| r.span == location.span && r.file == location.file) {
+                finding.related.push(location);
+            }
+        }
+    }
+    finding
+}

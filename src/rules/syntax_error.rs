@@ -1,0 +1,46 @@
+use super::{declare_rule, Context};
+use crate::finding::{Finding, Location};
+
+declare_rule! {
+    /// ## What it does
+    /// Flags a command mralint recognises (an interface, route, object, object-group,
+    /// NAT rule, access list, access-group or inspection policy line) that does not
+    /// follow the ASA's syntax. The finding points at the word where parsing stopped.
+    /// Commands mralint does not model are ignored without a finding.
+    ///
+    /// ## Why is this bad?
+    /// The ASA rejects the line, so the running configuration differs from the file; and
+    /// mralint cannot simulate what it cannot read, so every result that depends on the
+    /// line is uncertain.
+    ///
+    /// ## Example
+    /// ```text
+    /// route outside 0.0.0.0 255.0.255.0 64.100.0.1
+    /// ```
+    ///
+    /// ## Use instead
+    /// ```text
+    /// route outside 0.0.0.0 0.0.0.0 64.100.0.1
+    /// ```
+    ///
+    /// ## References
+    /// - Cisco ASA Series Command Reference
+    /// - grammars/asa.ebnf (the subset mralint reads)
+    pub static RULE = {
+        code: "SYN001",
+        name: "syntax-error",
+        severity: Error,
+        summary: "a recognised ASA command is malformed",
+    };
+}
+
+pub fn check(cx: &Context<'_>, out: &mut Vec<Finding>) {
+    for firewall in &cx.project.firewalls {
+        for error in &firewall.parsed.errors {
+            out.push(RULE.finding(
+                error.message.clone(),
+                Location::new(firewall.file, error.span, "not valid here"),
+            ));
+        }
+    }
+}

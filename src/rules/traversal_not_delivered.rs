@@ -1,0 +1,211 @@
+use super::{declare_rule, flow_line, group_by, with_peers, Context};
+use crate::eval::flows::FlowResult;
+use crate::eval::path::{End, Role};
+use crate::eval::{nat, Drop, PhaseKind, Verdict};
+use crate::finding::{Finding, Location};
+use crate::source::Span;
+use crate::syntax::ast::NatKind;
+
+declare_rule! {
+    /// ## What it does
+    /// Simulates every Expressway-C → Expressway-E flow through every modelled firewall
+    /// and flags the ones that never reach the internal address (LAN1) of the E node the
+    /// traversal peer designates: no NAT reflection for a public peer address, routed
+    /// away from E, dropped by NAT (a PAT or port-static address) or by a U-turn that is
+    /// not permitted, addressed to the firewall itself, or sent from a C node no
+    /// modelled firewall serves. Access-list denials are MRA004's.
+    ///
+    /// ## Why is this bad?
+    /// Expressway-C opens every traversal connection. If its packets never reach E, the
+    /// traversal zone never becomes Active (SIP), SSH tunnels stay down (Jabber sign-in
+    /// fails with 502 Next Hop Connection Failed), or calls have no media.
+    ///
+    /// ## Example
+    /// Single-NIC E with static NAT, C pointed at the public address, but the static NAT
+    /// maps that address only toward the internet:
+    /// ```text
+    /// object network EXPE
+    ///  host 10.0.10.2
+    ///  nat (dmz,outside) static 64.100.0.10
+    /// ```
+    ///
+    /// ## Use instead
+    /// Add destination-only reflection for traffic from the inside:
+    /// ```text
+    /// nat (inside,dmz) source static EXPC EXPC destination static EXPE-PUBLIC EXPE
+    /// ```
+    /// or use dual NIC and point C at LAN1.
+    ///
+    /// ## References
+    /// - Cisco Expressway Basic Configuration Deployment Guide, Advanced networking deployments
+    /// - Cisco TAC 212392, Configure NAT reflection on the ASA for TelePresence
+    /// - asa-semantics §2.7 (hairpin, U-turn, reflection)
+    pub static RULE = {
+        code: "MRA003",
+        name: "traversal-not-delivered",
+        severity: Error,
+        summary: "a C→E flow never reaches E's internal address (LAN1)",
+    };
+}
+
+/// Where a flow that missed E went wrong, and how to say it.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+struct Cause {
+    firewall: Option<usize>,
+    span: Span,
+    label: String,
+    help: String,
+}
+
+pub fn check(cx: &Context<'_>, out: &mut Vec<Finding>) {
+    let (Some((deployment, deployment_file)), Some(network)) = (cx.deployment(), &cx.network) else {
+        return;
+    };
+    let missed = cx.traversal.iter().filter_map(|result| {
+        let target = result.flow.target?;
+        match result.delivered_to(network) {
+            Some(Role::Lan1(e) | Role::Lan2(e)) if e == target => None,
+            _ => cause(cx, result).map(|c| (c, result)),
+        }
+    });
+    for (cause, results) in group_by(missed) {
+        let first = results[0];
+        let target = &deployment.e.nodes[first.flow.target.unwrap_or_default()];
+        let primary = match cause.firewall {
+            Some(firewall) => cx.at_config(firewall, cause.span, cause.label.clone()),
+            None => Location::new(deployment_file, cause.span, cause.label.clone()),
+        };
+        let finding = RULE
+            .finding(
+                format!(
+                    "Expressway-C's traversal traffic never reaches {} LAN1 {}",
+                    target.name.value, target.lan1.value.address
+                ),
+                primary,
+            )
+            .with_notes(results.iter().map(|r| format!("{} {}", flow_line(cx, r), outcome(cx, r))).collect())
+            .with_help(cause.help);
+        out.push(with_peers(finding, cx, &results));
+    }
+}
+
+/// What happened to a flow, in a few words.
+fn outcome(cx: &Context<'_>, result: &FlowResult) -> String {
+    let hop_name = |i: usize| cx.firewall_name(result.path.hops[i].firewall).to_string();
+    match &result.path.end {
+        End::Stopped => {
+            let last = result.path.hops.len() - 1;
+            match &result.path.hops[last].trace.verdict {
+                Verdict::Drop(drop) => format!("is dropped by {} ({})", hop_name(last), drop.code()),
+                _ => format!("ends at {} itself", hop_name(last)),
+            }
+        }
+        End::Left(next_hop) => format!("leaves the modelled network toward {next_hop} as {}", result.path.packet),
+        End::Delivered(host) => {
+            let name = cx.network.as_ref().map_or("another host".into(), |n| n.hosts[*host].name.clone());
+            format!("is delivered to {name}")
+        }
+        End::Unattached => "starts from a node no modelled firewall serves".into(),
+        End::Loop => "loops between the firewalls".into(),
+    }
+}
+
+/// Why the flow missed, or `None` when an ACL decided (MRA004 reports those).
+fn cause(cx: &Context<'_>, result: &FlowResult) -> Option<Cause> {
+    let (deployment, _) = cx.deployment()?;
+    let Some(hop) = result.path.hops.last() else {
+        let node = &deployment.c_nodes[result.flow.c_node];
+        return Some(Cause {
+            firewall: None,
+            span: node.address.span,
+            label: "no modelled firewall has an interface on this node's subnet".into(),
+            help: format!(
+                "add the firewall that serves {} to `firewalls`, or give the node a `gateway` that is an interface address of a modelled firewall",
+                node.address.value
+            ),
+        });
+    };
+    let firewall = &cx.project.firewalls[hop.firewall].model;
+    let trace = &hop.trace;
+    let decided = trace.phases.last().and_then(|p| p.config.last().copied());
+    let ingress = firewall.interface(&trace.ingress);
+    let ingress_span = ingress.map(|i| i.span).unwrap_or_default();
+    let at = |span: Span, label: String, help: String| {
+        Some(Cause {
+            firewall: Some(hop.firewall),
+            span,
+            label,
+            help,
+        })
+    };
+    match (&result.path.end, &trace.verdict) {
+        (End::Stopped, Verdict::Drop(drop)) if drop.is_access_rule() => None,
+        (End::Stopped, Verdict::Drop(Drop::UTurn)) => at(
+            ingress_span,
+            format!("traffic must leave by {} again, and U-turns are not permitted", trace.ingress),
+            "reflected traffic leaves by the interface it came in on: add `same-security-traffic permit intra-interface`".into(),
+        ),
+        (End::Stopped, Verdict::Drop(Drop::PatAddress)) => at(
+            decided.unwrap_or(ingress_span),
+            format!("{} is a PAT or port-translated address here", trace.input.destination),
+            "connections cannot be opened to a PAT address; point the traversal peer at E's static NAT address and reflect it with a static rule".into(),
+        ),
+        (End::Stopped, Verdict::Drop(drop)) => at(
+            decided.unwrap_or(ingress_span),
+            format!("drops the flow ({})", drop.code()),
+            format!("give the firewall a route to {} out of the interface toward Expressway-E", trace.input.destination),
+        ),
+        (End::Stopped, _) => at(
+            ingress_span,
+            format!("{} is this firewall's own address", trace.input.destination),
+            "the traversal peer must be Expressway-E's address, not the firewall's".into(),
+        ),
+        (End::Left(_) | End::Delivered(_) | End::Loop, _) => {
+            let route_span = trace
+                .phases
+                .iter()
+                .find(|p| p.kind == PhaseKind::RouteLookup || p.kind == PhaseKind::UnNat)
+                .and_then(|p| p.config.first().copied())
+                .unwrap_or(ingress_span);
+            let egress = trace.egress.clone().unwrap_or_default();
+            // A static rule maps the address, but not for traffic from this side: no reflection.
+            let unreflected = (0..firewall.nat.len()).find(|&index| {
+                let rule = &firewall.nat[index];
+                let (Some(ingress), Some(mapped)) = (ingress, &rule.mapped_interface) else {
+                    return false;
+                };
+                let mut elsewhere = ingress.clone();
+                elsewhere.name = mapped.clone();
+                rule.kind == NatKind::Static
+                    && nat::reverse_match(firewall, index, &elsewhere, &trace.input).is_some()
+            });
+            match unreflected {
+                Some(index) if trace.destination_rule.is_none() => {
+                    let rule = &firewall.nat[index];
+                    at(
+                        rule.span,
+                        format!(
+                            "maps {} only for traffic arriving on {}; from {} it is not untranslated",
+                            trace.input.destination,
+                            rule.mapped_interface.as_deref().unwrap_or("any"),
+                            trace.ingress
+                        ),
+                        format!(
+                            "reflect E's public address for traffic from {} with destination-only NAT, e.g.\n  nat ({},{}) source static EXPC EXPC destination static EXPE-PUBLIC EXPE\n(EXPC: Expressway-C, EXPE-PUBLIC: {}, EXPE: E's LAN1), or use dual NIC and point C at LAN1",
+                            trace.ingress,
+                            trace.ingress,
+                            rule.real_interface.as_deref().unwrap_or("dmz"),
+                            trace.input.destination
+                        ),
+                    )
+                }
+                _ => at(
+                    route_span,
+                    format!("sends {} out of {egress}, away from Expressway-E", result.path.packet.destination),
+                    "route or translate C's traffic toward Expressway-E's LAN1".into(),
+                ),
+            }
+        }
+        (End::Unattached, _) => None,
+    }
+}

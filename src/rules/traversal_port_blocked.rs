@@ -1,0 +1,125 @@
+use super::{declare_rule, flow_line, group_by, with_peers, Context};
+use crate::eval::path::End;
+use crate::eval::{Drop, Verdict};
+use crate::finding::Finding;
+
+declare_rule! {
+    /// ## What it does
+    /// Flags the access rule that denies an Expressway-C → Expressway-E flow MRA needs:
+    /// an ACE that denies it, an access list that permits nothing that matches it
+    /// (implicit deny), an outbound access list, or, with no access list bound, security
+    /// levels that forbid it (lower to higher, or equal without
+    /// `same-security-traffic permit inter-interface`). The finding lists every flow the
+    /// rule blocks.
+    ///
+    /// ## Why is this bad?
+    /// Each flow carries part of MRA: SIP traversal (zone port, the zone never goes
+    /// Active), SSH tunnels on TCP 2222 (Jabber sign-in fails, 502 Next Hop Connection
+    /// Failed), XMPP/XCP on 7400 (no IM and presence), media demux ports (calls without
+    /// audio or video), TURN.
+    ///
+    /// ## Example
+    /// ```text
+    /// access-list INSIDE_in extended permit tcp host 10.0.30.2 host 10.0.10.2 eq 7003
+    /// access-group INSIDE_in in interface inside
+    /// ! 2222 and the media ports fall to the implicit deny
+    /// ```
+    ///
+    /// ## Use instead
+    /// ```text
+    /// access-list INSIDE_in extended permit tcp host 10.0.30.2 host 10.0.10.2 eq 7003
+    /// access-list INSIDE_in extended permit tcp host 10.0.30.2 host 10.0.10.2 eq 2222
+    /// access-list INSIDE_in extended permit udp host 10.0.30.2 host 10.0.10.2 range 36000 36001
+    /// ```
+    ///
+    /// ## References
+    /// - Mobile and Remote Access Through Cisco Expressway Deployment Guide, MRA infrastructure requirements
+    /// - Cisco Expressway IP Port Usage Configuration Guide, Mobile and Remote Access
+    pub static RULE = {
+        code: "MRA004",
+        name: "traversal-port-blocked",
+        severity: Error,
+        summary: "an ACL or security level denies a C→E flow MRA needs",
+    };
+}
+
+pub fn check(cx: &Context<'_>, out: &mut Vec<Finding>) {
+    if cx.deployment().is_none() {
+        return;
+    }
+    let blocked = cx.traversal.iter().filter_map(|result| {
+        let hop = result.path.hops.last()?;
+        let Verdict::Drop(drop) = hop.trace.verdict else {
+            return None;
+        };
+        if result.path.end != End::Stopped || !drop.is_access_rule() {
+            return None;
+        }
+        let span = hop.trace.deciding_span()?;
+        Some(((hop.firewall, span, drop_rank(drop)), result))
+    });
+    for ((firewall, span, _), results) in group_by(blocked) {
+        let hop = results[0].path.hops.last().expect("a blocked flow has a hop");
+        let Verdict::Drop(drop) = hop.trace.verdict else { continue };
+        let model = &cx.project.firewalls[firewall].model;
+        let ingress = hop.trace.ingress.clone();
+        let egress = hop.trace.egress.clone().unwrap_or_default();
+        let (label, help) = match drop {
+            Drop::AclDeny => (
+                "this entry denies the flow".to_string(),
+                "remove the deny, or permit the flow in an entry above it".to_string(),
+            ),
+            Drop::ImplicitDeny => (
+                "no entry of the bound access list permits the flow (implicit deny)".to_string(),
+                format!(
+                    "permit the flows in the access list bound to {ingress} (on real addresses, after un-NAT), e.g.\n{}",
+                    results
+                        .iter()
+                        .filter_map(|r| r.path.hops.last())
+                        .map(|h| permit_line(model, &ingress, &h.trace))
+                        .collect::<std::collections::BTreeSet<_>>()
+                        .into_iter()
+                        .collect::<Vec<_>>()
+                        .join("\n")
+                ),
+            ),
+            Drop::OutboundAcl => (
+                format!("the outbound access list of {egress} does not permit the flow"),
+                format!("permit the flows in the access list bound out of {egress}"),
+            ),
+            _ => (
+                format!("security levels forbid {ingress} → {egress} without an access list"),
+                format!(
+                    "bind an access list to {ingress} that permits the flows (`access-group NAME in interface {ingress}`), or raise {ingress}'s security level above {egress}'s"
+                ),
+            ),
+        };
+        let finding = RULE
+            .finding(
+                format!("{} blocks Expressway-C → Expressway-E traffic MRA needs", cx.firewall_name(firewall)),
+                cx.at_config(firewall, span, label),
+            )
+            .with_notes(results.iter().map(|r| flow_line(cx, r)).collect())
+            .with_help(help);
+        out.push(with_peers(finding, cx, &results));
+    }
+}
+
+fn drop_rank(drop: Drop) -> u8 {
+    drop as u8
+}
+
+/// An ACE that permits the flow as the firewall checks it (real addresses).
+fn permit_line(model: &crate::model::Firewall, ingress: &str, trace: &crate::eval::Trace) -> String {
+    let acl = model
+        .inbound
+        .get(&ingress.to_ascii_lowercase())
+        .or(model.global.as_ref())
+        .map_or("ACL", |b| b.acl.as_str());
+    let packet = trace.untranslated;
+    let protocol = if packet.protocol == 17 { "udp" } else { "tcp" };
+    format!(
+        "  access-list {acl} extended permit {protocol} host {} host {} eq {}",
+        packet.source, packet.destination, packet.destination_port
+    )
+}
