@@ -2,7 +2,6 @@
 
 use crate::source::{FileId, Span};
 
-
 /// How bad a finding is. Ordered from least to most severe.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -59,7 +58,13 @@ pub struct Finding {
 }
 
 impl Finding {
-    pub fn new(code: &'static str, name: &'static str, severity: Severity, message: impl Into<String>, primary: Location) -> Self {
+    pub fn new(
+        code: &'static str,
+        name: &'static str,
+        severity: Severity,
+        message: impl Into<String>,
+        primary: Location,
+    ) -> Self {
         Finding {
             code,
             name,

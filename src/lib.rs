@@ -39,7 +39,13 @@ pub fn run(cli: Cli) -> u8 {
         Command::Check(args) => check(&args),
         Command::Explain { code } => match rules::find(&code) {
             Some(rule) => {
-                print!("{} ({}): {}\n\n{}", rule.code, rule.name, rule.summary, explain_text(rule.doc));
+                print!(
+                    "{} ({}): {}\n\n{}",
+                    rule.code,
+                    rule.name,
+                    rule.summary,
+                    explain_text(rule.doc)
+                );
                 EXIT_CLEAN
             }
             None => {
@@ -49,7 +55,13 @@ pub fn run(cli: Cli) -> u8 {
         },
         Command::Rules => {
             for rule in rules::ALL {
-                println!("{:<7} {:<28} {:<8} {}", rule.code, rule.name, rule.severity.as_str(), rule.summary);
+                println!(
+                    "{:<7} {:<28} {:<8} {}",
+                    rule.code,
+                    rule.name,
+                    rule.severity.as_str(),
+                    rule.summary
+                );
             }
             EXIT_CLEAN
         }
@@ -83,32 +95,46 @@ fn check(args: &CheckArgs) -> u8 {
     let color = match args.color {
         Color::Always => true,
         Color::Never => false,
-        Color::Auto => std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
+        Color::Auto => {
+            std::io::stdout().is_terminal()
+                && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+        }
     };
     let mut out = String::new();
     match args.format {
         Format::Human => {
             for (project, findings) in &linted {
-                out.push_str(&report::human::render(findings, &project.sources, color, args.width));
+                out.push_str(&report::human::render(
+                    findings,
+                    &project.sources,
+                    color,
+                    args.width,
+                ));
             }
             let all: Vec<Finding> = linted.iter().flat_map(|(_, f)| f.iter().cloned()).collect();
             out.push_str(&format!("mralint: {}\n", report::human::summary(&all)));
         }
         Format::Json => {
-            let parts: Vec<(&[Finding], &source::Sources)> =
-                linted.iter().map(|(p, f)| (f.as_slice(), &p.sources)).collect();
+            let parts: Vec<(&[Finding], &source::Sources)> = linted
+                .iter()
+                .map(|(p, f)| (f.as_slice(), &p.sources))
+                .collect();
             out.push_str(&report::json::render_all(&parts));
         }
     }
     let _ = std::io::stdout().write_all(out.as_bytes());
-    let threshold = match args.fail_on {
-        FailOn::Error => Some(Severity::Error),
-        FailOn::Warning => Some(Severity::Warning),
-        FailOn::Advice => Some(Severity::Advice),
-        FailOn::Never => None,
+    exit_code(linted.iter().flat_map(|(_, f)| f), args.fail_on)
+}
+
+/// 1 when a finding is at or above `fail_on`, else 0.
+pub fn exit_code<'a>(findings: impl IntoIterator<Item = &'a Finding>, fail_on: FailOn) -> u8 {
+    let threshold = match fail_on {
+        FailOn::Error => Severity::Error,
+        FailOn::Warning => Severity::Warning,
+        FailOn::Advice => Severity::Advice,
+        FailOn::Never => return EXIT_CLEAN,
     };
-    let failing = threshold.is_some_and(|t| linted.iter().flat_map(|(_, f)| f).any(|f| f.severity >= t));
-    if failing {
+    if findings.into_iter().any(|f| f.severity >= threshold) {
         EXIT_FINDINGS
     } else {
         EXIT_CLEAN

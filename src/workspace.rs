@@ -63,8 +63,14 @@ fn read(path: &Path) -> Result<Vec<u8>, InputError> {
 }
 
 fn is_deployment(path: &Path) -> bool {
-    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or_default();
-    name == "deployment.yaml" || name == "deployment.yml" || name.ends_with(".deployment.yaml") || name.ends_with(".deployment.yml")
+    let name = path
+        .file_name()
+        .and_then(|n| n.to_str())
+        .unwrap_or_default();
+    name == "deployment.yaml"
+        || name == "deployment.yml"
+        || name.ends_with(".deployment.yaml")
+        || name.ends_with(".deployment.yml")
 }
 
 fn is_config(path: &Path) -> bool {
@@ -107,8 +113,16 @@ fn directory(root: &Path) -> Result<Vec<Project>, InputError> {
     for path in files.iter().filter(|p| is_deployment(p)) {
         let project = deployment_project(path)?;
         let base = path.parent().unwrap_or(Path::new(""));
-        if let Some(d) = project.deployment.as_ref().and_then(|d| d.deployment.as_ref()) {
-            named.extend(d.firewalls.iter().map(|f| normalize(&base.join(&f.config.value))));
+        if let Some(d) = project
+            .deployment
+            .as_ref()
+            .and_then(|d| d.deployment.as_ref())
+        {
+            named.extend(
+                d.firewalls
+                    .iter()
+                    .map(|f| normalize(&base.join(&f.config.value))),
+            );
         }
         projects.push(project);
     }
@@ -139,10 +153,14 @@ fn walk(dir: &Path, files: &mut Vec<PathBuf>, depth: usize) {
     for entry in entries.flatten() {
         let path = entry.path();
         let hidden = entry.file_name().to_string_lossy().starts_with('.');
-        let Ok(kind) = entry.file_type() else { continue };
+        let Ok(kind) = entry.file_type() else {
+            continue;
+        };
         if kind.is_dir() && !hidden && depth < MAX_DEPTH && entry.file_name() != "target" {
             walk(&path, files, depth + 1);
-        } else if (kind.is_file() || kind.is_symlink()) && (is_deployment(&path) || is_config(&path)) {
+        } else if (kind.is_file() || kind.is_symlink())
+            && (is_deployment(&path) || is_config(&path))
+        {
             files.push(path);
         }
     }
@@ -152,13 +170,11 @@ fn walk(dir: &Path, files: &mut Vec<PathBuf>, depth: usize) {
 fn firewall_input(sources: &mut Sources, file: SourceFile, name: Option<String>) -> FirewallInput {
     let parsed = syntax::parse_config(&file.text);
     let model = model::build(&parsed.config);
-    let name = name
-        .or_else(|| model.hostname.clone())
-        .unwrap_or_else(|| {
-            file.path
-                .file_stem()
-                .map_or("firewall".into(), |s| s.to_string_lossy().into_owned())
-        });
+    let name = name.or_else(|| model.hostname.clone()).unwrap_or_else(|| {
+        file.path
+            .file_stem()
+            .map_or("firewall".into(), |s| s.to_string_lossy().into_owned())
+    });
     let file = sources.add(file);
     FirewallInput {
         name,
@@ -190,12 +206,19 @@ fn deployment_project(path: &Path) -> Result<Project, InputError> {
             match read(&config_path) {
                 Ok(bytes) => {
                     let file = SourceFile::from_bytes(&config_path, &bytes);
-                    let input = firewall_input(&mut project.sources, file, Some(firewall.name.value.clone()));
+                    let input = firewall_input(
+                        &mut project.sources,
+                        file,
+                        Some(firewall.name.value.clone()),
+                    );
                     project.firewalls.push(input);
                 }
                 Err(InputError::Unreadable { reason, .. }) => errors.push(DeploymentError {
                     span: firewall.config.span,
-                    message: format!("cannot read the config of firewall `{}`: {reason}", firewall.name.value),
+                    message: format!(
+                        "cannot read the config of firewall `{}`: {reason}",
+                        firewall.name.value
+                    ),
                 }),
                 Err(other) => errors.push(DeploymentError {
                     span: firewall.config.span,
@@ -212,4 +235,3 @@ fn deployment_project(path: &Path) -> Result<Project, InputError> {
     });
     Ok(project)
 }
-

@@ -153,14 +153,22 @@ fn yaml_error(text: &str, error: &serde_saphyr::Error) -> DeploymentError {
         .map(|l| {
             let s = l.span();
             match (s.byte_offset(), s.byte_len()) {
-                (Some(start), Some(len)) => Span::new(start as usize, (start + len.max(1)) as usize),
+                (Some(start), Some(len)) => {
+                    Span::new(start as usize, (start + len.max(1)) as usize)
+                }
                 _ => line_column_span(text, l.line() as usize, l.column() as usize),
             }
         })
         .unwrap_or_default();
     let span = Span::new(span.start.min(text.len()), span.end.min(text.len()));
     let message = error.to_string();
-    let message = message.lines().next().unwrap_or_default().to_string();
+    let message = message.lines().next().unwrap_or_default();
+    // The span shows where; drop the position the message repeats.
+    let message = match message.rfind(" at line ") {
+        Some(at) => &message[..at],
+        None => message,
+    };
+    let message = message.to_string();
     DeploymentError { span, message }
 }
 
@@ -201,7 +209,10 @@ impl Validator<'_> {
         match value.value.trim().parse() {
             Ok(address) => At::new(address, span),
             Err(_) => {
-                self.error(span, format!("`{}` is not an IPv4 address ({what})", value.value));
+                self.error(
+                    span,
+                    format!("`{}` is not an IPv4 address ({what})", value.value),
+                );
                 At::new(Ipv4Addr::UNSPECIFIED, span)
             }
         }
@@ -215,24 +226,37 @@ impl Validator<'_> {
             (Ok(address), Ok(prefix)) if prefix <= 32 => At::new(IfAddr { address, prefix }, span),
             _ => {
                 self.error(span, format!("`{text}` is not an IPv4 address with an optional prefix length such as 10.0.10.2/24 ({what})"));
-                At::new(IfAddr { address: Ipv4Addr::UNSPECIFIED, prefix: 32 }, span)
+                At::new(
+                    IfAddr {
+                        address: Ipv4Addr::UNSPECIFIED,
+                        prefix: 32,
+                    },
+                    span,
+                )
             }
         }
     }
 
-    fn port_range(&mut self, value: &Spanned<String>, what: &str, bounds: (u16, u16)) -> (u16, u16) {
+    fn port_range(
+        &mut self,
+        value: &Spanned<String>,
+        what: &str,
+        bounds: (u16, u16),
+    ) -> (u16, u16) {
         let span = span_of(value);
-        let parsed = value
-            .value
-            .split_once('-')
-            .and_then(|(a, b)| Some((a.trim().parse::<u16>().ok()?, b.trim().parse::<u16>().ok()?)));
+        let parsed = value.value.split_once('-').and_then(|(a, b)| {
+            Some((a.trim().parse::<u16>().ok()?, b.trim().parse::<u16>().ok()?))
+        });
         match parsed {
             Some((lo, hi)) if lo <= hi && lo >= bounds.0 && hi <= bounds.1 => (lo, hi),
             _ => {
-                self.error(span, format!(
-                    "`{}` is not a port range `LOW-HIGH` within {}-{} ({what})",
-                    value.value, bounds.0, bounds.1
-                ));
+                self.error(
+                    span,
+                    format!(
+                        "`{}` is not a port range `LOW-HIGH` within {}-{} ({what})",
+                        value.value, bounds.0, bounds.1
+                    ),
+                );
                 bounds
             }
         }
@@ -240,7 +264,13 @@ impl Validator<'_> {
 
     fn deployment(&mut self, raw: &file::DeploymentFile) -> Deployment {
         if raw.version.value != 1 {
-            self.error(span_of(&raw.version), format!("unsupported version {}: this mralint reads version 1", raw.version.value));
+            self.error(
+                span_of(&raw.version),
+                format!(
+                    "unsupported version {}: this mralint reads version 1",
+                    raw.version.value
+                ),
+            );
         }
         let mut names = HashSet::new();
         let firewalls: Vec<FirewallRef> = raw
@@ -253,7 +283,10 @@ impl Validator<'_> {
             .collect();
         for f in &firewalls {
             if !names.insert(f.name.value.clone()) {
-                self.error(f.name.span, format!("firewall name `{}` is used twice", f.name.value));
+                self.error(
+                    f.name.span,
+                    format!("firewall name `{}` is used twice", f.name.value),
+                );
             }
         }
         if firewalls.is_empty() {
@@ -262,7 +295,10 @@ impl Validator<'_> {
         let mut node_names = HashSet::new();
         let mut unique_node = |v: &mut Self, name: &At<String>| {
             if !node_names.insert(name.value.clone()) {
-                v.error(name.span, format!("node name `{}` is used twice", name.value));
+                v.error(
+                    name.span,
+                    format!("node name `{}` is used twice", name.value),
+                );
             }
         };
         let c_nodes: Vec<CNode> = raw
@@ -272,11 +308,18 @@ impl Validator<'_> {
             .map(|n| CNode {
                 name: at(&n.name),
                 address: self.ipv4(&n.address, "Expressway-C address"),
-                gateway: n.gateway.as_ref().map(|g| self.ipv4(g, "Expressway-C gateway")),
+                gateway: n
+                    .gateway
+                    .as_ref()
+                    .map(|g| self.ipv4(g, "Expressway-C gateway")),
             })
             .collect();
         let e = self.expressway_e(&raw.expressway_e);
-        for name in c_nodes.iter().map(|n| &n.name).chain(e.nodes.iter().map(|n| &n.name)) {
+        for name in c_nodes
+            .iter()
+            .map(|n| &n.name)
+            .chain(e.nodes.iter().map(|n| &n.name))
+        {
             unique_node(self, name);
         }
         let mut dns = Vec::new();
@@ -296,11 +339,22 @@ impl Validator<'_> {
         let services = raw.services.as_ref();
         let turn_relays = services
             .and_then(|s| s.turn_relays.as_ref())
-            .map_or((24000, 29999), |r| self.port_range(r, "TURN relays", (1024, 65535)));
-        let internet = raw.internet.as_ref().map(|i| (at(&i.firewall), at(&i.interface)));
+            .map_or((24000, 29999), |r| {
+                self.port_range(r, "TURN relays", (1024, 65535))
+            });
+        let internet = raw
+            .internet
+            .as_ref()
+            .map(|i| (at(&i.firewall), at(&i.interface)));
         if let Some((firewall, _)) = &internet {
             if !names.contains(&firewall.value) {
-                self.error(firewall.span, format!("`{}` is not a firewall listed in `firewalls`", firewall.value));
+                self.error(
+                    firewall.span,
+                    format!(
+                        "`{}` is not a firewall listed in `firewalls`",
+                        firewall.value
+                    ),
+                );
             }
         }
         Deployment {
@@ -311,7 +365,10 @@ impl Validator<'_> {
             im_presence: services.is_some_and(|s| s.im_presence),
             turn: services.is_some_and(|s| s.turn),
             turn_relays,
-            internet_client: raw.internet_client.as_ref().map(|c| self.ipv4(c, "internet client")),
+            internet_client: raw
+                .internet_client
+                .as_ref()
+                .map(|c| self.ipv4(c, "internet client")),
             internet,
         }
     }
@@ -333,23 +390,29 @@ impl Validator<'_> {
                 }
             }
         });
-        let media_ports = raw
-            .media_ports
-            .as_ref()
-            .map_or((36000, 59999), |m| {
-                let range = self.port_range(m, "media ports", (36000, 59999));
-                if range.0 % 2 != 0 {
-                    self.error(span_of(m), "the media port range must start on an even port (RTP)");
-                }
-                range
-            });
+        let media_ports = raw.media_ports.as_ref().map_or((36000, 59999), |m| {
+            let range = self.port_range(m, "media ports", (36000, 59999));
+            if !range.0.is_multiple_of(2) {
+                self.error(
+                    span_of(m),
+                    "the media port range must start on an even port (RTP)",
+                );
+            }
+            range
+        });
         let nodes: Vec<ENode> = raw
             .nodes
             .iter()
             .map(|n| {
                 let lan2 = n.lan2.as_ref().map(|l| self.if_addr(l, "LAN2"));
                 if nic.value == Nic::Dual && lan2.is_none() {
-                    self.error(span_of(&n.name), format!("`{}` has no `lan2`, but `nic: dual` needs the external interface", n.name.value));
+                    self.error(
+                        span_of(&n.name),
+                        format!(
+                            "`{}` has no `lan2`, but `nic: dual` needs the external interface",
+                            n.name.value
+                        ),
+                    );
                 }
                 if nic.value == Nic::Single {
                     if let Some(lan2) = &lan2 {
@@ -360,8 +423,14 @@ impl Validator<'_> {
                     name: at(&n.name),
                     lan1: self.if_addr(&n.lan1, "LAN1"),
                     lan2,
-                    static_nat: n.static_nat.as_ref().map(|s| self.ipv4(s, "static NAT address")),
-                    gateway: n.gateway.as_ref().map(|g| self.ipv4(g, "Expressway-E gateway")),
+                    static_nat: n
+                        .static_nat
+                        .as_ref()
+                        .map(|s| self.ipv4(s, "static NAT address")),
+                    gateway: n
+                        .gateway
+                        .as_ref()
+                        .map(|g| self.ipv4(g, "Expressway-E gateway")),
                     routes: n
                         .routes
                         .iter()
@@ -396,13 +465,22 @@ impl Validator<'_> {
         if let Ok(address) = peer.value.trim().parse() {
             return Some(Peer { text, address });
         }
-        match dns.iter().find(|(name, _)| name.eq_ignore_ascii_case(peer.value.trim())) {
+        match dns
+            .iter()
+            .find(|(name, _)| name.eq_ignore_ascii_case(peer.value.trim()))
+        {
             Some((_, address)) => Some(Peer {
                 text,
                 address: *address,
             }),
             None => {
-                self.error(text.span, format!("peer `{}` is neither an IPv4 address nor a name in `dns`", peer.value));
+                self.error(
+                    text.span,
+                    format!(
+                        "peer `{}` is neither an IPv4 address nor a name in `dns`",
+                        peer.value
+                    ),
+                );
                 None
             }
         }
@@ -453,7 +531,10 @@ traversal_zones:
         assert_eq!(d.zones[0].peers[0].address, Ipv4Addr::new(64, 100, 0, 10));
         assert_eq!(d.e.nodes[0].lan1.value.prefix, 24);
         assert_eq!(d.e.media_ports, (36000, 59999));
-        let (start, end) = (d.zones[0].peers[0].text.span.start, d.zones[0].peers[0].text.span.end);
+        let (start, end) = (
+            d.zones[0].peers[0].text.span.start,
+            d.zones[0].peers[0].text.span.end,
+        );
         assert_eq!(&GOOD[start..end], "expe.example.com");
     }
 
@@ -482,10 +563,20 @@ traversal_zones:
     fn duplicate_names_and_large_demux() {
         let text = GOOD
             .replace("    - name: expe1", "    - name: expc1")
-            .replace("  size: medium\n", "  size: large\n  demux_ports: [2776, 2777]\n");
+            .replace(
+                "  size: medium\n",
+                "  size: large\n  demux_ports: [2776, 2777]\n",
+            );
         let e = errors(&text);
         assert_eq!(e.len(), 2, "{e:?}");
-        assert!(e.iter().any(|(t, m)| t == "[2776, 2777]" && m.contains("large")), "{e:?}");
-        assert!(e.iter().any(|(t, m)| t == "expc1" && m.contains("twice")), "{e:?}");
+        assert!(
+            e.iter()
+                .any(|(t, m)| t == "[2776, 2777]" && m.contains("large")),
+            "{e:?}"
+        );
+        assert!(
+            e.iter().any(|(t, m)| t == "expc1" && m.contains("twice")),
+            "{e:?}"
+        );
     }
 }

@@ -1,13 +1,15 @@
 //! The access check (asa-semantics §2.5 step 4, §2.6).
 
 use super::Packet;
-use crate::model::{Acl, Ace, Binding, Firewall};
+use crate::model::{Ace, Acl, Binding, Firewall};
 use crate::source::Span;
 use crate::syntax::ast::Action;
 
 /// The first active entry of an ACL that matches the packet.
 pub fn first_match<'a>(acl: &'a Acl, packet: &Packet) -> Option<&'a Ace> {
-    acl.entries.iter().find(|ace| !ace.inactive && ace_matches(ace, packet))
+    acl.entries
+        .iter()
+        .find(|ace| !ace.inactive && ace_matches(ace, packet))
 }
 
 pub fn ace_matches(ace: &Ace, packet: &Packet) -> bool {

@@ -104,7 +104,13 @@ pub fn traversal_flows(deployment: &Deployment) -> Vec<Flow> {
                         c_node: c,
                         zone: z,
                         peer: p,
-                        packet: Packet::new(protocol, node.address.value, source_port, peer.address, port),
+                        packet: Packet::new(
+                            protocol,
+                            node.address.value,
+                            source_port,
+                            peer.address,
+                            port,
+                        ),
                         target: e_node_for(deployment, peer.address),
                     })
                 };
@@ -160,7 +166,10 @@ pub fn hosts(deployment: &Deployment) -> Vec<Host> {
 }
 
 /// The network of a deployment over its firewalls (in deployment order).
-pub fn network<'a>(deployment: &Deployment, firewalls: Vec<(&'a str, &'a Firewall)>) -> Network<'a> {
+pub fn network<'a>(
+    deployment: &Deployment,
+    firewalls: Vec<(&'a str, &'a Firewall)>,
+) -> Network<'a> {
     Network {
         firewalls,
         hosts: hosts(deployment),
@@ -172,7 +181,10 @@ pub fn simulate_traversal(deployment: &Deployment, network: &Network<'_>) -> Vec
     traversal_flows(deployment)
         .into_iter()
         .map(|flow| {
-            let gateway = deployment.c_nodes[flow.c_node].gateway.as_ref().map(|g| g.value);
+            let gateway = deployment.c_nodes[flow.c_node]
+                .gateway
+                .as_ref()
+                .map(|g| g.value);
             let path = network.walk(flow.packet, gateway);
             FlowResult { flow, path }
         })

@@ -26,7 +26,13 @@ pub struct Packet {
 }
 
 impl Packet {
-    pub fn new(protocol: u8, source: Ipv4Addr, source_port: u16, destination: Ipv4Addr, destination_port: u16) -> Self {
+    pub fn new(
+        protocol: u8,
+        source: Ipv4Addr,
+        source_port: u16,
+        destination: Ipv4Addr,
+        destination_port: u16,
+    ) -> Self {
         Packet {
             protocol,
             source,
@@ -119,7 +125,11 @@ impl Drop {
     /// The ASA's drop code, as packet-tracer's Drop-reason shows it.
     pub fn code(self) -> &'static str {
         match self {
-            Drop::AclDeny | Drop::ImplicitDeny | Drop::SecurityLevel | Drop::UTurn | Drop::OutboundAcl => "acl-drop",
+            Drop::AclDeny
+            | Drop::ImplicitDeny
+            | Drop::SecurityLevel
+            | Drop::UTurn
+            | Drop::OutboundAcl => "acl-drop",
             Drop::NoRoute => "no-route",
             Drop::PatAddress => "nat-no-xlate-to-pat-pool",
             Drop::FarInterface => "sp-security-failed",
@@ -140,7 +150,10 @@ impl Drop {
 
     /// Whether an access rule (ACE, implicit deny, security level) decided the drop.
     pub fn is_access_rule(self) -> bool {
-        matches!(self, Drop::AclDeny | Drop::ImplicitDeny | Drop::SecurityLevel | Drop::OutboundAcl)
+        matches!(
+            self,
+            Drop::AclDeny | Drop::ImplicitDeny | Drop::SecurityLevel | Drop::OutboundAcl
+        )
     }
 }
 
@@ -180,7 +193,14 @@ impl Trace {
         self.phases.last().and_then(|p| p.config.last().copied())
     }
 
-    fn phase(&mut self, kind: PhaseKind, subtype: &'static str, allowed: bool, config: Vec<Span>, info: Vec<String>) {
+    fn phase(
+        &mut self,
+        kind: PhaseKind,
+        subtype: &'static str,
+        allowed: bool,
+        config: Vec<Span>,
+        info: Vec<String>,
+    ) {
         self.phases.push(Phase {
             kind,
             subtype,
@@ -225,7 +245,9 @@ pub fn simulate(firewall: &Firewall, ingress: &str, packet: Packet) -> Trace {
             trace.destination_rule = Some(u.rule);
             let egress = match &u.divert {
                 Some(divert) => Some(divert.clone()),
-                None => route::lookup(firewall, real.destination, None).map(|r| r.interface.clone()),
+                None => {
+                    route::lookup(firewall, real.destination, None).map(|r| r.interface.clone())
+                }
             };
             let mut info = Vec::new();
             if let Some(egress) = &egress {
@@ -233,7 +255,10 @@ pub fn simulate(firewall: &Firewall, ingress: &str, packet: Packet) -> Trace {
             }
             info.push(format!(
                 "Untranslate {}/{} to {}/{}",
-                packet.destination, packet.destination_port, real.destination, real.destination_port
+                packet.destination,
+                packet.destination_port,
+                real.destination,
+                real.destination_port
             ));
             trace.phase(PhaseKind::UnNat, "static", true, vec![rule.span], info);
             let Some(egress) = egress else {
@@ -255,7 +280,13 @@ pub fn simulate(firewall: &Firewall, ingress: &str, packet: Packet) -> Trace {
                 return trace.drop(Drop::PatAddress);
             }
             let Some(r) = route::lookup(firewall, packet.destination, None) else {
-                trace.phase(PhaseKind::RouteLookup, "Resolve Egress Interface", false, vec![], vec![format!("no route to {}", packet.destination)]);
+                trace.phase(
+                    PhaseKind::RouteLookup,
+                    "Resolve Egress Interface",
+                    false,
+                    vec![],
+                    vec![format!("no route to {}", packet.destination)],
+                );
                 return trace.drop(Drop::NoRoute);
             };
             trace.phase(
@@ -286,10 +317,16 @@ pub fn simulate(firewall: &Firewall, ingress: &str, packet: Packet) -> Trace {
             trace.egress = Some("NP Identity Ifc".into());
             return trace;
         }
-        trace.phase(PhaseKind::AccessList, "", false, vec![owner.span], vec![format!(
-            "{} is the address of interface {}; the ASA does not answer on a far interface",
-            real.destination, owner.name
-        )]);
+        trace.phase(
+            PhaseKind::AccessList,
+            "",
+            false,
+            vec![owner.span],
+            vec![format!(
+                "{} is the address of interface {}; the ASA does not answer on a far interface",
+                real.destination, owner.name
+            )],
+        );
         return trace.drop(Drop::FarInterface);
     }
 
@@ -306,26 +343,46 @@ pub fn simulate(firewall: &Firewall, ingress: &str, packet: Packet) -> Trace {
     let mut output = real;
     if let Some(index) = source_rule {
         let rule = &firewall.nat[index];
-        let reverse_twice = un_nat.as_ref().is_some_and(|u| u.rule == index && !u.forward);
+        let reverse_twice = un_nat
+            .as_ref()
+            .is_some_and(|u| u.rule == index && !u.forward);
         if reverse_twice {
             // The un-NAT step already mapped the source (real destination → mapped destination).
-            trace.phase(PhaseKind::Nat, "", true, vec![rule.span], vec![format!(
-                "Static translate {}/{} to {}/{}",
-                packet.source, packet.source_port, real.source, real.source_port
-            )]);
+            trace.phase(
+                PhaseKind::Nat,
+                "",
+                true,
+                vec![rule.span],
+                vec![format!(
+                    "Static translate {}/{} to {}/{}",
+                    packet.source, packet.source_port, real.source, real.source_port
+                )],
+            );
         } else if let Some(x) = nat::translate_source(firewall, rule, &egress.name, &packet) {
             output.source = x.packet.source;
             output.source_port = x.packet.source_port;
             trace.source_port_may_change = x.port_may_change;
-            trace.phase(PhaseKind::Nat, "", true, vec![rule.span], vec![format!(
-                "{} translate {}/{} to {}/{}",
-                x.how, packet.source, packet.source_port, output.source, output.source_port
-            )]);
+            trace.phase(
+                PhaseKind::Nat,
+                "",
+                true,
+                vec![rule.span],
+                vec![format!(
+                    "{} translate {}/{} to {}/{}",
+                    x.how, packet.source, packet.source_port, output.source, output.source_port
+                )],
+            );
         }
         trace.source_rule = Some(index);
     }
     trace.output = output;
-    trace.phase(PhaseKind::FlowCreation, "", true, vec![], vec!["New flow created".into()]);
+    trace.phase(
+        PhaseKind::FlowCreation,
+        "",
+        true,
+        vec![],
+        vec!["New flow created".into()],
+    );
     trace
 }
 
@@ -333,7 +390,11 @@ pub fn simulate(firewall: &Firewall, ingress: &str, packet: Packet) -> Trace {
 /// static mapping or forward-matches a twice rule's `destination static` — unless a
 /// rule above that twice rule already claims the packet in the source lookup
 /// (asa-semantics §2.2).
-fn destination_lookup(firewall: &Firewall, ingress: &crate::model::Interface, packet: &Packet) -> Option<nat::UnNat> {
+fn destination_lookup(
+    firewall: &Firewall,
+    ingress: &crate::model::Interface,
+    packet: &Packet,
+) -> Option<nat::UnNat> {
     for index in 0..firewall.nat.len() {
         if let Some(hit) = nat::reverse_match(firewall, index, ingress, packet) {
             return Some(hit);
@@ -374,7 +435,10 @@ fn access_check(
         return Err(Drop::UTurn);
     }
     let inbound = firewall.inbound.get(&ingress.name.to_ascii_lowercase());
-    let bound: Vec<_> = inbound.into_iter().chain(firewall.global.as_ref()).collect();
+    let bound: Vec<_> = inbound
+        .into_iter()
+        .chain(firewall.global.as_ref())
+        .collect();
     let mut unmatched = Vec::new();
     let mut decided = false;
     for binding in &bound {
@@ -392,7 +456,13 @@ fn access_check(
         }
     }
     if !decided && !bound.is_empty() {
-        trace.phase(PhaseKind::AccessList, "", false, unmatched, vec!["Implicit Rule: no entry permits this flow (implicit deny)".into()]);
+        trace.phase(
+            PhaseKind::AccessList,
+            "",
+            false,
+            unmatched,
+            vec!["Implicit Rule: no entry permits this flow (implicit deny)".into()],
+        );
         return Err(Drop::ImplicitDeny);
     }
     if bound.is_empty() && !uturn {
@@ -411,9 +481,17 @@ fn access_check(
     }
     if let Some(binding) = firewall.outbound.get(&egress.name.to_ascii_lowercase()) {
         match acl::check(firewall, binding, packet) {
-            Decision::Permit(config) => trace.phase(PhaseKind::AccessList, "log", true, config, vec![]),
+            Decision::Permit(config) => {
+                trace.phase(PhaseKind::AccessList, "log", true, config, vec![])
+            }
             Decision::Deny(config) | Decision::NoMatch(config) => {
-                trace.phase(PhaseKind::AccessList, "", false, config, vec!["denied by the outbound access list".into()]);
+                trace.phase(
+                    PhaseKind::AccessList,
+                    "",
+                    false,
+                    config,
+                    vec!["denied by the outbound access list".into()],
+                );
                 return Err(Drop::OutboundAcl);
             }
         }

@@ -62,7 +62,11 @@ fn mapped_addresses(firewall: &Firewall, rule: &NatRule) -> IntervalSet {
     }
 }
 
-fn mapped_destination(firewall: &Firewall, rule: &NatRule, mapped: &MappedDestination) -> IntervalSet {
+fn mapped_destination(
+    firewall: &Firewall,
+    rule: &NatRule,
+    mapped: &MappedDestination,
+) -> IntervalSet {
     match mapped {
         MappedDestination::Addresses(set) => set.clone(),
         MappedDestination::Interface => interface_address(firewall, &rule.real_interface)
@@ -110,9 +114,17 @@ fn reverse_ports(ports: &Option<PortTranslation>, packet: &Packet) -> Option<(u1
 }
 
 /// Reverse match of a static rule: the packet is addressed to the rule's mapped source.
-pub fn reverse_match(firewall: &Firewall, index: usize, ingress: &Interface, packet: &Packet) -> Option<UnNat> {
+pub fn reverse_match(
+    firewall: &Firewall,
+    index: usize,
+    ingress: &Interface,
+    packet: &Packet,
+) -> Option<UnNat> {
     let rule = &firewall.nat[index];
-    if rule.kind != NatKind::Static || rule.unidirectional || matches!(rule.mapped_source, Mapped::PatPool(_)) {
+    if rule.kind != NatKind::Static
+        || rule.unidirectional
+        || matches!(rule.mapped_source, Mapped::PatPool(_))
+    {
         return None;
     }
     if !interface_matches(&rule.mapped_interface, &ingress.name) {
@@ -137,7 +149,9 @@ pub fn reverse_match(firewall: &Firewall, index: usize, ingress: &Interface, pac
             destination_port,
             ..*packet
         },
-        divert: (!rule.route_lookup).then(|| rule.real_interface.clone()).flatten(),
+        divert: (!rule.route_lookup)
+            .then(|| rule.real_interface.clone())
+            .flatten(),
         forward: false,
     })
 }
@@ -167,7 +181,9 @@ pub fn forward_destination_match(
             destination_port,
             ..*packet
         },
-        divert: (!rule.route_lookup).then(|| rule.mapped_interface.clone()).flatten(),
+        divert: (!rule.route_lookup)
+            .then(|| rule.mapped_interface.clone())
+            .flatten(),
         forward: true,
     })
 }
@@ -175,7 +191,13 @@ pub fn forward_destination_match(
 /// Whether a rule matches the packet forward, for the source lookup: ingress on the
 /// real side, egress on the mapped side, real source, and (twice NAT) the original
 /// destination in the mapped destination.
-pub fn forward_match(firewall: &Firewall, rule: &NatRule, ingress: &str, egress: &str, packet: &Packet) -> bool {
+pub fn forward_match(
+    firewall: &Firewall,
+    rule: &NatRule,
+    ingress: &str,
+    egress: &str,
+    packet: &Packet,
+) -> bool {
     interface_matches(&rule.real_interface, ingress)
         && interface_matches(&rule.mapped_interface, egress)
         && rule.real_source.contains(u32::from(packet.source))
@@ -186,7 +208,12 @@ pub fn forward_match(firewall: &Firewall, rule: &NatRule, ingress: &str, egress:
 }
 
 /// The first rule in table order that matches the packet forward.
-pub fn source_lookup(firewall: &Firewall, ingress: &str, egress: &str, packet: &Packet) -> Option<usize> {
+pub fn source_lookup(
+    firewall: &Firewall,
+    ingress: &str,
+    egress: &str,
+    packet: &Packet,
+) -> Option<usize> {
     firewall
         .nat
         .iter()
@@ -194,7 +221,12 @@ pub fn source_lookup(firewall: &Firewall, ingress: &str, egress: &str, packet: &
 }
 
 /// Translates the source of `packet` (as received) by `rule` leaving through `egress`.
-pub fn translate_source(firewall: &Firewall, rule: &NatRule, egress: &str, packet: &Packet) -> Option<SourceXlate> {
+pub fn translate_source(
+    firewall: &Firewall,
+    rule: &NatRule,
+    egress: &str,
+    packet: &Packet,
+) -> Option<SourceXlate> {
     let (source_port, _) = forward_ports(&rule.ports, packet)?;
     let real = u32::from(packet.source);
     let egress_address = || {
@@ -202,9 +234,11 @@ pub fn translate_source(firewall: &Firewall, rule: &NatRule, egress: &str, packe
         firewall.interface(named).and_then(|i| i.address)
     };
     let (source, pat, how) = match (&rule.mapped_source, rule.kind) {
-        (Mapped::Addresses(mapped), NatKind::Static) => {
-            (Ipv4Addr::from(image(&rule.real_source, mapped, real)?), false, "Static")
-        }
+        (Mapped::Addresses(mapped), NatKind::Static) => (
+            Ipv4Addr::from(image(&rule.real_source, mapped, real)?),
+            false,
+            "Static",
+        ),
         (Mapped::Interface, NatKind::Static) => (egress_address()?, false, "Static"),
         (Mapped::Addresses(pool), NatKind::Dynamic) => {
             // A single mapped address is PAT; a larger pool is dynamic NAT from its first address.
@@ -227,7 +261,11 @@ pub fn translate_source(firewall: &Firewall, rule: &NatRule, egress: &str, packe
 /// Whether `destination` is an address only a dynamic rule or a port-translating
 /// static rule maps to, so that a new connection to it is dropped
 /// (`nat-no-xlate-to-pat-pool`, asa-semantics §2.3 and §2.8). Gives the rule's index.
-pub fn pat_address_rule(firewall: &Firewall, ingress: &Interface, destination: Ipv4Addr) -> Option<usize> {
+pub fn pat_address_rule(
+    firewall: &Firewall,
+    ingress: &Interface,
+    destination: Ipv4Addr,
+) -> Option<usize> {
     firewall.nat.iter().position(|rule| {
         let aimed = match (&rule.mapped_source, rule.kind) {
             (Mapped::PatPool(pool), _) => pool.contains(u32::from(destination)),

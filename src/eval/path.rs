@@ -74,7 +74,8 @@ impl Network<'_> {
     /// The firewall interfaces that own an address.
     fn interface_owning(&self, address: Ipv4Addr) -> Option<(usize, String)> {
         self.firewalls.iter().enumerate().find_map(|(i, (_, fw))| {
-            fw.interface_owning(address).map(|ifc| (i, ifc.name.clone()))
+            fw.interface_owning(address)
+                .map(|ifc| (i, ifc.name.clone()))
         })
     }
 

@@ -7,15 +7,28 @@ use crate::model::{Firewall, Route};
 /// The route the ASA picks for `destination`: the longest prefix, then the lowest
 /// distance, then the first in configuration order. With `only`, just routes out of
 /// that interface are eligible (the egress check after a NAT divert).
-pub fn lookup<'a>(firewall: &'a Firewall, destination: Ipv4Addr, only: Option<&str>) -> Option<&'a Route> {
+pub fn lookup<'a>(
+    firewall: &'a Firewall,
+    destination: Ipv4Addr,
+    only: Option<&str>,
+) -> Option<&'a Route> {
     firewall
         .routes
         .iter()
         .filter(|r| r.covers(destination))
         .filter(|r| only.is_none_or(|o| r.interface.eq_ignore_ascii_case(o)))
-        .filter(|r| firewall.interface(&r.interface).is_some_and(|i| !i.shutdown))
+        .filter(|r| {
+            firewall
+                .interface(&r.interface)
+                .is_some_and(|i| !i.shutdown)
+        })
         .fold(None, |best: Option<&Route>, r| match best {
-            Some(b) if (b.prefix, std::cmp::Reverse(b.distance)) >= (r.prefix, std::cmp::Reverse(r.distance)) => Some(b),
+            Some(b)
+                if (b.prefix, std::cmp::Reverse(b.distance))
+                    >= (r.prefix, std::cmp::Reverse(r.distance)) =>
+            {
+                Some(b)
+            }
             _ => Some(r),
         })
 }
@@ -35,10 +48,18 @@ mod tests {
     #[test]
     fn longest_prefix_then_distance() {
         let fw = firewall();
-        let hop = |d: [u8; 4]| lookup(&fw, Ipv4Addr::from(d), None).map(|r| (r.interface.as_str(), r.gateway));
+        let hop = |d: [u8; 4]| {
+            lookup(&fw, Ipv4Addr::from(d), None).map(|r| (r.interface.as_str(), r.gateway))
+        };
         assert_eq!(hop([10, 0, 30, 9]), Some(("inside", None)));
-        assert_eq!(hop([10, 9, 9, 9]), Some(("outside", Some(Ipv4Addr::new(64, 100, 0, 254)))));
-        assert_eq!(hop([8, 8, 8, 8]), Some(("outside", Some(Ipv4Addr::new(64, 100, 0, 1)))));
+        assert_eq!(
+            hop([10, 9, 9, 9]),
+            Some(("outside", Some(Ipv4Addr::new(64, 100, 0, 254))))
+        );
+        assert_eq!(
+            hop([8, 8, 8, 8]),
+            Some(("outside", Some(Ipv4Addr::new(64, 100, 0, 1))))
+        );
         // The dmz interface is shut down: its subnet falls to the 10/8 route.
         assert_eq!(hop([10, 0, 10, 2]).unwrap().0, "outside");
         assert!(lookup(&fw, Ipv4Addr::new(8, 8, 8, 8), Some("inside")).is_none());

@@ -117,7 +117,9 @@ impl IntervalSet {
 impl FromIterator<(u32, u32)> for IntervalSet {
     fn from_iter<T: IntoIterator<Item = (u32, u32)>>(iter: T) -> Self {
         iter.into_iter()
-            .fold(IntervalSet::empty(), |acc, (lo, hi)| acc.union(&IntervalSet::range(lo, hi)))
+            .fold(IntervalSet::empty(), |acc, (lo, hi)| {
+                acc.union(&IntervalSet::range(lo, hi))
+            })
     }
 }
 
@@ -193,8 +195,14 @@ mod tests {
 
     #[test]
     fn union_merges_adjacent_and_overlapping() {
-        assert_eq!(set(&[(1, 3), (4, 6), (10, 12), (11, 20)]).ranges(), &[(1, 6), (10, 20)]);
-        assert_eq!(set(&[(u32::MAX, u32::MAX), (0, u32::MAX - 1)]).size(), 1 << 32);
+        assert_eq!(
+            set(&[(1, 3), (4, 6), (10, 12), (11, 20)]).ranges(),
+            &[(1, 6), (10, 20)]
+        );
+        assert_eq!(
+            set(&[(u32::MAX, u32::MAX), (0, u32::MAX - 1)]).size(),
+            1 << 32
+        );
     }
 
     #[test]

@@ -42,7 +42,9 @@ pub fn build(config: &Config) -> Firewall {
                 });
             }
             CommandKind::AccessList(list) => builder.access_list(&mut firewall, list, command.span),
-            CommandKind::AccessGroup(group) => builder.access_group(&mut firewall, group, command.span),
+            CommandKind::AccessGroup(group) => {
+                builder.access_group(&mut firewall, group, command.span)
+            }
             CommandKind::TwiceNat(nat) => {
                 let rule = builder.twice_nat(nat, command.span);
                 if !nat.options.inactive {
@@ -58,14 +60,20 @@ pub fn build(config: &Config) -> Firewall {
             CommandKind::SameSecurity(SameSecurity::IntraInterface) => {
                 firewall.intra_interface = Some(command.span)
             }
-            CommandKind::TimeoutConn(seconds) => firewall.timeout_conn = Some((*seconds, command.span)),
+            CommandKind::TimeoutConn(seconds) => {
+                firewall.timeout_conn = Some((*seconds, command.span))
+            }
             CommandKind::LegacyNat(_) => firewall.legacy_nat.push(command.span),
             _ => {}
         }
     }
     let mut section2 = builder.object_nat_rules();
     section2.sort_by(section2_order);
-    firewall.nat = section1.into_iter().chain(section2.into_iter().map(|(r, ..)| r)).chain(section3).collect();
+    firewall.nat = section1
+        .into_iter()
+        .chain(section2.into_iter().map(|(r, ..)| r))
+        .chain(section3)
+        .collect();
     firewall.undefined = builder.undefined;
     firewall.network_objects = builder.network_sets.into_iter().collect();
     firewall
@@ -170,9 +178,10 @@ impl<'a> Builder<'a> {
                     }
                 }
                 CommandKind::ObjectService(object) => {
-                    builder
-                        .services
-                        .insert(object.name.text.clone(), object.service.as_ref().map(|(s, _)| s));
+                    builder.services.insert(
+                        object.name.text.clone(),
+                        object.service.as_ref().map(|(s, _)| s),
+                    );
                 }
                 CommandKind::ObjectGroup(group) => {
                     builder.groups.insert(group.name.text.clone(), group);
@@ -445,7 +454,8 @@ impl<'a> Builder<'a> {
             let mut service = Service::protocol(protocol);
             if let Some(p @ (6 | 17 | 132)) = protocol {
                 service.source = self.port_spec(ace.source_port.as_ref(), Protocol::Number(p));
-                service.destination = self.port_spec(ace.destination_port.as_ref(), Protocol::Number(p));
+                service.destination =
+                    self.port_spec(ace.destination_port.as_ref(), Protocol::Number(p));
             }
             match &ace.icmp {
                 Some(AceIcmp::Type(t, c)) => {
@@ -454,10 +464,12 @@ impl<'a> Builder<'a> {
                     services.push(service);
                 }
                 Some(AceIcmp::Group(name)) => match self.flat.get(&name.text).cloned() {
-                    Some(Flat::IcmpTypes(types)) => services.extend(types.into_iter().map(|t| Service {
-                        icmp_type: Some(t),
-                        ..service.clone()
-                    })),
+                    Some(Flat::IcmpTypes(types)) => {
+                        services.extend(types.into_iter().map(|t| Service {
+                            icmp_type: Some(t),
+                            ..service.clone()
+                        }))
+                    }
                     _ => self.undefined(name, "object-group"),
                 },
                 None => services.push(service),
@@ -477,12 +489,16 @@ impl<'a> Builder<'a> {
         match &group.binding {
             AclBinding::In(ifc) => {
                 if self.require_interface(ifc) {
-                    firewall.inbound.insert(ifc.text.to_ascii_lowercase(), binding);
+                    firewall
+                        .inbound
+                        .insert(ifc.text.to_ascii_lowercase(), binding);
                 }
             }
             AclBinding::Out(ifc) => {
                 if self.require_interface(ifc) {
-                    firewall.outbound.insert(ifc.text.to_ascii_lowercase(), binding);
+                    firewall
+                        .outbound
+                        .insert(ifc.text.to_ascii_lowercase(), binding);
                 }
             }
             AclBinding::Global => firewall.global = Some(binding),
@@ -537,7 +553,11 @@ impl<'a> Builder<'a> {
         NatRule {
             span,
             object: None,
-            section: if matches!(nat.section, NatSection::AfterAuto(_)) { 3 } else { 1 },
+            section: if matches!(nat.section, NatSection::AfterAuto(_)) {
+                3
+            } else {
+                1
+            },
             real_interface,
             mapped_interface,
             kind: nat.kind,
@@ -609,7 +629,11 @@ fn interface_model(interface: &ast::Interface, span: Span) -> Option<Interface> 
         }) => (Some(*address), *prefix, *standby),
         _ => (None, 32, None),
     };
-    let default_level = if nameif.text.eq_ignore_ascii_case("inside") { 100 } else { 0 };
+    let default_level = if nameif.text.eq_ignore_ascii_case("inside") {
+        100
+    } else {
+        0
+    };
     Some(Interface {
         name: nameif.text.clone(),
         hardware: interface.hardware.clone(),
@@ -637,7 +661,10 @@ fn inline_block(mapped: Ipv4Addr, real: &AddrSet) -> AddrSet {
         addr::subnet(mapped, 32 - size.trailing_zeros() as u8)
     } else {
         let start = u64::from(u32::from(mapped));
-        IntervalSet::range(start as u32, (start + size - 1).min(u64::from(u32::MAX)) as u32)
+        IntervalSet::range(
+            start as u32,
+            (start + size - 1).min(u64::from(u32::MAX)) as u32,
+        )
     }
 }
 
@@ -693,7 +720,9 @@ pub fn port_op_set(op: &PortOp, protocol: Protocol) -> PortSet {
             .map(|p| below(p).union(&PortSet::range(p + 1, 65535)))
             .unwrap_or_default(),
         PortOp::Lt(p) => n(p).map(below).unwrap_or_default(),
-        PortOp::Gt(p) => n(p).map(|p| PortSet::range(p + 1, 65535)).unwrap_or_default(),
+        PortOp::Gt(p) => n(p)
+            .map(|p| PortSet::range(p + 1, 65535))
+            .unwrap_or_default(),
         PortOp::Range(a, b) => match (n(a), n(b)) {
             (Some(a), Some(b)) => PortSet::range(a, b),
             _ => PortSet::empty(),
@@ -720,7 +749,8 @@ fn twice_ports(original: &[Service], translated: &[Service]) -> PortTranslation 
     let destination_original = pick(original, |s| &s.destination);
     PortTranslation {
         protocols,
-        source: differs(&source_original).then(|| (source_original, pick(translated, |s| &s.source))),
+        source: differs(&source_original)
+            .then(|| (source_original, pick(translated, |s| &s.source))),
         destination: differs(&destination_original)
             .then(|| (destination_original, pick(translated, |s| &s.destination))),
     }
@@ -757,7 +787,14 @@ mod tests {
             .iter()
             .map(|u| (u.kind, &text[u.span.start..u.span.end]))
             .collect();
-        assert_eq!(found, [("object", "NOPE"), ("access-list", "Y"), ("interface", "inside")]);
+        assert_eq!(
+            found,
+            [
+                ("object", "NOPE"),
+                ("access-list", "Y"),
+                ("interface", "inside")
+            ]
+        );
     }
 
     #[test]
@@ -770,7 +807,10 @@ mod tests {
             .iter()
             .map(|r| r.object.clone().unwrap_or(format!("twice{}", r.section)))
             .collect();
-        assert_eq!(order, ["twice1", "twice1", "A-HOST", "B-HOST", "LOW", "NET", "twice3"]);
+        assert_eq!(
+            order,
+            ["twice1", "twice1", "A-HOST", "B-HOST", "LOW", "NET", "twice3"]
+        );
         assert!(fw.nat[0].real_source.size() == 1, "line 1 inserted first");
         assert_eq!(fw.interface("INSIDE").unwrap().level, 100);
     }
@@ -778,16 +818,25 @@ mod tests {
     #[test]
     fn inline_mapped_blocks_keep_the_prefix() {
         let real = addr::subnet(Ipv4Addr::new(4, 4, 4, 0), 24);
-        assert_eq!(addr::describe(&inline_block(Ipv4Addr::new(192, 168, 4, 111), &real)), "192.168.4.0/24");
+        assert_eq!(
+            addr::describe(&inline_block(Ipv4Addr::new(192, 168, 4, 111), &real)),
+            "192.168.4.0/24"
+        );
         let range = IntervalSet::range(10, 14);
-        assert_eq!(inline_block(Ipv4Addr::from(100), &range), IntervalSet::range(100, 104));
+        assert_eq!(
+            inline_block(Ipv4Addr::from(100), &range),
+            IntervalSet::range(100, 104)
+        );
     }
 
     #[test]
     fn port_operators() {
         let p = |op: PortOp| port_op_set(&op, Protocol::Number(6));
         assert_eq!(p(PortOp::Lt(Port::Number(1024))), PortSet::range(0, 1023));
-        assert_eq!(p(PortOp::Gt(Port::Number(1023))), PortSet::range(1024, 65535));
+        assert_eq!(
+            p(PortOp::Gt(Port::Number(1023))),
+            PortSet::range(1024, 65535)
+        );
         assert_eq!(p(PortOp::Neq(Port::Named("www".into()))).size(), 65535);
         assert!(p(PortOp::Range(Port::Number(10), Port::Number(5))).is_empty());
         assert_eq!(p(PortOp::Lt(Port::Number(0))), PortSet::empty());

@@ -2,7 +2,9 @@
 
 use std::fmt;
 
-use miette::{Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, SourceCode};
+use miette::{
+    Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, SourceCode,
+};
 
 use crate::finding::{Finding, Location, Severity};
 use crate::source::Sources;
@@ -50,7 +52,10 @@ fn miette_severity(severity: Severity) -> miette::Severity {
 
 impl Diagnostic for Rendered<'_> {
     fn code<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
-        Some(Box::new(format!("{}({})", self.finding.code, self.finding.name)))
+        Some(Box::new(format!(
+            "{}({})",
+            self.finding.code, self.finding.name
+        )))
     }
 
     fn severity(&self) -> Option<miette::Severity> {
@@ -58,7 +63,10 @@ impl Diagnostic for Rendered<'_> {
     }
 
     fn help<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
-        self.finding.help.as_ref().map(|h| Box::new(h) as Box<dyn fmt::Display>)
+        self.finding
+            .help
+            .as_ref()
+            .map(|h| Box::new(h) as Box<dyn fmt::Display>)
     }
 
     fn source_code(&self) -> Option<&dyn SourceCode> {
@@ -74,8 +82,11 @@ impl Diagnostic for Rendered<'_> {
             .filter(move |r| r.file == primary.file)
             .map(|r| LabeledSpan::new_with_span(Some(r.label.clone()), r.span));
         Some(Box::new(
-            std::iter::once(LabeledSpan::new_primary_with_span(Some(primary.label.clone()), primary.span))
-                .chain(same_file),
+            std::iter::once(LabeledSpan::new_primary_with_span(
+                Some(primary.label.clone()),
+                primary.span,
+            ))
+            .chain(same_file),
         ))
     }
 
@@ -83,7 +94,9 @@ impl Diagnostic for Rendered<'_> {
         if self.elsewhere.is_empty() {
             return None;
         }
-        Some(Box::new(self.elsewhere.iter().map(|e| e as &dyn Diagnostic)))
+        Some(Box::new(
+            self.elsewhere.iter().map(|e| e as &dyn Diagnostic),
+        ))
     }
 }
 
@@ -111,10 +124,9 @@ impl Diagnostic for Elsewhere {
     }
 
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
-        Some(Box::new(std::iter::once(LabeledSpan::new_primary_with_span(
-            Some("here".into()),
-            self.location.span,
-        ))))
+        Some(Box::new(std::iter::once(
+            LabeledSpan::new_primary_with_span(Some("here".into()), self.location.span),
+        )))
     }
 }
 

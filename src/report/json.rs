@@ -67,7 +67,11 @@ pub fn render(findings: &[Finding], sources: &Sources) -> String {
 
 /// One JSON document for the findings of several projects (each with its own sources).
 pub fn render_all(parts: &[(&[Finding], &Sources)]) -> String {
-    let all = || parts.iter().flat_map(|(findings, sources)| findings.iter().map(move |f| (f, *sources)));
+    let all = || {
+        parts
+            .iter()
+            .flat_map(|(findings, sources)| findings.iter().map(move |f| (f, *sources)))
+    };
     let count = |s| all().filter(|(f, _)| f.severity == s).count();
     let report = Report {
         version: 1,

@@ -72,7 +72,9 @@ pub static ALL: &[&RuleMeta] = &[
 
 /// The rule with this code.
 pub fn find(code: &str) -> Option<&'static RuleMeta> {
-    ALL.iter().copied().find(|r| r.code.eq_ignore_ascii_case(code))
+    ALL.iter()
+        .copied()
+        .find(|r| r.code.eq_ignore_ascii_case(code))
 }
 
 /// What the rules read: the project and, when the deployment is valid, the network
@@ -200,10 +202,35 @@ pub fn group_by<'r, K: Ord>(
 pub fn with_peers(mut finding: Finding, cx: &Context<'_>, results: &[&FlowResult]) -> Finding {
     for result in results {
         if let Some(location) = peer_location(cx, result) {
-            if !finding.related.iter().any(|r| r.span == location.span && r.file == location.file) {
+            if !finding
+                .related
+                .iter()
+                .any(|r| r.span == location.span && r.file == location.file)
+            {
                 finding.related.push(location);
             }
         }
     }
     finding
+}
+
+/// The config's network object for exactly this address, for help texts built from the
+/// user's own names; when there is none, `fallback`, with its definition added to
+/// `definitions`.
+pub fn object_for(
+    firewall: &crate::model::Firewall,
+    address: std::net::Ipv4Addr,
+    fallback: &str,
+    definitions: &mut Vec<String>,
+) -> String {
+    match firewall.object_named_for(address) {
+        Some(name) => name.to_string(),
+        None => {
+            let definition = format!("  object network {fallback}\n   host {address}");
+            if !definitions.contains(&definition) {
+                definitions.push(definition);
+            }
+            fallback.to_string()
+        }
+    }
 }

@@ -48,7 +48,11 @@ pub fn check(cx: &Context<'_>, out: &mut Vec<Finding>) {
         return;
     };
     let e = &deployment.e;
-    let natted: Vec<_> = e.nodes.iter().filter_map(|n| n.static_nat.as_ref().map(|s| (n, s))).collect();
+    let natted: Vec<_> = e
+        .nodes
+        .iter()
+        .filter_map(|n| n.static_nat.as_ref().map(|s| (n, s)))
+        .collect();
     let uc = deployment
         .zones
         .iter()
@@ -66,7 +70,10 @@ pub fn check(cx: &Context<'_>, out: &mut Vec<Finding>) {
         finding = finding.with_related(Location::new(
             file,
             nat.span,
-            format!("{}'s static NAT address: C must reach it through the firewall", node.name.value),
+            format!(
+                "{}'s static NAT address: C must reach it through the firewall",
+                node.name.value
+            ),
         ));
     }
     out.push(finding);

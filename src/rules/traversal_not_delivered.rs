@@ -1,4 +1,4 @@
-use super::{declare_rule, flow_line, group_by, with_peers, Context};
+use super::{declare_rule, flow_line, group_by, object_for, with_peers, Context};
 use crate::eval::flows::FlowResult;
 use crate::eval::path::{End, Role};
 use crate::eval::{nat, Drop, PhaseKind, Verdict};
@@ -58,7 +58,8 @@ struct Cause {
 }
 
 pub fn check(cx: &Context<'_>, out: &mut Vec<Finding>) {
-    let (Some((deployment, deployment_file)), Some(network)) = (cx.deployment(), &cx.network) else {
+    let (Some((deployment, deployment_file)), Some(network)) = (cx.deployment(), &cx.network)
+    else {
         return;
     };
     let missed = cx.traversal.iter().filter_map(|result| {
@@ -83,7 +84,12 @@ pub fn check(cx: &Context<'_>, out: &mut Vec<Finding>) {
                 ),
                 primary,
             )
-            .with_notes(results.iter().map(|r| format!("{} {}", flow_line(cx, r), outcome(cx, r))).collect())
+            .with_notes(
+                results
+                    .iter()
+                    .map(|r| format!("{} {}", flow_line(cx, r), outcome(cx, r)))
+                    .collect(),
+            )
             .with_help(cause.help);
         out.push(with_peers(finding, cx, &results));
     }
@@ -96,13 +102,21 @@ fn outcome(cx: &Context<'_>, result: &FlowResult) -> String {
         End::Stopped => {
             let last = result.path.hops.len() - 1;
             match &result.path.hops[last].trace.verdict {
-                Verdict::Drop(drop) => format!("is dropped by {} ({})", hop_name(last), drop.code()),
+                Verdict::Drop(drop) => {
+                    format!("is dropped by {} ({})", hop_name(last), drop.code())
+                }
                 _ => format!("ends at {} itself", hop_name(last)),
             }
         }
-        End::Left(next_hop) => format!("leaves the modelled network toward {next_hop} as {}", result.path.packet),
+        End::Left(next_hop) => format!(
+            "leaves the modelled network toward {next_hop} as {}",
+            result.path.packet
+        ),
         End::Delivered(host) => {
-            let name = cx.network.as_ref().map_or("another host".into(), |n| n.hosts[*host].name.clone());
+            let name = cx
+                .network
+                .as_ref()
+                .map_or("another host".into(), |n| n.hosts[*host].name.clone());
             format!("is delivered to {name}")
         }
         End::Unattached => "starts from a node no modelled firewall serves".into(),
@@ -182,6 +196,16 @@ fn cause(cx: &Context<'_>, result: &FlowResult) -> Option<Cause> {
             match unreflected {
                 Some(index) if trace.destination_rule.is_none() => {
                     let rule = &firewall.nat[index];
+                    let target = result.flow.target.map(|t| deployment.e.nodes[t].lan1.value.address);
+                    let mut lines = Vec::new();
+                    let c_obj = object_for(firewall, result.flow.packet.source, "EXPC", &mut lines);
+                    let public_obj = object_for(firewall, trace.input.destination, "EXPE-PUBLIC", &mut lines);
+                    let e_obj = target.map_or("EXPE".to_string(), |t| object_for(firewall, t, "EXPE", &mut lines));
+                    lines.push(format!(
+                        "  nat ({},{}) source static {c_obj} {c_obj} destination static {public_obj} {e_obj}",
+                        trace.ingress,
+                        rule.real_interface.as_deref().unwrap_or("dmz"),
+                    ));
                     at(
                         rule.span,
                         format!(
@@ -191,11 +215,9 @@ fn cause(cx: &Context<'_>, result: &FlowResult) -> Option<Cause> {
                             trace.ingress
                         ),
                         format!(
-                            "reflect E's public address for traffic from {} with destination-only NAT, e.g.\n  nat ({},{}) source static EXPC EXPC destination static EXPE-PUBLIC EXPE\n(EXPC: Expressway-C, EXPE-PUBLIC: {}, EXPE: E's LAN1), or use dual NIC and point C at LAN1",
+                            "reflect E's public address for traffic from {} with destination-only NAT:\n{}\nor use dual NIC and point C at LAN1",
                             trace.ingress,
-                            trace.ingress,
-                            rule.real_interface.as_deref().unwrap_or("dmz"),
-                            trace.input.destination
+                            lines.join("\n")
                         ),
                     )
                 }

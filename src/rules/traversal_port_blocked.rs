@@ -59,28 +59,37 @@ pub fn check(cx: &Context<'_>, out: &mut Vec<Finding>) {
         Some(((hop.firewall, span, drop_rank(drop)), result))
     });
     for ((firewall, span, _), results) in group_by(blocked) {
-        let hop = results[0].path.hops.last().expect("a blocked flow has a hop");
-        let Verdict::Drop(drop) = hop.trace.verdict else { continue };
+        let hop = results[0]
+            .path
+            .hops
+            .last()
+            .expect("a blocked flow has a hop");
+        let Verdict::Drop(drop) = hop.trace.verdict else {
+            continue;
+        };
         let model = &cx.project.firewalls[firewall].model;
         let ingress = hop.trace.ingress.clone();
         let egress = hop.trace.egress.clone().unwrap_or_default();
+        let permits = || {
+            results
+                .iter()
+                .filter_map(|r| r.path.hops.last())
+                .map(|h| permit_line(model, &ingress, &h.trace))
+                .collect::<std::collections::BTreeSet<_>>()
+                .into_iter()
+                .collect::<Vec<_>>()
+                .join("\n")
+        };
         let (label, help) = match drop {
             Drop::AclDeny => (
                 "this entry denies the flow".to_string(),
-                "remove the deny, or permit the flow in an entry above it".to_string(),
+                format!("permit the flows in entries above this one (ACLs match real addresses, after un-NAT), e.g.\n{}", permits()),
             ),
             Drop::ImplicitDeny => (
                 "no entry of the bound access list permits the flow (implicit deny)".to_string(),
                 format!(
-                    "permit the flows in the access list bound to {ingress} (on real addresses, after un-NAT), e.g.\n{}",
-                    results
-                        .iter()
-                        .filter_map(|r| r.path.hops.last())
-                        .map(|h| permit_line(model, &ingress, &h.trace))
-                        .collect::<std::collections::BTreeSet<_>>()
-                        .into_iter()
-                        .collect::<Vec<_>>()
-                        .join("\n")
+                    "permit the flows in the access list bound to {ingress} (ACLs match real addresses, after un-NAT), e.g.\n{}",
+                    permits()
                 ),
             ),
             Drop::OutboundAcl => (
@@ -96,7 +105,10 @@ pub fn check(cx: &Context<'_>, out: &mut Vec<Finding>) {
         };
         let finding = RULE
             .finding(
-                format!("{} blocks Expressway-C → Expressway-E traffic MRA needs", cx.firewall_name(firewall)),
+                format!(
+                    "{} blocks Expressway-C → Expressway-E traffic MRA needs",
+                    cx.firewall_name(firewall)
+                ),
                 cx.at_config(firewall, span, label),
             )
             .with_notes(results.iter().map(|r| flow_line(cx, r)).collect())
@@ -110,7 +122,11 @@ fn drop_rank(drop: Drop) -> u8 {
 }
 
 /// An ACE that permits the flow as the firewall checks it (real addresses).
-fn permit_line(model: &crate::model::Firewall, ingress: &str, trace: &crate::eval::Trace) -> String {
+fn permit_line(
+    model: &crate::model::Firewall,
+    ingress: &str,
+    trace: &crate::eval::Trace,
+) -> String {
     let acl = model
         .inbound
         .get(&ingress.to_ascii_lowercase())

@@ -1,11 +1,9 @@
-use std::net::Ipv4Addr;
-
-use super::{declare_rule, flow_line, group_by, with_peers, Context};
+use super::{declare_rule, flow_line, group_by, object_for, with_peers, Context};
 use crate::deployment::ZoneType;
 use crate::eval::flows::{FlowKind, FlowResult};
 use crate::eval::path::{Hop, Role};
 use crate::finding::Finding;
-use crate::model::{Firewall, Mapped};
+use crate::model::Mapped;
 
 declare_rule! {
     /// ## What it does
@@ -58,12 +56,20 @@ fn rewriting_hop(result: &FlowResult) -> Option<&Hop> {
 
 /// The source as E sees it, and whether the port is only possibly changed (PAT).
 fn what_e_sees(result: &FlowResult) -> String {
-    let pat = result.path.hops.iter().any(|h| h.trace.source_port_may_change);
+    let pat = result
+        .path
+        .hops
+        .iter()
+        .any(|h| h.trace.source_port_may_change);
     let arrived = result.path.packet;
     format!(
         "{}{}",
         arrived.endpoints(),
-        if pat { " (PAT: the source port may change too)" } else { "" }
+        if pat {
+            " (PAT: the source port may change too)"
+        } else {
+            ""
+        }
     )
 }
 
@@ -71,24 +77,17 @@ fn what_e_sees(result: &FlowResult) -> String {
 /// a `destination static` clause; built from the user's own line.
 fn destination_only(line: &str) -> Option<String> {
     let words: Vec<&str> = line.split_whitespace().collect();
-    let source = words.iter().position(|w| w.eq_ignore_ascii_case("source"))?;
-    let destination = words.iter().position(|w| w.eq_ignore_ascii_case("destination"))?;
+    let source = words
+        .iter()
+        .position(|w| w.eq_ignore_ascii_case("source"))?;
+    let destination = words
+        .iter()
+        .position(|w| w.eq_ignore_ascii_case("destination"))?;
     let real = words.get(source + 2)?;
     let mut fixed: Vec<&str> = words[..=source].to_vec();
     fixed.extend(["static", real, real]);
     fixed.extend(&words[destination..]);
     Some(fixed.join(" "))
-}
-
-/// The config's object for exactly this address, or a new one to define.
-fn object_for(firewall: &Firewall, address: Ipv4Addr, fallback: &str, definitions: &mut Vec<String>) -> String {
-    match firewall.object_named_for(address) {
-        Some(name) => name.to_string(),
-        None => {
-            definitions.push(format!("  object network {fallback}\n   host {address}"));
-            fallback.to_string()
-        }
-    }
 }
 
 pub fn check(cx: &Context<'_>, out: &mut Vec<Finding>) {
@@ -123,21 +122,38 @@ pub fn check(cx: &Context<'_>, out: &mut Vec<Finding>) {
             .collect();
         let line = cx.config_text(firewall, nat.span);
         let fix = match (nat.destination.is_some(), destination_only(line)) {
-            (true, Some(fixed)) => format!("translate only the destination of C's traffic:\n  {fixed}"),
+            (true, Some(fixed)) => {
+                format!("translate only the destination of C's traffic:\n  {fixed}")
+            }
             _ => {
                 let (ingress, egress) = first
                     .path
                     .hops
                     .iter()
                     .find(|h| h.firewall == firewall)
-                    .map(|h| (h.trace.ingress.clone(), h.trace.egress.clone().unwrap_or_default()))
+                    .map(|h| {
+                        (
+                            h.trace.ingress.clone(),
+                            h.trace.egress.clone().unwrap_or_default(),
+                        )
+                    })
                     .unwrap_or_default();
-                let kind = if matches!(nat.mapped_source, Mapped::Interface | Mapped::PatPool(_)) { "PAT" } else { "NAT" };
+                let kind = if matches!(nat.mapped_source, Mapped::Interface | Mapped::PatPool(_)) {
+                    "PAT"
+                } else {
+                    "NAT"
+                };
+                let hop = first.path.hops.iter().find(|h| h.firewall == firewall);
+                let (sent, real) = hop.map_or(
+                    (first.flow.packet.destination, first.path.packet.destination),
+                    |h| (h.trace.input.destination, h.trace.untranslated.destination),
+                );
                 let mut definitions = Vec::new();
                 let c_obj = object_for(model, c, "EXPC", &mut definitions);
-                let e_obj = object_for(model, first.flow.packet.destination, "EXPE", &mut definitions);
+                let sent_obj = object_for(model, sent, "EXPE-PUBLIC", &mut definitions);
+                let real_obj = object_for(model, real, "EXPE", &mut definitions);
                 definitions.push(format!(
-                    "  nat ({ingress},{egress}) 1 source static {c_obj} {c_obj} destination static {e_obj} {e_obj}"
+                    "  nat ({ingress},{egress}) 1 source static {c_obj} {c_obj} destination static {sent_obj} {real_obj}"
                 ));
                 format!(
                     "exempt C→E traffic from this {kind} with an identity rule at the top of the NAT table:\n{}",
@@ -172,6 +188,9 @@ mod tests {
             destination_only("nat (inside,dmz) after-auto source dynamic any interface destination static PUB REAL service S S").as_deref(),
             Some("nat (inside,dmz) after-auto source static any any destination static PUB REAL service S S")
         );
-        assert_eq!(destination_only("nat (inside,outside) source dynamic any interface"), None);
+        assert_eq!(
+            destination_only("nat (inside,outside) source dynamic any interface"),
+            None
+        );
     }
 }

@@ -39,7 +39,11 @@ pub fn check(cx: &Context<'_>, out: &mut Vec<Finding>) {
             out.push(
                 RULE.finding(
                     format!("{} `{}` is not defined", undefined.kind, undefined.name),
-                    Location::new(firewall.file, undefined.span, format!("no {} of this name", undefined.kind)),
+                    Location::new(
+                        firewall.file,
+                        undefined.span,
+                        format!("no {} of this name", undefined.kind),
+                    ),
                 )
                 .with_help(format!(
                     "define the {} before using it, or correct the name (names are case-sensitive)",

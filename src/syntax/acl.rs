@@ -11,9 +11,7 @@ use super::ast::{
     AccessGroup, AccessList, Ace, AceIcmp, AceProtocol, AclBinding, AclEntry, Action, Address,
     GroupType, Protocol,
 };
-use super::lexical::{
-    icmp_type, ipv4, kw, name, number, protocol, text, word, Input, PResult,
-};
+use super::lexical::{icmp_type, ipv4, kw, name, number, protocol, text, word, Input, PResult};
 use super::GroupTypes;
 
 /// ```text
@@ -31,13 +29,21 @@ pub fn access_list<'a>(input: Input<'a>, groups: &GroupTypes) -> PResult<'a, Acc
     )
         .parse(input)?;
     let (rest, entry) = alt((
-        map(preceded(kw("remark"), alt((text, map(success(()), |_| String::new())))), AclEntry::Remark),
+        map(
+            preceded(
+                kw("remark"),
+                alt((text, map(success(()), |_| String::new()))),
+            ),
+            AclEntry::Remark,
+        ),
         preceded(kw("standard"), standard),
         map(
             (alt((kw("webtype"), kw("ethertype"), kw("advanced"))), rest),
             |_| AclEntry::Other,
         ),
-        map(preceded(opt(kw("extended")), |i| ace(i, groups)), AclEntry::Extended),
+        map(preceded(opt(kw("extended")), |i| ace(i, groups)), |a| {
+            AclEntry::Extended(Box::new(a))
+        }),
     ))
     .parse(input)?;
     Ok((rest, AccessList { name, entry }))
@@ -47,7 +53,10 @@ pub fn access_list<'a>(input: Input<'a>, groups: &GroupTypes) -> PResult<'a, Acc
 pub fn action(input: Input<'_>) -> PResult<'_, Action> {
     nom::error::context(
         "`permit` or `deny`",
-        alt((value(Action::Permit, kw("permit")), value(Action::Deny, kw("deny")))),
+        alt((
+            value(Action::Permit, kw("permit")),
+            value(Action::Deny, kw("deny")),
+        )),
     )
     .parse(input)
 }
@@ -109,7 +118,9 @@ pub fn ace<'a>(input: Input<'a>, groups: &GroupTypes) -> PResult<'a, Ace> {
                 |(t, c)| AceIcmp::Type(t, c.map(|c| c as u8)),
             ),
             map(
-                nom::combinator::verify(preceded(kw("object-group"), name), |n| is_icmp_group(&n.text)),
+                nom::combinator::verify(preceded(kw("object-group"), name), |n| {
+                    is_icmp_group(&n.text)
+                }),
                 AceIcmp::Group,
             ),
         )))
@@ -149,7 +160,11 @@ fn ace_protocol(input: Input<'_>) -> PResult<'_, AceProtocol> {
             map(preceded(kw("object-group"), name), AceProtocol::Group),
             map(preceded(kw("object"), name), AceProtocol::ServiceObject),
             map(protocol, |p| {
-                AceProtocol::Protocol(if p == 0 { Protocol::Ip } else { Protocol::Number(p) })
+                AceProtocol::Protocol(if p == 0 {
+                    Protocol::Ip
+                } else {
+                    Protocol::Number(p)
+                })
             }),
         )),
     )
@@ -163,13 +178,22 @@ fn ace_protocol(input: Input<'_>) -> PResult<'_, AceProtocol> {
 /// ```
 fn log_option(input: Input<'_>) -> PResult<'_, ()> {
     const LEVELS: &[&str] = &[
-        "emergencies", "alerts", "critical", "errors", "warnings", "notifications",
-        "informational", "debugging", "disable", "default",
+        "emergencies",
+        "alerts",
+        "critical",
+        "errors",
+        "warnings",
+        "notifications",
+        "informational",
+        "debugging",
+        "disable",
+        "default",
     ];
     let level = |i| {
         nom::combinator::verify(word, |w: &Input<'_>| {
             let t = w.fragment();
-            LEVELS.iter().any(|l| l.eq_ignore_ascii_case(t)) || t.parse::<u8>().is_ok_and(|n| n <= 7)
+            LEVELS.iter().any(|l| l.eq_ignore_ascii_case(t))
+                || t.parse::<u8>().is_ok_and(|n| n <= 7)
         })
         .parse(i)
     };
@@ -196,10 +220,7 @@ pub fn access_group(input: Input<'_>) -> PResult<'_, AccessGroup> {
             nom::error::context(
                 "`in interface`, `out interface` or `global`",
                 alt((
-                    map(
-                        preceded((kw("in"), kw("interface")), name),
-                        AclBinding::In,
-                    ),
+                    map(preceded((kw("in"), kw("interface")), name), AclBinding::In),
                     map(
                         preceded((kw("out"), kw("interface")), name),
                         AclBinding::Out,
@@ -217,11 +238,14 @@ pub fn access_group(input: Input<'_>) -> PResult<'_, AccessGroup> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::syntax::ast::{PortSpec};
+    use crate::syntax::ast::PortSpec;
 
     fn groups() -> GroupTypes {
         [
-            ("PORTS".to_string(), GroupType::Service(Some(Protocol::Number(6)))),
+            (
+                "PORTS".to_string(),
+                GroupType::Service(Some(Protocol::Number(6))),
+            ),
             ("NETS".to_string(), GroupType::Network),
             ("SVC".to_string(), GroupType::Service(None)),
             ("ICMPS".to_string(), GroupType::IcmpType),
@@ -239,7 +263,7 @@ mod tests {
 
     fn ace_of(text: &str) -> Ace {
         match entry(text) {
-            AclEntry::Extended(ace) => ace,
+            AclEntry::Extended(ace) => *ace,
             other => panic!("{other:?}"),
         }
     }
@@ -250,11 +274,15 @@ mod tests {
         assert_eq!(a.icmp, Some(AceIcmp::Type(3, None)));
         let a = ace_of("access-list management_in extended permit tcp host 198.51.100.5 range 49152 65535 198.51.100.0 255.255.255.0 eq 100");
         assert!(a.source_port.is_some() && a.destination_port.is_some());
-        let a = ace_of("access-list outside extended permit tcp object-group NETS interface outside eq https");
+        let a = ace_of(
+            "access-list outside extended permit tcp object-group NETS interface outside eq https",
+        );
         assert!(matches!(a.destination, Address::Interface(_)));
         let a = ace_of("access-list X deny ip any any");
         assert_eq!(a.action, Action::Deny);
-        let a = ace_of("access-list I extended deny object-group SVC object-group NETS any log disable");
+        let a = ace_of(
+            "access-list I extended deny object-group SVC object-group NETS any log disable",
+        );
         assert!(matches!(a.protocol, AceProtocol::Group(_)));
         let a = ace_of("access-list A extended permit tcp any object-group PORTS object-group NETS object-group PORTS inactive time-range WORK");
         assert!(matches!(a.source_port, Some(PortSpec::Group(_))));
@@ -269,14 +297,24 @@ mod tests {
 
     #[test]
     fn remark_standard_and_others() {
-        assert!(matches!(entry("access-list A remark mralint: ignore[MRA001] lab"), AclEntry::Remark(r) if r.starts_with("mralint")));
-        assert!(matches!(entry("access-list S standard permit 10.0.0.0 255.0.0.0"), AclEntry::Standard { .. }));
-        assert!(matches!(entry("access-list E ethertype permit bpdu"), AclEntry::Other));
+        assert!(
+            matches!(entry("access-list A remark mralint: ignore[MRA001] lab"), AclEntry::Remark(r) if r.starts_with("mralint"))
+        );
+        assert!(matches!(
+            entry("access-list S standard permit 10.0.0.0 255.0.0.0"),
+            AclEntry::Standard { .. }
+        ));
+        assert!(matches!(
+            entry("access-list E ethertype permit bpdu"),
+            AclEntry::Other
+        ));
     }
 
     #[test]
     fn access_groups() {
-        let g = access_group(Input::new("access-group OUT_in in interface outside")).unwrap().1;
+        let g = access_group(Input::new("access-group OUT_in in interface outside"))
+            .unwrap()
+            .1;
         assert!(matches!(g.binding, AclBinding::In(n) if n.text == "outside"));
         let g = access_group(Input::new("access-group G global")).unwrap().1;
         assert!(matches!(g.binding, AclBinding::Global));

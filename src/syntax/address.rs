@@ -1,7 +1,7 @@
 //! Addresses and port conditions, shared by objects, object-groups and ACEs.
 
 use nom::branch::alt;
-use nom::combinator::{map, opt, peek};
+use nom::combinator::{cut, map, opt, peek};
 use nom::sequence::preceded;
 use nom::Parser;
 
@@ -62,12 +62,15 @@ fn mask_word(input: Input<'_>) -> PResult<'_, ()> {
 /// port-op = "eq" port | "neq" port | "lt" port | "gt" port | "range" port port
 /// ```
 pub fn port_op(input: Input<'_>) -> PResult<'_, PortOp> {
+    // Once the operator is read, a bad port is an error here, not another alternative.
     alt((
-        map(preceded(kw("eq"), port), PortOp::Eq),
-        map(preceded(kw("neq"), port), PortOp::Neq),
-        map(preceded(kw("lt"), port), PortOp::Lt),
-        map(preceded(kw("gt"), port), PortOp::Gt),
-        map(preceded(kw("range"), (port, port)), |(a, b)| PortOp::Range(a, b)),
+        map(preceded(kw("eq"), cut(port)), PortOp::Eq),
+        map(preceded(kw("neq"), cut(port)), PortOp::Neq),
+        map(preceded(kw("lt"), cut(port)), PortOp::Lt),
+        map(preceded(kw("gt"), cut(port)), PortOp::Gt),
+        map(preceded(kw("range"), cut((port, port))), |(a, b)| {
+            PortOp::Range(a, b)
+        }),
     ))
     .parse(input)
 }
@@ -114,7 +117,10 @@ mod tests {
     fn every_address_form() {
         assert_eq!(parse("any"), Address::Any);
         assert_eq!(parse("any4"), Address::Any4);
-        assert_eq!(parse("host 10.0.0.1"), Address::Host(Ipv4Addr::new(10, 0, 0, 1)));
+        assert_eq!(
+            parse("host 10.0.0.1"),
+            Address::Host(Ipv4Addr::new(10, 0, 0, 1))
+        );
         assert!(matches!(parse("host web"), Address::HostAlias(n) if n.text == "web"));
         assert_eq!(
             parse("10.0.0.0 255.255.0.0"),

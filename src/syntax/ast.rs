@@ -308,7 +308,7 @@ pub struct AccessList {
 #[derive(Clone, Debug)]
 pub enum AclEntry {
     Remark(String),
-    Extended(Ace),
+    Extended(Box<Ace>),
     Standard {
         action: Action,
         destination: Address,

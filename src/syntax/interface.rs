@@ -21,7 +21,8 @@ pub fn interface_block(block: &Block<'_>, errors: &mut Vec<SyntaxError>) -> Opti
         if at_keyword(child, &["nameif"]) {
             interface.nameif = line(child, nameif, errors).or(interface.nameif.take());
         } else if at_keyword(child, &["security-level"]) {
-            interface.security_level = line(child, security_level, errors).or(interface.security_level);
+            interface.security_level =
+                line(child, security_level, errors).or(interface.security_level);
         } else if child.fragment().starts_with("ip address") {
             interface.address = line(child, ip_address, errors).or(interface.address.take());
         } else if at_keyword(child, &["shutdown"]) {
@@ -45,7 +46,10 @@ pub fn nameif(input: Input<'_>) -> PResult<'_, Name> {
 /// `security-level = "security-level" 0-100`
 pub fn security_level(input: Input<'_>) -> PResult<'_, (u8, crate::source::Span)> {
     map(
-        preceded(kw("security-level"), consumed(number(0, 100, "a security level 0-100"))),
+        preceded(
+            kw("security-level"),
+            consumed(number(0, 100, "a security level 0-100")),
+        ),
         |(text, level)| (level as u8, span_of(text)),
     )
     .parse(input)
@@ -150,14 +154,23 @@ mod tests {
 
     #[test]
     fn routes() {
-        let r = route(Input::new("route outside 0 0 203.0.113.1 1")).unwrap().1;
+        let r = route(Input::new("route outside 0 0 203.0.113.1 1"))
+            .unwrap()
+            .1;
         assert_eq!((r.prefix, r.distance), (0, 1));
-        let r = route(Input::new("route UNPROTECTED 20.0.0.0 255.255.255.248 0.0.0.0 5")).unwrap().1;
-        assert_eq!((r.prefix, r.distance, r.gateway), (29, 5, Ipv4Addr::UNSPECIFIED));
-        assert!(route(Input::new("route inside 10.0.0.0 255.0.0.0 10.0.30.1 track 1")).is_ok());
+        let r = route(Input::new(
+            "route UNPROTECTED 20.0.0.0 255.255.255.248 0.0.0.0 5",
+        ))
+        .unwrap()
+        .1;
         assert_eq!(
-            route(Input::new("route inside 10.0.0.0 255.0.0.0")).map(|_| ()).is_err(),
-            true
+            (r.prefix, r.distance, r.gateway),
+            (29, 5, Ipv4Addr::UNSPECIFIED)
         );
+        assert!(route(Input::new(
+            "route inside 10.0.0.0 255.0.0.0 10.0.30.1 track 1"
+        ))
+        .is_ok());
+        assert!(route(Input::new("route inside 10.0.0.0 255.0.0.0")).is_err());
     }
 }

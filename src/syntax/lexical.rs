@@ -84,7 +84,9 @@ pub fn word(input: Input<'_>) -> PResult<'_, Input<'_>> {
 }
 
 /// `keyword`: one whole word, compared case-insensitively.
-pub fn kw<'a>(keyword: &'static str) -> impl Parser<Input<'a>, Output = Input<'a>, Error = Failure> {
+pub fn kw<'a>(
+    keyword: &'static str,
+) -> impl Parser<Input<'a>, Output = Input<'a>, Error = Failure> {
     nom::error::context(
         keyword,
         terminated(
@@ -148,9 +150,9 @@ pub fn ipv6_prefix(input: Input<'_>) -> PResult<'_, Input<'_>> {
     nom::error::context(
         "an IPv6 prefix",
         verify(word, |w: &Input<'_>| {
-            w.fragment()
-                .split_once('/')
-                .is_some_and(|(a, l)| a.parse::<std::net::Ipv6Addr>().is_ok() && l.parse::<u8>().is_ok_and(|l| l <= 128))
+            w.fragment().split_once('/').is_some_and(|(a, l)| {
+                a.parse::<std::net::Ipv6Addr>().is_ok() && l.parse::<u8>().is_ok_and(|l| l <= 128)
+            })
         }),
     )
     .parse(input)
@@ -160,13 +162,19 @@ pub fn ipv6_prefix(input: Input<'_>) -> PResult<'_, Input<'_>> {
 pub fn ipv6(input: Input<'_>) -> PResult<'_, Input<'_>> {
     nom::error::context(
         "an IPv6 address",
-        verify(word, |w: &Input<'_>| w.fragment().parse::<std::net::Ipv6Addr>().is_ok()),
+        verify(word, |w: &Input<'_>| {
+            w.fragment().parse::<std::net::Ipv6Addr>().is_ok()
+        }),
     )
     .parse(input)
 }
 
 /// `number` in a range, decimal.
-pub fn number<'a>(lo: u32, hi: u32, what: &'static str) -> impl Parser<Input<'a>, Output = u32, Error = Failure> {
+pub fn number<'a>(
+    lo: u32,
+    hi: u32,
+    what: &'static str,
+) -> impl Parser<Input<'a>, Output = u32, Error = Failure> {
     nom::error::context(
         what,
         map_opt(word, move |w: Input<'a>| {
@@ -277,7 +285,9 @@ pub const PORT_NAMES: &[(&str, u16, bool, bool)] = &[
 ];
 
 fn is_port_name(text: &str) -> bool {
-    PORT_NAMES.iter().any(|(n, ..)| n.eq_ignore_ascii_case(text))
+    PORT_NAMES
+        .iter()
+        .any(|(n, ..)| n.eq_ignore_ascii_case(text))
 }
 
 /// The number of a named port for a protocol (6 = TCP, 17 = UDP); `None` when the

@@ -79,7 +79,11 @@ fn blocks(text: &str) -> Vec<Block<'_>> {
     while !rest.fragment().is_empty() {
         let raw_len = rest.fragment().find('\n').unwrap_or(rest.fragment().len());
         let (after, line) = rest.take_split(raw_len);
-        rest = if after.fragment().is_empty() { after } else { after.take_from(1) };
+        rest = if after.fragment().is_empty() {
+            after
+        } else {
+            after.take_from(1)
+        };
         let content = strip_inline_comment(line.fragment()).trim_end();
         let indent = content.len() - content.trim_start().len();
         let line = line.take(content.len()).take_from(indent);
@@ -102,7 +106,13 @@ fn blocks(text: &str) -> Vec<Block<'_>> {
 fn strip_inline_comment(line: &str) -> &str {
     const FREE_TEXT: &[&str] = &["description", "remark", "banner", "name"];
     match line.find(" !") {
-        Some(at) if !line[..at].split_whitespace().any(|w| FREE_TEXT.contains(&w)) => &line[..at],
+        Some(at)
+            if !line[..at]
+                .split_whitespace()
+                .any(|w| FREE_TEXT.contains(&w)) =>
+        {
+            &line[..at]
+        }
         _ => line,
     }
 }
@@ -166,7 +176,9 @@ fn command(block: &Block<'_>, groups: &GroupTypes, errors: &mut Vec<SyntaxError>
         ("service-policy", _) => {
             line(header, policy::service_policy, errors).map(CommandKind::ServicePolicy)
         }
-        ("timeout", "conn") => line(header, policy::timeout_conn, errors).map(CommandKind::TimeoutConn),
+        ("timeout", "conn") => {
+            line(header, policy::timeout_conn, errors).map(CommandKind::TimeoutConn)
+        }
         _ => Some(CommandKind::Unrecognized),
     };
     Command {
@@ -247,7 +259,8 @@ mod tests {
 
     #[test]
     fn unknown_commands_make_no_error() {
-        let parsed = parse_config("crypto ikev1 policy 10\n authentication pre-share\nntp server 1.2.3.4\n");
+        let parsed =
+            parse_config("crypto ikev1 policy 10\n authentication pre-share\nntp server 1.2.3.4\n");
         assert!(parsed.errors.is_empty());
         assert_eq!(parsed.stats.unrecognized, 2);
     }
@@ -259,7 +272,11 @@ mod tests {
         assert_eq!(parsed.errors.len(), 1);
         let error = &parsed.errors[0];
         assert_eq!(&text[error.span.start..error.span.end], "255.0.255.0");
-        assert!(error.message.contains("contiguous netmask"), "{}", error.message);
+        assert!(
+            error.message.contains("contiguous netmask"),
+            "{}",
+            error.message
+        );
         assert_eq!(parsed.stats.modelled, 1);
     }
 

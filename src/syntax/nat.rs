@@ -8,7 +8,9 @@ use nom::multi::many0;
 use nom::sequence::{delimited, preceded, terminated};
 use nom::Parser;
 
-use super::ast::{Name, Nat, NatInterfaces, NatKind, NatMapped, NatOptions, NatSection, ObjectNat, Port};
+use super::ast::{
+    Name, Nat, NatInterfaces, NatKind, NatMapped, NatOptions, NatSection, ObjectNat, Port,
+};
 use super::lexical::{ipv4, kw, name, number, port, span_of, text, Input, PResult};
 
 /// Pre-8.3 `nat (IFC) ID …` has one interface in its parentheses; 8.3+ has two or none.
@@ -24,7 +26,11 @@ pub fn is_legacy_nat(header: Input<'_>) -> bool {
 pub fn nat_interfaces(input: Input<'_>) -> PResult<'_, NatInterfaces> {
     let ifc = |i| {
         map(
-            delimited(space0, take_till1(|c: char| c == ',' || c == ')' || c == ' '), space0),
+            delimited(
+                space0,
+                take_till1(|c: char| c == ',' || c == ')' || c == ' '),
+                space0,
+            ),
             |w: Input<'_>| {
                 (!w.fragment().eq_ignore_ascii_case("any"))
                     .then(|| Name::new(w.fragment().to_string(), span_of(w)))
@@ -35,7 +41,10 @@ pub fn nat_interfaces(input: Input<'_>) -> PResult<'_, NatInterfaces> {
     nom::error::context(
         "an interface pair such as (inside,outside)",
         map(
-            terminated((tag("("), ifc, tag(","), ifc, tag(")")), alt((space1, space0))),
+            terminated(
+                (tag("("), ifc, tag(","), ifc, tag(")")),
+                alt((space1, space0)),
+            ),
             |(_, real, _, mapped, _)| NatInterfaces { real, mapped },
         ),
     )
@@ -55,9 +64,14 @@ pub fn object_nat(input: Input<'_>) -> PResult<'_, ObjectNat> {
         kw("nat"),
         opt(nat_interfaces),
         alt((
-            map(preceded(kw("static"), static_mapped), |m| (NatKind::Static, m, false)),
+            map(preceded(kw("static"), static_mapped), |m| {
+                (NatKind::Static, m, false)
+            }),
             map(
-                (preceded(kw("dynamic"), dynamic_mapped), opt(interface_fallback)),
+                (
+                    preceded(kw("dynamic"), dynamic_mapped),
+                    opt(interface_fallback),
+                ),
                 |(m, f)| (NatKind::Dynamic, m, f.is_some()),
             ),
         )),
@@ -110,8 +124,17 @@ fn mapped_name(input: Input<'_>) -> PResult<'_, Name> {
 
 fn is_option_keyword(word: &str) -> bool {
     const KEYWORDS: &[&str] = &[
-        "destination", "service", "net-to-net", "dns", "unidirectional", "no-proxy-arp",
-        "route-lookup", "inactive", "description", "interface", "pat-pool",
+        "destination",
+        "service",
+        "net-to-net",
+        "dns",
+        "unidirectional",
+        "no-proxy-arp",
+        "route-lookup",
+        "inactive",
+        "description",
+        "interface",
+        "pat-pool",
     ];
     KEYWORDS.iter().any(|k| k.eq_ignore_ascii_case(word))
 }
@@ -245,10 +268,7 @@ pub fn twice_nat(input: Input<'_>) -> PResult<'_, Nat> {
                         kw("dynamic"),
                         (
                             nat_real,
-                            alt((
-                                map(kw("any"), |_| NatMapped::Any),
-                                dynamic_mapped,
-                            )),
+                            alt((map(kw("any"), |_| NatMapped::Any), dynamic_mapped)),
                             opt(interface_fallback),
                         ),
                     ),
@@ -259,7 +279,10 @@ pub fn twice_nat(input: Input<'_>) -> PResult<'_, Nat> {
     )
         .parse(input)?;
     let (rest, destination) = opt(preceded(
-        (kw("destination"), nom::error::context("`static`", kw("static"))),
+        (
+            kw("destination"),
+            nom::error::context("`static`", kw("static")),
+        ),
         (
             alt((map(kw("interface"), |_| NatMapped::Interface), nat_real)),
             nat_real,
@@ -290,7 +313,10 @@ pub fn twice_nat(input: Input<'_>) -> PResult<'_, Nat> {
 fn nat_section(input: Input<'_>) -> PResult<'_, NatSection> {
     let line = || number(1, 2_147_483_647, "a line number");
     alt((
-        map(preceded(kw("after-auto"), opt(line())), NatSection::AfterAuto),
+        map(
+            preceded(kw("after-auto"), opt(line())),
+            NatSection::AfterAuto,
+        ),
         map(line(), |n| NatSection::Before(Some(n))),
         map(nom::combinator::success(()), |_| NatSection::Before(None)),
     ))
@@ -301,7 +327,10 @@ fn nat_section(input: Input<'_>) -> PResult<'_, NatSection> {
 fn nat_real(input: Input<'_>) -> PResult<'_, NatMapped> {
     nom::error::context(
         "`any` or an object or group name",
-        alt((map(kw("any"), |_| NatMapped::Any), map(mapped_name, NatMapped::Named))),
+        alt((
+            map(kw("any"), |_| NatMapped::Any),
+            map(mapped_name, NatMapped::Named),
+        )),
     )
     .parse(input)
 }
@@ -319,11 +348,14 @@ mod tests {
 
     #[test]
     fn twice_nat_forms() {
-        let n = twice("nat (inside,dmz) source static EXPC EXPC destination static EXPE-PUBLIC EXPE-REAL");
+        let n = twice(
+            "nat (inside,dmz) source static EXPC EXPC destination static EXPE-PUBLIC EXPE-REAL",
+        );
         assert_eq!(n.interfaces.real.unwrap().text, "inside");
         assert_eq!(n.kind, NatKind::Static);
         assert!(n.destination.is_some());
-        let n = twice("nat (any,any) after-auto 3 source dynamic src pat-pool pool block-allocation");
+        let n =
+            twice("nat (any,any) after-auto 3 source dynamic src pat-pool pool block-allocation");
         assert_eq!(n.section, NatSection::AfterAuto(Some(3)));
         assert!(matches!(n.mapped_source, NatMapped::PatPool(_)));
         let n = twice("nat source static net1 net2 dns no-proxy-arp unidirectional");
@@ -344,20 +376,41 @@ mod tests {
     #[test]
     fn object_nat_forms() {
         let nat = |t| object_nat(Input::new(t)).unwrap().1;
-        assert_eq!(nat("nat (inside,outside) static 203.0.113.10").mapped, NatMapped::Address("203.0.113.10".parse().unwrap()));
+        assert_eq!(
+            nat("nat (inside,outside) static 203.0.113.10").mapped,
+            NatMapped::Address("203.0.113.10".parse().unwrap())
+        );
         let n = nat("nat (inside,outside) static interface service tcp www 8080");
-        assert_eq!(n.service, Some((6, Port::Named("www".into()), Port::Number(8080))));
-        assert_eq!(nat("nat (INSIDE,OUTSIDE) dynamic interface").mapped, NatMapped::Interface);
-        assert!(nat("nat (any,any) static 192.168.4.111").interfaces.real.is_none());
+        assert_eq!(
+            n.service,
+            Some((6, Port::Named("www".into()), Port::Number(8080)))
+        );
+        assert_eq!(
+            nat("nat (INSIDE,OUTSIDE) dynamic interface").mapped,
+            NatMapped::Interface
+        );
+        assert!(nat("nat (any,any) static 192.168.4.111")
+            .interfaces
+            .real
+            .is_none());
         assert!(nat("nat dynamic POOL interface").interface_fallback);
-        assert!(matches!(nat("nat (inside,outside) dynamic pat-pool P round-robin").mapped, NatMapped::PatPool(_)));
-        assert!(nat("nat (dmz,outside) static 64.100.0.10 net-to-net dns no-proxy-arp").options.dns);
+        assert!(matches!(
+            nat("nat (inside,outside) dynamic pat-pool P round-robin").mapped,
+            NatMapped::PatPool(_)
+        ));
+        assert!(
+            nat("nat (dmz,outside) static 64.100.0.10 net-to-net dns no-proxy-arp")
+                .options
+                .dns
+        );
     }
 
     #[test]
     fn legacy_forms() {
         assert!(is_legacy_nat(Input::new("nat (inside) 1 0 0")));
-        assert!(!is_legacy_nat(Input::new("nat (inside,outside) source static A A")));
+        assert!(!is_legacy_nat(Input::new(
+            "nat (inside,outside) source static A A"
+        )));
         assert!(!is_legacy_nat(Input::new("nat source static A A")));
     }
 }

@@ -43,7 +43,11 @@ pub fn object_network_block(
     block: &Block<'_>,
     errors: &mut Vec<SyntaxError>,
 ) -> Option<ObjectNetwork> {
-    let name = line(block.header, preceded((kw("object"), kw("network")), name), errors)?;
+    let name = line(
+        block.header,
+        preceded((kw("object"), kw("network")), name),
+        errors,
+    )?;
     let mut object = ObjectNetwork {
         name,
         definition: None,
@@ -51,14 +55,20 @@ pub fn object_network_block(
         nat: None,
     };
     for &child in &block.children {
-        let head = child.fragment().split_whitespace().next().unwrap_or_default();
+        let head = child
+            .fragment()
+            .split_whitespace()
+            .next()
+            .unwrap_or_default();
         match head {
             "host" | "subnet" | "range" | "fqdn" => {
                 if let Some(def) = line(child, consumed(network_definition), errors) {
                     object.definition = Some((def.1, span_of(def.0)));
                 }
             }
-            "description" => object.description = line(child, preceded(kw("description"), text), errors),
+            "description" => {
+                object.description = line(child, preceded(kw("description"), text), errors)
+            }
             "nat" => object.nat = line(child, nat::object_nat, errors).or(object.nat.take()),
             _ => {}
         }
@@ -103,21 +113,33 @@ pub fn object_service_block(
     block: &Block<'_>,
     errors: &mut Vec<SyntaxError>,
 ) -> Option<ObjectService> {
-    let name = line(block.header, preceded((kw("object"), kw("service")), name), errors)?;
+    let name = line(
+        block.header,
+        preceded((kw("object"), kw("service")), name),
+        errors,
+    )?;
     let mut object = ObjectService {
         name,
         service: None,
         description: None,
     };
     for &child in &block.children {
-        let head = child.fragment().split_whitespace().next().unwrap_or_default();
+        let head = child
+            .fragment()
+            .split_whitespace()
+            .next()
+            .unwrap_or_default();
         match head {
             "service" => {
-                if let Some((text, svc)) = line(child, consumed(preceded(kw("service"), service)), errors) {
+                if let Some((text, svc)) =
+                    line(child, consumed(preceded(kw("service"), service)), errors)
+                {
                     object.service = Some((svc, span_of(text)));
                 }
             }
-            "description" => object.description = line(child, preceded(kw("description"), text), errors),
+            "description" => {
+                object.description = line(child, preceded(kw("description"), text), errors)
+            }
             _ => {}
         }
     }
@@ -131,11 +153,15 @@ pub fn object_service_block(
 ///         | protocol
 /// ```
 pub fn service(input: Input<'_>) -> PResult<'_, Service> {
-    alt((icmp_service, port_service, map(protocol, |p| Service::Ports {
-        protocol: protocol_of(p),
-        source: None,
-        destination: None,
-    })))
+    alt((
+        icmp_service,
+        port_service,
+        map(protocol, |p| Service::Ports {
+            protocol: protocol_of(p),
+            source: None,
+            destination: None,
+        }),
+    ))
     .parse(input)
 }
 
@@ -207,7 +233,9 @@ pub fn object_group_header(input: Input<'_>) -> PResult<'_, (Name, GroupType)> {
                 |(n, p)| (n, GroupType::Service(p)),
             ),
             map(preceded(kw("protocol"), name), |n| (n, GroupType::Protocol)),
-            map(preceded(kw("icmp-type"), name), |n| (n, GroupType::IcmpType)),
+            map(preceded(kw("icmp-type"), name), |n| {
+                (n, GroupType::IcmpType)
+            }),
         )),
     )
     .parse(input)
@@ -215,10 +243,7 @@ pub fn object_group_header(input: Input<'_>) -> PResult<'_, (Name, GroupType)> {
 
 /// `object-group` with its member lines; each member line is parsed by the production
 /// for the group's type.
-pub fn object_group_block(
-    block: &Block<'_>,
-    errors: &mut Vec<SyntaxError>,
-) -> Option<ObjectGroup> {
+pub fn object_group_block(block: &Block<'_>, errors: &mut Vec<SyntaxError>) -> Option<ObjectGroup> {
     let (name, group_type) = line(block.header, object_group_header, errors)?;
     let mut group = ObjectGroup {
         name,
@@ -290,7 +315,10 @@ pub fn port_member(input: Input<'_>) -> PResult<'_, GroupMember> {
             preceded(
                 kw("port-object"),
                 nom::combinator::verify(port_op, |op| {
-                    matches!(op, super::ast::PortOp::Eq(_) | super::ast::PortOp::Range(..))
+                    matches!(
+                        op,
+                        super::ast::PortOp::Eq(_) | super::ast::PortOp::Range(..)
+                    )
                 }),
             ),
             GroupMember::Port,
@@ -329,7 +357,10 @@ pub fn protocol_member(input: Input<'_>) -> PResult<'_, GroupMember> {
 /// `icmp-member = "icmp-object" icmp-type | "group-object" name`
 pub fn icmp_member(input: Input<'_>) -> PResult<'_, GroupMember> {
     alt((
-        map(preceded(kw("icmp-object"), icmp_type), GroupMember::IcmpType),
+        map(
+            preceded(kw("icmp-object"), icmp_type),
+            GroupMember::IcmpType,
+        ),
         group_object,
     ))
     .parse(input)
@@ -349,9 +380,18 @@ mod tests {
 
     #[test]
     fn network_object_kinds() {
-        for def in ["host 10.0.0.1", "subnet 10.0.0.0 255.255.255.0", "range 10.0.0.1 10.0.0.9", "fqdn v4 www.example.com", "host 2001:db8::1", "subnet 2001:db8::/64"] {
+        for def in [
+            "host 10.0.0.1",
+            "subnet 10.0.0.0 255.255.255.0",
+            "range 10.0.0.1 10.0.0.9",
+            "fqdn v4 www.example.com",
+            "host 2001:db8::1",
+            "subnet 2001:db8::/64",
+        ] {
             let kind = only(&format!("object network X\n {def}\n description d\n"));
-            let CommandKind::ObjectNetwork(o) = kind else { panic!() };
+            let CommandKind::ObjectNetwork(o) = kind else {
+                panic!()
+            };
             assert!(o.definition.is_some(), "{def}");
         }
     }
@@ -359,25 +399,86 @@ mod tests {
     #[test]
     fn service_objects() {
         let svc = |t| service(Input::new(t)).unwrap().1;
-        assert!(matches!(svc("tcp source eq 80 destination range 1 10"), Service::Ports { protocol: Protocol::Number(6), source: Some(_), destination: Some(_) }));
-        assert!(matches!(svc("tcp-udp destination eq sip"), Service::Ports { protocol: Protocol::TcpUdp, source: None, destination: Some(_) }));
-        assert!(matches!(svc("tcp eq 1235"), Service::Ports { destination: Some(_), .. }));
-        assert!(matches!(svc("udp source eq 3 eq 1236"), Service::Ports { source: Some(_), destination: Some(_), .. }));
-        assert!(matches!(svc("icmp echo"), Service::Icmp { protocol: 1, icmp_type: Some(8), code: None }));
-        assert!(matches!(svc("esp"), Service::Ports { protocol: Protocol::Number(50), .. }));
-        assert!(matches!(svc("ip"), Service::Ports { protocol: Protocol::Ip, .. }));
+        assert!(matches!(
+            svc("tcp source eq 80 destination range 1 10"),
+            Service::Ports {
+                protocol: Protocol::Number(6),
+                source: Some(_),
+                destination: Some(_)
+            }
+        ));
+        assert!(matches!(
+            svc("tcp-udp destination eq sip"),
+            Service::Ports {
+                protocol: Protocol::TcpUdp,
+                source: None,
+                destination: Some(_)
+            }
+        ));
+        assert!(matches!(
+            svc("tcp eq 1235"),
+            Service::Ports {
+                destination: Some(_),
+                ..
+            }
+        ));
+        assert!(matches!(
+            svc("udp source eq 3 eq 1236"),
+            Service::Ports {
+                source: Some(_),
+                destination: Some(_),
+                ..
+            }
+        ));
+        assert!(matches!(
+            svc("icmp echo"),
+            Service::Icmp {
+                protocol: 1,
+                icmp_type: Some(8),
+                code: None
+            }
+        ));
+        assert!(matches!(
+            svc("esp"),
+            Service::Ports {
+                protocol: Protocol::Number(50),
+                ..
+            }
+        ));
+        assert!(matches!(
+            svc("ip"),
+            Service::Ports {
+                protocol: Protocol::Ip,
+                ..
+            }
+        ));
     }
 
     #[test]
     fn groups_of_every_type() {
         let CommandKind::ObjectGroup(g) = only("object-group network G\n network-object host 1.1.1.1\n network-object 10.0.0.0 255.0.0.0\n network-object object O\n group-object H\n") else { panic!() };
         assert_eq!(g.members.len(), 4);
-        let CommandKind::ObjectGroup(g) = only("object-group service P tcp\n port-object eq 443\n port-object range 1 2\n") else { panic!() };
+        let CommandKind::ObjectGroup(g) =
+            only("object-group service P tcp\n port-object eq 443\n port-object range 1 2\n")
+        else {
+            panic!()
+        };
         assert_eq!(g.group_type, GroupType::Service(Some(Protocol::Number(6))));
-        assert_eq!(g.members[0].0, GroupMember::Port(PortOp::Eq(Port::Number(443))));
-        let CommandKind::ObjectGroup(g) = only("object-group protocol PR\n protocol-object tcp\n protocol-object 47\n") else { panic!() };
+        assert_eq!(
+            g.members[0].0,
+            GroupMember::Port(PortOp::Eq(Port::Number(443)))
+        );
+        let CommandKind::ObjectGroup(g) =
+            only("object-group protocol PR\n protocol-object tcp\n protocol-object 47\n")
+        else {
+            panic!()
+        };
         assert_eq!(g.members.len(), 2);
-        let CommandKind::ObjectGroup(g) = only("object-group icmp-type I\n icmp-object echo\n icmp-object 3\n") else { panic!() };
+        let CommandKind::ObjectGroup(g) =
+            only("object-group icmp-type I\n icmp-object echo\n icmp-object 3\n")
+        else {
+            panic!()
+        };
         assert_eq!(g.members[1].0, GroupMember::IcmpType(3));
     }
 

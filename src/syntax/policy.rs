@@ -47,7 +47,11 @@ fn parse_duration(text: &str) -> Option<u32> {
 
 /// `timeout-conn = "timeout" "conn" duration *( word duration )` (other timers on the same line are kept but not modelled)
 pub fn timeout_conn(input: Input<'_>) -> PResult<'_, u32> {
-    map((kw("timeout"), kw("conn"), duration, rest), |(_, _, d, _)| d).parse(input)
+    map(
+        (kw("timeout"), kw("conn"), duration, rest),
+        |(_, _, d, _)| d,
+    )
+    .parse(input)
 }
 
 /// ```text
@@ -77,7 +81,10 @@ fn class_match(input: Input<'_>) -> PResult<'_, ClassMatch> {
         kw("match"),
         alt((
             value(ClassMatch::Any, kw("any")),
-            value(ClassMatch::DefaultInspectionTraffic, kw("default-inspection-traffic")),
+            value(
+                ClassMatch::DefaultInspectionTraffic,
+                kw("default-inspection-traffic"),
+            ),
             map(preceded(kw("access-list"), name), ClassMatch::AccessList),
             map(preceded(kw("port"), (port_protocol, port_op)), |(p, op)| {
                 ClassMatch::Port(p, op)
@@ -130,8 +137,21 @@ pub fn policy_map_block(block: &Block<'_>, errors: &mut Vec<SyntaxError>) -> Opt
 fn inspect(input: Input<'_>) -> PResult<'_, String> {
     map((kw("inspect"), rest), |(_, r): (_, Input<'_>)| {
         let words: Vec<&str> = r.fragment().split_whitespace().collect();
-        let take = if words.first().is_some_and(|w| w.eq_ignore_ascii_case("h323")) { 2 } else { 1 };
-        words.iter().take(take).copied().collect::<Vec<_>>().join(" ").to_ascii_lowercase()
+        let take = if words
+            .first()
+            .is_some_and(|w| w.eq_ignore_ascii_case("h323"))
+        {
+            2
+        } else {
+            1
+        };
+        words
+            .iter()
+            .take(take)
+            .copied()
+            .collect::<Vec<_>>()
+            .join(" ")
+            .to_ascii_lowercase()
     })
     .parse(input)
 }
@@ -141,7 +161,10 @@ fn set_connection_timeout(input: Input<'_>) -> PResult<'_, Option<u32>> {
     preceded(
         (kw("set"), kw("connection"), kw("timeout")),
         alt((
-            map((kw("idle"), duration, opt(kw("reset")), rest), |(_, d, _, _)| Some(d)),
+            map(
+                (kw("idle"), duration, opt(kw("reset")), rest),
+                |(_, d, _, _)| Some(d),
+            ),
             map(rest, |_| None),
         )),
     )
@@ -181,8 +204,14 @@ mod tests {
         assert!(parsed.errors.is_empty(), "{:?}", parsed.errors);
         let kinds: Vec<_> = parsed.config.commands.iter().map(|c| &c.kind).collect();
         assert!(matches!(kinds[1], CommandKind::Unrecognized));
-        let CommandKind::PolicyMap(p) = kinds[2] else { panic!() };
-        let inspects: Vec<_> = p.classes[0].inspects.iter().map(|(s, _)| s.as_str()).collect();
+        let CommandKind::PolicyMap(p) = kinds[2] else {
+            panic!()
+        };
+        let inspects: Vec<_> = p.classes[0]
+            .inspects
+            .iter()
+            .map(|(s, _)| s.as_str())
+            .collect();
         assert_eq!(inspects, ["dns", "h323 h225", "sip"]);
         assert_eq!(p.classes[0].idle_timeout.unwrap().0, 7200);
         assert!(matches!(kinds[4], CommandKind::TimeoutConn(3600)));
@@ -191,7 +220,9 @@ mod tests {
     #[test]
     fn same_security() {
         assert_eq!(
-            same_security_traffic(Input::new("same-security-traffic permit intra-interface")).unwrap().1,
+            same_security_traffic(Input::new("same-security-traffic permit intra-interface"))
+                .unwrap()
+                .1,
             SameSecurity::IntraInterface
         );
     }
