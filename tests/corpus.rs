@@ -16,7 +16,9 @@ fn corpus_parses_without_false_syntax_errors() {
         .flat_map(|e| {
             let path = e.path();
             if path.is_dir() {
-                std::fs::read_dir(&path).map(|d| d.flatten().map(|e| e.path()).collect()).unwrap_or_default()
+                std::fs::read_dir(&path)
+                    .map(|d| d.flatten().map(|e| e.path()).collect())
+                    .unwrap_or_default()
             } else {
                 vec![path]
             }
@@ -50,5 +52,9 @@ fn corpus_parses_without_false_syntax_errors() {
             ));
         }
     }
-    assert!(rejected.is_empty(), "syntax findings on corpus lines:\n{}", rejected.join("\n"));
+    assert!(
+        rejected.is_empty(),
+        "syntax findings on corpus lines:\n{}",
+        rejected.join("\n")
+    );
 }

@@ -400,9 +400,9 @@ fn destination_lookup(
             return Some(hit);
         }
         if let Some(hit) = nat::forward_destination_match(firewall, index, ingress, packet) {
-            let egress = hit.divert.clone().or_else(|| {
-                route::lookup(firewall, hit.packet.destination, None).map(|r| r.interface.clone())
-            });
+            // The source lookup of the rules above sees the egress of a plain route lookup.
+            let egress =
+                route::lookup(firewall, packet.destination, None).map(|r| r.interface.clone());
             let claimed_above = egress.is_some_and(|e| {
                 firewall.nat[..index]
                     .iter()
