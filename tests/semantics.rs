@@ -209,8 +209,24 @@ fn cases() -> Vec<Case> {
             .output("64.100.0.2:25000 -> 64.100.0.10:7003"),
         case("identity NAT honours its interfaces: no route out of dmz2", "§2.10 [VERSION], §2.5 step 7", "route outside 0 0 64.100.0.1\nnat (inside,dmz2) source static EXPC EXPC destination static EXPE EXPE\n", "inside tcp 10.0.30.2 25000 10.0.10.2 7003", "no-route")
             .egress("dmz2"),
-        case("identity NAT with route-lookup routes", "§2.3", "route outside 0 0 64.100.0.1\nnat (inside,dmz2) source static EXPC EXPC destination static EXPE EXPE route-lookup\n", "inside tcp 10.0.30.2 25000 10.0.10.2 7003", "allow")
-            .egress("dmz"),
+        case("identity NAT with route-lookup applies only where routing leads", "§2.3, §1.3",  "route outside 0 0 64.100.0.1\nnat (inside,dmz2) source static EXPC EXPC destination static EXPE EXPE route-lookup\n", "inside tcp 10.0.30.2 25000 10.0.10.2 7003", "allow")
+            .egress("dmz")
+            .line("interface GigabitEthernet0/2"),
+        case("identity NAT with route-lookup where routing agrees", "§2.3", "route outside 0 0 64.100.0.1\nnat (inside,dmz) source static EXPC EXPC destination static EXPE EXPE route-lookup\n", "inside tcp 10.0.30.2 25000 10.0.10.2 7003", "allow")
+            .egress("dmz")
+            .line("route-lookup"),
+        // §2.4 NAT RPF check
+        case("the mapped side reaching a static host's real address fails RPF", "§2.4 case (b), §2.7", "object network EXPE\n nat (dmz,any) static 64.100.0.10\n", "inside tcp 10.0.30.2 25000 10.0.10.2 7003", "nat-rpf-failed")
+            .egress("dmz")
+            .line("nat (dmz,any) static 64.100.0.10"),
+        case("an outside host to an inside host under interface PAT fails RPF", "§2.4 case (a)", "route outside 0 0 64.100.0.1\nobject network INSIDE-NET\n nat (inside,outside) dynamic interface\naccess-list OUT extended permit tcp any host 10.0.30.2 eq 22\naccess-group OUT in interface outside\n", "outside tcp 198.51.100.7 40000 10.0.30.2 22", "nat-rpf-failed")
+            .line("nat (inside,outside) dynamic interface"),
+        case("an identity rule above the PAT passes RPF", "§2.4 case (c)", "route outside 0 0 64.100.0.1\nobject network REMOTE\n host 198.51.100.7\nnat (inside,outside) source static INSIDE-NET INSIDE-NET destination static REMOTE REMOTE\nobject network INSIDE-NET\n nat (inside,outside) dynamic interface\naccess-list OUT extended permit tcp any host 10.0.30.2 eq 22\naccess-group OUT in interface outside\n", "outside tcp 198.51.100.7 40000 10.0.30.2 22", "allow")
+            .egress("inside"),
+        case("an identity rule below the PAT fails RPF", "§2.4 case (c)", "route outside 0 0 64.100.0.1\nobject network REMOTE\n host 198.51.100.7\nnat (inside,outside) after-auto source static INSIDE-NET INSIDE-NET destination static REMOTE REMOTE\nobject network INSIDE-NET\n nat (inside,outside) dynamic interface\naccess-list OUT extended permit tcp any host 10.0.30.2 eq 22\naccess-group OUT in interface outside\n", "outside tcp 198.51.100.7 40000 10.0.30.2 22", "nat-rpf-failed"),
+        case("a client reaching a server's real address on another interface passes", "§2.4", "object network EXPE\n nat (dmz,outside) static 64.100.0.10\n", "inside tcp 10.0.30.2 25000 10.0.10.2 7003", "allow")
+            .egress("dmz")
+            .output("10.0.30.2:25000 -> 10.0.10.2:7003"),
     ]
 }
 

@@ -117,6 +117,8 @@ pub enum Drop {
     PatAddress,
     /// Aimed at another interface's own address.
     FarInterface,
+    /// The reply would match other NAT rules than the forward flow (asymmetric NAT).
+    NatRpf,
     /// The ingress or egress interface does not exist.
     NoInterface,
 }
@@ -133,6 +135,7 @@ impl Drop {
             Drop::NoRoute => "no-route",
             Drop::PatAddress => "nat-no-xlate-to-pat-pool",
             Drop::FarInterface => "sp-security-failed",
+            Drop::NatRpf => "nat-rpf-failed",
             Drop::NoInterface => "no-adjacency",
         }
     }
@@ -144,6 +147,7 @@ impl Drop {
             "no-route" => "No route to host",
             "nat-no-xlate-to-pat-pool" => "Connection to PAT address without pre-existing xlate",
             "sp-security-failed" => "Slowpath security checks failed",
+            "nat-rpf-failed" => "NAT reverse path failed",
             _ => "No valid adjacency",
         }
     }
@@ -376,6 +380,28 @@ pub fn simulate(firewall: &Firewall, ingress: &str, packet: Packet) -> Trace {
         trace.source_rule = Some(index);
     }
     trace.output = output;
+
+    // The NAT reverse-path check, for every new connection (asa-semantics §2.4).
+    match rpf_check(firewall, &trace, &egress.name) {
+        Ok(rules) if !rules.is_empty() => trace.phase(
+            PhaseKind::Nat,
+            "rpf-check",
+            true,
+            rules.iter().map(|&r| firewall.nat[r].span).collect(),
+            vec![],
+        ),
+        Ok(_) => {}
+        Err(offending) => {
+            trace.phase(
+                PhaseKind::Nat,
+                "rpf-check",
+                false,
+                vec![firewall.nat[offending].span],
+                vec!["Asymmetric NAT rules matched for forward and reverse flows".into()],
+            );
+            return trace.drop(Drop::NatRpf);
+        }
+    }
     trace.phase(
         PhaseKind::FlowCreation,
         "",
@@ -384,6 +410,75 @@ pub fn simulate(firewall: &Firewall, ingress: &str, packet: Packet) -> Trace {
         vec!["New flow created".into()],
     );
     trace
+}
+
+/// The NAT rules a connection uses: a twice rule found by the destination lookup is the
+/// only one; otherwise the destination rule and the source rule, if any.
+fn connection_rules(
+    firewall: &Firewall,
+    destination: Option<usize>,
+    source: Option<usize>,
+) -> Vec<usize> {
+    match destination {
+        Some(d) if firewall.nat[d].is_twice() => vec![d],
+        _ => {
+            let mut rules: Vec<usize> = destination.into_iter().chain(source).collect();
+            rules.sort_unstable();
+            rules.dedup();
+            rules
+        }
+    }
+}
+
+/// Runs the two lookups for the reply as it arrives on the egress interface and
+/// compares the rules with the forward flow's. Gives the forward rules when they agree,
+/// else the first rule found in only one direction. The forward flow's xlate counts: a
+/// reply to a dynamic rule's mapped address matches that rule.
+fn rpf_check(firewall: &Firewall, trace: &Trace, egress: &str) -> Result<Vec<usize>, usize> {
+    let forward = connection_rules(firewall, trace.destination_rule, trace.source_rule);
+    let out = trace.output;
+    let reply = Packet::new(
+        out.protocol,
+        out.destination,
+        out.destination_port,
+        out.source,
+        out.source_port,
+    );
+    let xlate = trace
+        .source_rule
+        .filter(|&s| firewall.nat[s].kind == crate::syntax::ast::NatKind::Dynamic);
+    let Some(egress_interface) = firewall.interface(egress) else {
+        return Ok(forward);
+    };
+    let reverse = match xlate {
+        // The xlate answers the reply's destination; its source still goes through the table.
+        Some(x) => {
+            let mut rules: Vec<usize> = std::iter::once(x)
+                .chain(nat::source_lookup(firewall, egress, &trace.ingress, &reply))
+                .collect();
+            rules.sort_unstable();
+            rules.dedup();
+            rules
+        }
+        None => {
+            let destination =
+                destination_lookup(firewall, egress_interface, &reply).map(|u| u.rule);
+            let source = match destination {
+                Some(d) if firewall.nat[d].is_twice() => None,
+                _ => nat::source_lookup(firewall, egress, &trace.ingress, &reply),
+            };
+            connection_rules(firewall, destination, source)
+        }
+    };
+    if reverse == forward {
+        return Ok(forward);
+    }
+    let offending = reverse
+        .iter()
+        .chain(&forward)
+        .copied()
+        .find(|r| !(forward.contains(r) && reverse.contains(r)));
+    Err(offending.unwrap_or_default())
 }
 
 /// The destination lookup: the first rule in table order that reverse-matches a
@@ -396,10 +491,26 @@ fn destination_lookup(
     packet: &Packet,
 ) -> Option<nat::UnNat> {
     for index in 0..firewall.nat.len() {
+        let rule = &firewall.nat[index];
+        // With route-lookup, routing picks the egress and the rule applies only if that is
+        // its interface on the far side.
+        let routes_to = |hit: &nat::UnNat, side: &Option<String>| {
+            !rule.route_lookup
+                || side.as_ref().is_none_or(|s| {
+                    route::lookup(firewall, hit.packet.destination, None)
+                        .is_some_and(|r| r.interface.eq_ignore_ascii_case(s))
+                })
+        };
         if let Some(hit) = nat::reverse_match(firewall, index, ingress, packet) {
-            return Some(hit);
+            if routes_to(&hit, &rule.real_interface) {
+                return Some(hit);
+            }
+            continue;
         }
         if let Some(hit) = nat::forward_destination_match(firewall, index, ingress, packet) {
+            if !routes_to(&hit, &rule.mapped_interface) {
+                continue;
+            }
             // The source lookup of the rules above sees the egress of a plain route lookup.
             let egress =
                 route::lookup(firewall, packet.destination, None).map(|r| r.interface.clone());
