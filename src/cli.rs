@@ -28,6 +28,32 @@ pub enum Command {
     },
     /// List every rule: code, name, default severity, summary.
     Rules,
+    /// The offline packet-tracer: how one firewall handles the first packet of a new
+    /// connection, phase by phase, with the config lines that decide each phase.
+    ///
+    /// Exit codes: 0 the packet is allowed; 1 it is dropped; 2 usage error or an
+    /// unreadable config.
+    Trace(TraceArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct TraceArgs {
+    /// The ASA config to trace through.
+    #[arg(long)]
+    pub config: PathBuf,
+    /// The packet as it arrives: `IFC tcp|udp|sctp|PROTO SRC SPORT DST DPORT`, or
+    /// `IFC icmp SRC TYPE CODE DST`. Ports may be names (`https`, `sip`).
+    #[arg(long, num_args = 6, value_names = ["IFC", "PROTO", "SRC", "SPORT", "DST", "DPORT"], allow_hyphen_values = true)]
+    pub input: Vec<String>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = TraceFormat::Human)]
+    pub format: TraceFormat,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum TraceFormat {
+    Human,
+    Json,
 }
 
 #[derive(Debug, clap::Args)]

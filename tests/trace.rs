@@ -1,0 +1,141 @@
+//! `mralint trace` on the samples' configs: the human (packet-tracer shaped) and JSON
+//! output of representative packets, snapshotted, with the exit code.
+
+use std::process::Command;
+
+fn trace(config: &str, input: &str, format: &str) -> (i32, String) {
+    let output = Command::new(env!("CARGO_BIN_EXE_mralint"))
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .args(["trace", "--config", config, "--format", format, "--input"])
+        .args(input.split_whitespace())
+        .output()
+        .expect("mralint runs");
+    (
+        output.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&output.stdout).into_owned()
+            + &String::from_utf8_lossy(&output.stderr),
+    )
+}
+
+const SEED: &str = "samples/mra-single-nic-source-translated/asa.cfg";
+
+/// (snapshot name, config, packet, expected exit code)
+const CASES: &[(&str, &str, &str, i32)] = &[
+    (
+        "seed_reflection_translates_source",
+        SEED,
+        "inside tcp 10.0.30.2 25000 64.100.0.10 7003",
+        0,
+    ),
+    (
+        "seed_internet_to_public_sip_tls",
+        SEED,
+        "outside tcp 198.51.100.7 40000 64.100.0.10 5061",
+        0,
+    ),
+    (
+        "seed_internet_to_public_https_denied",
+        SEED,
+        "outside tcp 198.51.100.7 40000 64.100.0.10 443",
+        1,
+    ),
+    (
+        "seed_e_to_internet_static_nat",
+        SEED,
+        "dmz tcp 10.0.10.2 25000 198.51.100.7 5061",
+        0,
+    ),
+    (
+        "seed_to_the_box",
+        SEED,
+        "outside tcp 198.51.100.7 40000 64.100.0.2 ssh",
+        0,
+    ),
+    (
+        "seed_icmp_echo_out",
+        SEED,
+        "inside icmp 10.0.30.2 8 0 198.51.100.7",
+        0,
+    ),
+    (
+        "missing_reflection_routes_out",
+        "samples/mra-single-nic-reflection-missing/asa.cfg",
+        "inside tcp 10.0.30.2 25000 64.100.0.10 7003",
+        0,
+    ),
+    (
+        "destination_only_reflection",
+        "samples/mra-single-nic-reflection-ok/asa.cfg",
+        "inside tcp 10.0.30.2 25000 64.100.0.10 7003",
+        0,
+    ),
+    (
+        "any_mapped_static_rpf_fails_to_real",
+        "samples/mra-single-nic-any-mapped-ok/asa.cfg",
+        "inside tcp 10.0.30.2 25000 10.0.10.2 7003",
+        1,
+    ),
+    (
+        "dual_nic_traversal_permitted",
+        "samples/mra-dual-nic-ok/asa-inside.cfg",
+        "inside tcp 10.0.30.2 25000 10.0.20.2 7001",
+        0,
+    ),
+    (
+        "dual_nic_ssh_denied_by_ace",
+        "samples/mra-dual-nic-ssh-blocked/asa-inside.cfg",
+        "inside tcp 10.0.30.2 30000 10.0.20.2 2222",
+        1,
+    ),
+    (
+        "dual_nic_external_media",
+        "samples/mra-dual-nic-ok/asa-outside.cfg",
+        "outside udp 198.51.100.7 40000 64.100.0.10 36004",
+        0,
+    ),
+];
+
+#[test]
+fn human_traces() {
+    for (name, config, input, exit) in CASES {
+        let (code, text) = trace(config, input, "human");
+        assert_eq!(code, *exit, "{name}:\n{text}");
+        insta::assert_snapshot!(format!("human_{name}"), text);
+    }
+}
+
+#[test]
+fn json_traces() {
+    for (name, config, input, exit) in &CASES[..4] {
+        let (code, text) = trace(config, input, "json");
+        assert_eq!(code, *exit, "{name}");
+        let json: serde_json::Value = serde_json::from_str(&text).unwrap();
+        assert_eq!(json["version"], 1);
+        insta::assert_snapshot!(format!("json_{name}"), text);
+    }
+}
+
+#[test]
+fn bad_input_is_a_usage_error() {
+    assert_eq!(
+        trace(SEED, "nowhere tcp 10.0.30.2 1 10.0.10.2 2", "human").0,
+        2
+    );
+    assert_eq!(
+        trace(SEED, "inside tcp 10.0.30.999 1 10.0.10.2 2", "human").0,
+        2
+    );
+    assert_eq!(
+        trace(SEED, "inside tcp 10.0.30.2 1 10.0.10.2 70000", "human").0,
+        2
+    );
+    assert_eq!(
+        trace(
+            "samples/none.cfg",
+            "inside tcp 10.0.30.2 1 10.0.10.2 2",
+            "human"
+        )
+        .0,
+        2
+    );
+}
