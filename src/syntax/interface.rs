@@ -7,7 +7,9 @@ use nom::sequence::preceded;
 use nom::Parser;
 
 use super::ast::{Interface, InterfaceAddress, Name, Route};
-use super::lexical::{at_keyword, ipv4, kw, mask, name, number, span_of, word, Input, PResult};
+use super::lexical::{
+    at_keyword, ipv4, kw, mask, name, number, span_of, starts_with_words, word, Input, PResult,
+};
 use super::{line, Block, SyntaxError};
 
 /// `interface = "interface" hardware-name` followed by indented interface sub-commands.
@@ -23,15 +25,15 @@ pub fn interface_block(block: &Block<'_>, errors: &mut Vec<SyntaxError>) -> Opti
         } else if at_keyword(child, &["security-level"]) {
             interface.security_level =
                 line(child, security_level, errors).or(interface.security_level);
-        } else if child.fragment().starts_with("ip address") {
+        } else if starts_with_words(child, "ip address") {
             interface.address = line(child, ip_address, errors).or(interface.address.take());
         } else if at_keyword(child, &["shutdown"]) {
             interface.shutdown = true;
         } else if at_keyword(child, &["management-only"]) {
             interface.management_only = true;
-        } else if child.fragment().starts_with("no nameif") {
+        } else if starts_with_words(child, "no nameif") {
             interface.nameif = None;
-        } else if child.fragment().starts_with("no ip address") {
+        } else if starts_with_words(child, "no ip address") {
             interface.address = None;
         }
     }

@@ -387,6 +387,14 @@ pub fn at_keyword(input: Input<'_>, keywords: &[&str]) -> bool {
     keywords.iter().any(|k| k.eq_ignore_ascii_case(head))
 }
 
+/// Whether the line starts with these words (case-insensitively, any blanks between).
+pub fn starts_with_words(input: Input<'_>, words: &str) -> bool {
+    let mut line = input.fragment().split_whitespace();
+    words
+        .split(' ')
+        .all(|w| line.next().is_some_and(|l| l.eq_ignore_ascii_case(w)))
+}
+
 /// Fails unless the line is fully consumed.
 pub fn end(input: Input<'_>) -> PResult<'_, ()> {
     nom::error::context("the end of the line", map(eof, |_| ())).parse(input)

@@ -15,9 +15,9 @@ use super::lexical::{ipv4, kw, name, number, port, span_of, text, Input, PResult
 
 /// Pre-8.3 `nat (IFC) ID …` has one interface in its parentheses; 8.3+ has two or none.
 pub fn is_legacy_nat(header: Input<'_>) -> bool {
-    let mut words = header.fragment().split_whitespace().skip(1);
-    match words.next() {
-        Some(w) if w.starts_with('(') => !w.contains(','),
+    let after = header.fragment()[3..].trim_start();
+    match (after.strip_prefix('('), after.find(')')) {
+        (Some(_), Some(close)) => !after[..close].contains(','),
         _ => false,
     }
 }
@@ -412,5 +412,8 @@ mod tests {
             "nat (inside,outside) source static A A"
         )));
         assert!(!is_legacy_nat(Input::new("nat source static A A")));
+        assert!(!is_legacy_nat(Input::new(
+            "nat ( inside, outside ) source static A A"
+        )));
     }
 }

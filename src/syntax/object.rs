@@ -11,8 +11,8 @@ use super::ast::{
     PortSpec, Protocol, Service,
 };
 use super::lexical::{
-    icmp_type, ipv4, ipv6, ipv6_prefix, kw, name, number, protocol, span_of, text, word, Input,
-    PResult,
+    at_keyword, icmp_type, ipv4, ipv6, ipv6_prefix, kw, name, number, protocol, span_of, text,
+    word, Input, PResult,
 };
 use super::{line, nat, Block, SyntaxError};
 
@@ -252,7 +252,7 @@ pub fn object_group_block(block: &Block<'_>, errors: &mut Vec<SyntaxError>) -> O
         description: None,
     };
     for &child in &block.children {
-        if child.fragment().starts_with("description") {
+        if at_keyword(child, &["description"]) {
             group.description = line(child, preceded(kw("description"), text), errors);
             continue;
         }

@@ -8,7 +8,7 @@ use nom::Parser;
 
 use super::address::port_op;
 use super::ast::{ClassMap, ClassMatch, PolicyClass, PolicyMap, SameSecurity, ServicePolicy};
-use super::lexical::{at_keyword, kw, name, span_of, word, Input, PResult};
+use super::lexical::{at_keyword, kw, name, span_of, starts_with_words, word, Input, PResult};
 use super::object::port_protocol;
 use super::{line, Block, SyntaxError};
 
@@ -124,7 +124,7 @@ pub fn policy_map_block(block: &Block<'_>, errors: &mut Vec<SyntaxError>) -> Opt
             if let Some(protocol) = line(child, inspect, errors) {
                 class.inspects.push((protocol, span_of(child)));
             }
-        } else if child.fragment().starts_with("set connection timeout") {
+        } else if starts_with_words(child, "set connection timeout") {
             if let Some(idle) = line(child, set_connection_timeout, errors) {
                 class.idle_timeout = idle.map(|d| (d, span_of(child)));
             }
