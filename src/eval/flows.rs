@@ -190,3 +190,210 @@ pub fn simulate_traversal(deployment: &Deployment, network: &Network<'_>) -> Vec
         })
         .collect()
 }
+
+/// A flow from the internet to an E node's public address (design §5).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct InternetFlow {
+    pub service: &'static str,
+    pub e_node: usize,
+    pub packet: Packet,
+}
+
+/// An internet flow and where it went.
+#[derive(Clone, Debug)]
+pub struct InternetResult {
+    pub flow: InternetFlow,
+    pub path: Path,
+}
+
+/// A single-packet probe from one node (E's media hairpin, C's outbound probe).
+#[derive(Clone, Debug)]
+pub struct ProbeResult {
+    /// The E node (hairpin) or C node (outbound) that sends it.
+    pub node: usize,
+    pub packet: Packet,
+    pub path: Path,
+}
+
+/// Where internet traffic enters, when the deployment does not say: the one interface
+/// carrying a default route whose next hop is not a modelled firewall or Expressway.
+pub fn internet_entry(
+    deployment: &Deployment,
+    network: &Network<'_>,
+) -> Result<(usize, String), String> {
+    if let Some((firewall, interface)) = &deployment.internet {
+        let index = network
+            .firewalls
+            .iter()
+            .position(|(name, _)| *name == firewall.value)
+            .ok_or_else(|| {
+                format!(
+                    "`internet.firewall` names `{}`, which is not in `firewalls`",
+                    firewall.value
+                )
+            })?;
+        let fw = network.firewalls[index].1;
+        return match fw.interface(&interface.value) {
+            Some(i) => Ok((index, i.name.clone())),
+            None => Err(format!(
+                "`internet.interface`: `{}` has no interface `{}`",
+                firewall.value, interface.value
+            )),
+        };
+    }
+    let mut candidates: Vec<(usize, String)> = Vec::new();
+    for (index, (_, fw)) in network.firewalls.iter().enumerate() {
+        for route in fw.routes.iter().filter(|r| r.prefix == 0) {
+            let Some(gateway) = route.gateway else {
+                continue;
+            };
+            let internal = network.owner(gateway).is_some()
+                || network.hosts.iter().any(|h| h.address == gateway);
+            let entry = (index, route.interface.clone());
+            if !internal && !candidates.contains(&entry) {
+                candidates.push(entry);
+            }
+        }
+    }
+    match candidates.len() {
+        1 => Ok(candidates.remove(0)),
+        0 => Err("no modelled firewall has a default route toward the internet: set `internet: { firewall, interface }`".into()),
+        _ => Err(format!(
+            "{} interfaces carry a default route toward the internet: set `internet: {{ firewall, interface }}`",
+            candidates.len()
+        )),
+    }
+}
+
+/// The address internet clients send to for an E node: its static NAT address, or its
+/// external interface when it has none or when the public NAT happens outside the
+/// modelled firewalls (`external_nat`).
+pub fn public_address(deployment: &Deployment, e_node: usize) -> Ipv4Addr {
+    let node = &deployment.e.nodes[e_node];
+    match (&node.static_nat, deployment.e.external_nat) {
+        (Some(nat), false) => nat.value,
+        _ => node.external().value.address,
+    }
+}
+
+/// The internet client's address: the deployment's, or a documentation address.
+pub fn internet_client(deployment: &Deployment) -> Ipv4Addr {
+    deployment
+        .internet_client
+        .as_ref()
+        .map_or(Ipv4Addr::new(198, 51, 100, 7), |c| c.value)
+}
+
+const CLIENT_PORT: u16 = 40000;
+
+/// The internet → E flows of design §5.
+pub fn internet_flows(deployment: &Deployment) -> Vec<InternetFlow> {
+    let client = internet_client(deployment);
+    let uc = deployment
+        .zones
+        .iter()
+        .any(|z| z.zone_type.value == ZoneType::UnifiedCommunications);
+    let (m0, m1) = deployment.e.media_ports;
+    let reserved = if deployment.e.size.value == Size::Large {
+        12
+    } else {
+        2
+    };
+    let media_start = m0.saturating_add(reserved).min(m1);
+    let (r0, r1) = deployment.turn_relays;
+    let mut flows = Vec::new();
+    for e in 0..deployment.e.nodes.len() {
+        let public = public_address(deployment, e);
+        let mut add = |service: &'static str, protocol: u8, port: u16| {
+            flows.push(InternetFlow {
+                service,
+                e_node: e,
+                packet: Packet::new(protocol, client, CLIENT_PORT, public, port),
+            })
+        };
+        add("SIP TLS", 6, 5061);
+        if uc {
+            add("MRA HTTPS", 6, 8443);
+            if deployment.im_presence {
+                add("XMPP", 6, 5222);
+            }
+        }
+        for port in [media_start, media_start + (m1 - media_start) / 2, m1] {
+            add("media", 17, port);
+        }
+        if deployment.turn {
+            for port in turn_ports(deployment) {
+                add("TURN", 17, port);
+                add("TURN", 6, port);
+            }
+            for port in [r0, r0 + (r1 - r0) / 2, r1] {
+                add("TURN relay", 17, port);
+            }
+        }
+    }
+    flows.dedup();
+    flows
+}
+
+/// Walks every internet flow in from the internet entry.
+pub fn simulate_internet(
+    deployment: &Deployment,
+    network: &Network<'_>,
+    entry: &(usize, String),
+) -> Vec<InternetResult> {
+    internet_flows(deployment)
+        .into_iter()
+        .map(|flow| {
+            let path = network.walk_from(entry.0, entry.1.clone(), flow.packet);
+            InternetResult { flow, path }
+        })
+        .collect()
+}
+
+/// E's media hairpin (single NIC with static NAT, unified-communications zones): UDP from
+/// LAN1:36002 to the node's own static NAT address:36004.
+pub fn simulate_hairpins(deployment: &Deployment, network: &Network<'_>) -> Vec<ProbeResult> {
+    let uc = deployment
+        .zones
+        .iter()
+        .any(|z| z.zone_type.value == ZoneType::UnifiedCommunications);
+    if deployment.e.nic.value != crate::deployment::Nic::Single || !uc || deployment.e.external_nat
+    {
+        return Vec::new();
+    }
+    deployment
+        .e
+        .nodes
+        .iter()
+        .enumerate()
+        .filter_map(|(e, node)| {
+            let nat = node.static_nat.as_ref()?;
+            let packet = Packet::new(17, node.lan1.value.address, 36002, nat.value, 36004);
+            let path = network.walk(packet, node.gateway.as_ref().map(|g| g.value));
+            Some(ProbeResult {
+                node: e,
+                packet,
+                path,
+            })
+        })
+        .collect()
+}
+
+/// C's outbound probe: TCP from each C node to the internet client's 443.
+pub fn simulate_outbound(deployment: &Deployment, network: &Network<'_>) -> Vec<ProbeResult> {
+    let client = internet_client(deployment);
+    deployment
+        .c_nodes
+        .iter()
+        .enumerate()
+        .map(|(c, node)| {
+            let packet = Packet::new(6, node.address.value, CLIENT_PORT, client, 443);
+            let path = network.walk(packet, node.gateway.as_ref().map(|g| g.value));
+            ProbeResult {
+                node: c,
+                packet,
+                path,
+            }
+        })
+        .collect()
+}

@@ -6,6 +6,7 @@ pub mod acl;
 pub mod flows;
 pub mod nat;
 pub mod path;
+pub mod policy;
 pub mod route;
 
 use std::fmt;

@@ -97,16 +97,20 @@ impl Network<'_> {
         self.hosts.iter().position(|h| h.address == address)
     }
 
+    /// The firewall interface that owns an address, for callers that route by it.
+    pub fn owner(&self, address: Ipv4Addr) -> Option<(usize, String)> {
+        self.interface_owning(address)
+    }
+
     /// Sends `packet` from the host at its source address (whose gateway, if known, is
     /// `gateway`) and follows it hop by hop.
     pub fn walk(&self, packet: Packet, gateway: Option<Ipv4Addr>) -> Path {
-        let mut path = Path {
-            hops: Vec::new(),
-            end: End::Unattached,
-            packet,
-        };
-        let Some((mut firewall, mut ingress)) = self.attachment(packet.source, gateway) else {
-            return path;
+        let Some((firewall, ingress)) = self.attachment(packet.source, gateway) else {
+            return Path {
+                hops: Vec::new(),
+                end: End::Unattached,
+                packet,
+            };
         };
         // A destination on the sender's own subnet is reached without a firewall.
         let on_link = self.firewalls[firewall]
@@ -114,9 +118,22 @@ impl Network<'_> {
             .interface(&ingress)
             .is_some_and(|i| i.connects(packet.destination));
         if on_link && gateway.is_none() {
-            path.end = self.deliver(packet.destination, packet.destination);
-            return path;
+            return Path {
+                hops: Vec::new(),
+                end: self.deliver(packet.destination, packet.destination),
+                packet,
+            };
         }
+        self.walk_from(firewall, ingress, packet)
+    }
+
+    /// Follows `packet` from its arrival on `ingress` of the firewall at index `firewall`.
+    pub fn walk_from(&self, mut firewall: usize, mut ingress: String, packet: Packet) -> Path {
+        let mut path = Path {
+            hops: Vec::new(),
+            end: End::Unattached,
+            packet,
+        };
         let mut current = packet;
         for _ in 0..MAX_HOPS {
             let trace = simulate(self.firewalls[firewall].1, &ingress, current);

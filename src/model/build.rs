@@ -67,6 +67,7 @@ pub fn build(config: &Config) -> Firewall {
             _ => {}
         }
     }
+    firewall.policies = policy_classes(config);
     let mut section2 = builder.object_nat_rules();
     section2.sort_by(section2_order);
     firewall.nat = section1
@@ -92,6 +93,67 @@ fn insert_at(section: &mut Vec<NatRule>, line: Option<u32>, rule: NatRule) {
 fn section2_order(a: &(NatRule, u64, u32), b: &(NatRule, u64, u32)) -> std::cmp::Ordering {
     let kind = |r: &NatRule| matches!(r.kind, NatKind::Dynamic);
     (kind(&a.0), a.1, a.2, &a.0.object).cmp(&(kind(&b.0), b.1, b.2, &b.0.object))
+}
+
+/// The classes of every applied service policy. `class-default` matches any traffic.
+fn policy_classes(config: &Config) -> Vec<super::PolicyClass> {
+    use super::ClassTraffic;
+    use crate::syntax::ast::ClassMatch;
+    let mut class_maps: HashMap<&str, &ast::ClassMap> = HashMap::new();
+    let mut policy_maps: HashMap<&str, &ast::PolicyMap> = HashMap::new();
+    for command in &config.commands {
+        match &command.kind {
+            CommandKind::ClassMap(c) => {
+                class_maps.insert(&c.name.text, c);
+            }
+            CommandKind::PolicyMap(p) => {
+                policy_maps.insert(&p.name.text, p);
+            }
+            _ => {}
+        }
+    }
+    let traffic = |class: &str| -> Vec<ClassTraffic> {
+        if class == "class-default" {
+            return vec![ClassTraffic::Any];
+        }
+        let Some(map) = class_maps.get(class) else {
+            return Vec::new();
+        };
+        map.matches
+            .iter()
+            .filter_map(|(m, _)| match m {
+                ClassMatch::Any => Some(ClassTraffic::Any),
+                ClassMatch::DefaultInspectionTraffic => Some(ClassTraffic::DefaultInspection),
+                ClassMatch::AccessList(acl) => Some(ClassTraffic::AccessList(acl.text.clone())),
+                ClassMatch::Port(protocol, op) => Some(ClassTraffic::Ports(port_services(
+                    *protocol,
+                    any_port(),
+                    port_op_set(op, *protocol),
+                ))),
+                ClassMatch::Other => None,
+            })
+            .collect()
+    };
+    let mut classes = Vec::new();
+    for command in &config.commands {
+        let CommandKind::ServicePolicy(service_policy) = &command.kind else {
+            continue;
+        };
+        let Some(policy) = policy_maps.get(service_policy.policy.text.as_str()) else {
+            continue;
+        };
+        for class in &policy.classes {
+            classes.push(super::PolicyClass {
+                service_policy: command.span,
+                interface: service_policy.interface.as_ref().map(|i| i.text.clone()),
+                class: class.class.text.clone(),
+                traffic: traffic(&class.class.text),
+                inspects: class.inspects.clone(),
+                idle_timeout: class.idle_timeout,
+            });
+        }
+    }
+    classes
 }
 
 fn connected_routes(interfaces: &[Interface]) -> Vec<Route> {

@@ -31,12 +31,39 @@ pub struct Firewall {
     pub inter_interface: Option<Span>,
     pub intra_interface: Option<Span>,
     pub timeout_conn: Option<(u32, Span)>,
+    /// Every class of every active service policy, with its actions.
+    pub policies: Vec<PolicyClass>,
     /// Pre-8.3 NAT commands: the file cannot be simulated faithfully.
     pub legacy_nat: Vec<Span>,
     /// Names used but never defined.
     pub undefined: Vec<Undefined>,
     /// Every network object's addresses, by name.
     pub network_objects: BTreeMap<String, AddrSet>,
+}
+
+/// One class of an applied policy-map: what traffic it matches and what it does.
+#[derive(Clone, Debug)]
+pub struct PolicyClass {
+    /// The `service-policy` line that applies it.
+    pub service_policy: Span,
+    /// `None` for a global policy.
+    pub interface: Option<String>,
+    pub class: String,
+    pub traffic: Vec<ClassTraffic>,
+    /// `inspect` actions: the inspected protocol (`sip`, `h323 h225`, …) and the line.
+    pub inspects: Vec<(String, Span)>,
+    /// `set connection timeout idle`, in seconds, and the line.
+    pub idle_timeout: Option<(u32, Span)>,
+}
+
+/// What a class-map `match` line selects.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ClassTraffic {
+    Any,
+    /// `match default-inspection-traffic`: each inspection's own default ports.
+    DefaultInspection,
+    Ports(Vec<Service>),
+    AccessList(String),
 }
 
 /// A name used at `span` that nothing defines.

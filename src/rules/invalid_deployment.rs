@@ -47,4 +47,18 @@ pub fn check(cx: &Context<'_>, out: &mut Vec<Finding>) {
             Location::new(input.file, error.span, "invalid"),
         ));
     }
+    if let (Some(Err(message)), Some((deployment, file))) = (&cx.internet_entry, cx.deployment()) {
+        let span = match &deployment.internet {
+            Some((firewall, _)) => firewall.span,
+            None => deployment
+                .firewalls
+                .first()
+                .map(|f| f.name.span)
+                .unwrap_or_default(),
+        };
+        out.push(RULE.finding(
+            format!("cannot tell where internet traffic enters: {message}"),
+            Location::new(file, span, "internet flows need an entry point"),
+        ));
+    }
 }

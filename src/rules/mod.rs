@@ -1,9 +1,18 @@
 //! Findings: one file per rule, each named after the pattern it flags. A rule reads
 //! the models and the simulated flows and pushes findings; it never parses or prints.
 
+mod demux_ports_mismatch;
+mod external_port_blocked;
+mod idle_timeout_short;
 mod invalid_deployment;
 mod legacy_nat_syntax;
+mod media_hairpin_blocked;
+mod peer_address_mismatch;
+mod return_path_asymmetric;
+mod shared_nat_address;
 mod single_nic_reflection;
+mod sip_inspection_enabled;
+mod static_nat_mismatch;
 mod syntax_error;
 mod traversal_not_delivered;
 mod traversal_port_blocked;
@@ -61,9 +70,18 @@ pub(crate) use declare_rule;
 /// Every rule, in code order.
 pub static ALL: &[&RuleMeta] = &[
     &traversal_source_translated::RULE,
+    &shared_nat_address::RULE,
     &traversal_not_delivered::RULE,
     &traversal_port_blocked::RULE,
+    &static_nat_mismatch::RULE,
+    &sip_inspection_enabled::RULE,
+    &external_port_blocked::RULE,
+    &peer_address_mismatch::RULE,
     &single_nic_reflection::RULE,
+    &demux_ports_mismatch::RULE,
+    &idle_timeout_short::RULE,
+    &media_hairpin_blocked::RULE,
+    &return_path_asymmetric::RULE,
     &legacy_nat_syntax::RULE,
     &undefined_reference::RULE,
     &syntax_error::RULE,
@@ -82,7 +100,16 @@ pub fn find(code: &str) -> Option<&'static RuleMeta> {
 pub struct Context<'a> {
     pub project: &'a Project,
     pub network: Option<Network<'a>>,
+    /// Every C→E flow.
     pub traversal: Vec<FlowResult>,
+    /// Where internet flows enter, or why that is unknown.
+    pub internet_entry: Option<Result<(usize, String), String>>,
+    /// Every internet → E flow.
+    pub internet: Vec<flows::InternetResult>,
+    /// E's media hairpin probes.
+    pub hairpins: Vec<flows::ProbeResult>,
+    /// C's outbound probes.
+    pub outbound: Vec<flows::ProbeResult>,
 }
 
 impl<'a> Context<'a> {
@@ -96,6 +123,10 @@ impl<'a> Context<'a> {
                 project,
                 network: None,
                 traversal: Vec::new(),
+                internet_entry: None,
+                internet: Vec::new(),
+                hairpins: Vec::new(),
+                outbound: Vec::new(),
             };
         };
         let firewalls = project
@@ -105,10 +136,21 @@ impl<'a> Context<'a> {
             .collect();
         let network = flows::network(deployment, firewalls);
         let traversal = flows::simulate_traversal(deployment, &network);
+        let internet_entry = flows::internet_entry(deployment, &network);
+        let internet = match &internet_entry {
+            Ok(entry) => flows::simulate_internet(deployment, &network, entry),
+            Err(_) => Vec::new(),
+        };
+        let hairpins = flows::simulate_hairpins(deployment, &network);
+        let outbound = flows::simulate_outbound(deployment, &network);
         Context {
             project,
             network: Some(network),
             traversal,
+            internet_entry: Some(internet_entry),
+            internet,
+            hairpins,
+            outbound,
         }
     }
 
@@ -149,9 +191,18 @@ pub fn run(project: &Project) -> Vec<Finding> {
     undefined_reference::check(&cx, &mut findings);
     legacy_nat_syntax::check(&cx, &mut findings);
     traversal_source_translated::check(&cx, &mut findings);
+    shared_nat_address::check(&cx, &mut findings);
     traversal_not_delivered::check(&cx, &mut findings);
     traversal_port_blocked::check(&cx, &mut findings);
+    static_nat_mismatch::check(&cx, &mut findings);
+    sip_inspection_enabled::check(&cx, &mut findings);
+    external_port_blocked::check(&cx, &mut findings);
+    peer_address_mismatch::check(&cx, &mut findings);
     single_nic_reflection::check(&cx, &mut findings);
+    demux_ports_mismatch::check(&cx, &mut findings);
+    idle_timeout_short::check(&cx, &mut findings);
+    media_hairpin_blocked::check(&cx, &mut findings);
+    return_path_asymmetric::check(&cx, &mut findings);
     crate::finding::sort(&mut findings, &project.sources);
     findings
 }
@@ -187,11 +238,11 @@ pub fn peer_location(cx: &Context<'_>, result: &FlowResult) -> Option<Location> 
     ))
 }
 
-/// Groups flows by a key, keeping first-seen order of keys deterministic (sorted).
-pub fn group_by<'r, K: Ord>(
-    results: impl IntoIterator<Item = (K, &'r FlowResult)>,
-) -> std::collections::BTreeMap<K, Vec<&'r FlowResult>> {
-    let mut groups: std::collections::BTreeMap<K, Vec<&FlowResult>> = Default::default();
+/// Groups results by a key (one finding per root cause), keys in sorted order.
+pub fn group_by<'r, K: Ord, T>(
+    results: impl IntoIterator<Item = (K, &'r T)>,
+) -> std::collections::BTreeMap<K, Vec<&'r T>> {
+    let mut groups: std::collections::BTreeMap<K, Vec<&T>> = Default::default();
     for (key, result) in results {
         groups.entry(key).or_default().push(result);
     }
@@ -233,4 +284,97 @@ pub fn object_for(
             fallback.to_string()
         }
     }
+}
+
+/// What happened to a packet's walk, in a few words: "is dropped by asa-edge (acl-drop)".
+pub fn path_outcome(cx: &Context<'_>, path: &crate::eval::path::Path) -> String {
+    use crate::eval::path::End;
+    use crate::eval::Verdict;
+    let hop_name = |i: usize| cx.firewall_name(path.hops[i].firewall).to_string();
+    match &path.end {
+        End::Stopped => {
+            let last = path.hops.len() - 1;
+            match &path.hops[last].trace.verdict {
+                Verdict::Drop(drop) => {
+                    format!("is dropped by {} ({})", hop_name(last), drop.code())
+                }
+                _ => format!("ends at {} itself", hop_name(last)),
+            }
+        }
+        End::Left(next_hop) => format!(
+            "leaves the modelled network toward {next_hop} as {}",
+            path.packet
+        ),
+        End::Delivered(host) => {
+            let name = cx
+                .network
+                .as_ref()
+                .map_or("another host".into(), |n| n.hosts[*host].name.clone());
+            format!("is delivered to {name}")
+        }
+        End::Unattached => "starts from a node no modelled firewall serves".into(),
+        End::Loop => "loops between the firewalls".into(),
+    }
+}
+
+/// Where a walk that missed its target went wrong: the firewall, the deciding config
+/// line, and a label for it. `None` when no firewall was involved.
+pub fn miss_location(
+    cx: &Context<'_>,
+    path: &crate::eval::path::Path,
+) -> Option<(usize, Span, String)> {
+    use crate::eval::path::End;
+    use crate::eval::{PhaseKind, Verdict};
+    let hop = path.hops.last()?;
+    let firewall = &cx.project.firewalls[hop.firewall].model;
+    let trace = &hop.trace;
+    let ingress_span = firewall
+        .interface(&trace.ingress)
+        .map(|i| i.span)
+        .unwrap_or_default();
+    let (span, label) = match (&path.end, &trace.verdict) {
+        (End::Stopped, Verdict::Drop(drop)) => (
+            trace.deciding_span().unwrap_or(ingress_span),
+            match drop {
+                crate::eval::Drop::AclDeny => "this entry denies it".to_string(),
+                crate::eval::Drop::ImplicitDeny => {
+                    "no entry permits it (implicit deny)".to_string()
+                }
+                crate::eval::Drop::SecurityLevel => format!(
+                    "security levels forbid {} → {} without an access list",
+                    trace.ingress,
+                    trace.egress.as_deref().unwrap_or("?")
+                ),
+                crate::eval::Drop::UTurn => format!(
+                    "it must leave by {} again, and U-turns are not permitted",
+                    trace.ingress
+                ),
+                other => format!("drops it ({})", other.code()),
+            },
+        ),
+        (End::Stopped, _) => (
+            ingress_span,
+            format!("{} is this firewall's own address", trace.input.destination),
+        ),
+        _ => (
+            trace
+                .phases
+                .iter()
+                .find(|p| p.kind == PhaseKind::RouteLookup || p.kind == PhaseKind::UnNat)
+                .and_then(|p| p.config.first().copied())
+                .unwrap_or(ingress_span),
+            format!(
+                "sends {} out of {}",
+                path.packet.destination,
+                trace.egress.as_deref().unwrap_or("?")
+            ),
+        ),
+    };
+    Some((hop.firewall, span, label))
+}
+
+/// A config line's span for a finding about a firewall as a whole: its first line.
+pub fn first_line(cx: &Context<'_>, firewall: usize) -> Span {
+    let text = &cx.project.sources.get(cx.firewall_file(firewall)).text;
+    Span::new(0, text.find('\n').unwrap_or(text.len()))
 }

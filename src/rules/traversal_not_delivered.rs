@@ -1,4 +1,4 @@
-use super::{declare_rule, flow_line, group_by, object_for, with_peers, Context};
+use super::{declare_rule, flow_line, group_by, object_for, path_outcome, with_peers, Context};
 use crate::eval::flows::FlowResult;
 use crate::eval::path::{End, Role};
 use crate::eval::{nat, Drop, PhaseKind, Verdict};
@@ -87,40 +87,11 @@ pub fn check(cx: &Context<'_>, out: &mut Vec<Finding>) {
             .with_notes(
                 results
                     .iter()
-                    .map(|r| format!("{} {}", flow_line(cx, r), outcome(cx, r)))
+                    .map(|r| format!("{} {}", flow_line(cx, r), path_outcome(cx, &r.path)))
                     .collect(),
             )
             .with_help(cause.help);
         out.push(with_peers(finding, cx, &results));
-    }
-}
-
-/// What happened to a flow, in a few words.
-fn outcome(cx: &Context<'_>, result: &FlowResult) -> String {
-    let hop_name = |i: usize| cx.firewall_name(result.path.hops[i].firewall).to_string();
-    match &result.path.end {
-        End::Stopped => {
-            let last = result.path.hops.len() - 1;
-            match &result.path.hops[last].trace.verdict {
-                Verdict::Drop(drop) => {
-                    format!("is dropped by {} ({})", hop_name(last), drop.code())
-                }
-                _ => format!("ends at {} itself", hop_name(last)),
-            }
-        }
-        End::Left(next_hop) => format!(
-            "leaves the modelled network toward {next_hop} as {}",
-            result.path.packet
-        ),
-        End::Delivered(host) => {
-            let name = cx
-                .network
-                .as_ref()
-                .map_or("another host".into(), |n| n.hosts[*host].name.clone());
-            format!("is delivered to {name}")
-        }
-        End::Unattached => "starts from a node no modelled firewall serves".into(),
-        End::Loop => "loops between the firewalls".into(),
     }
 }
 

@@ -52,7 +52,10 @@ pub fn check(cx: &Context<'_>, out: &mut Vec<Finding>) {
         let Verdict::Drop(drop) = hop.trace.verdict else {
             return None;
         };
-        if result.path.end != End::Stopped || !drop.is_access_rule() {
+        if result.path.end != End::Stopped
+            || !drop.is_access_rule()
+            || super::demux_ports_mismatch::explained_by_demux(cx, result)
+        {
             return None;
         }
         let span = hop.trace.deciding_span()?;

@@ -1,0 +1,120 @@
+use std::collections::BTreeMap;
+
+use super::{declare_rule, flow_line, Context};
+use crate::eval::path::Path;
+use crate::finding::Finding;
+
+declare_rule! {
+    /// ## What it does
+    /// Flags the NAT rule that makes Expressway-C share an address with Expressway-E:
+    /// C's outbound traffic (a probe from each C node to the internet client on TCP 443)
+    /// leaves with an E node's public address as its source, or a reflected C→E flow
+    /// reaches E with E's own public address as its source (MRA001 then flags the same
+    /// line).
+    ///
+    /// ## Why is this bad?
+    /// Cisco does not support C and E behind one translated address: the firewall cannot
+    /// tell their connections apart, and E cannot tell C's traversal connection from
+    /// its own traffic. In TAC 212347 C's traffic was translated to exactly E's public
+    /// address.
+    ///
+    /// ## Example
+    /// ```text
+    /// object network INSIDE-NET
+    ///  nat (inside,outside) dynamic 64.100.0.10   ! E's static NAT address
+    /// ```
+    ///
+    /// ## Use instead
+    /// ```text
+    /// object network INSIDE-NET
+    ///  nat (inside,outside) dynamic interface
+    /// ```
+    ///
+    /// ## References
+    /// - Cisco Expressway Basic Configuration Deployment Guide, Prerequisites
+    /// - Cisco Expressway Administrator Guide, Firewall traversal
+    pub static RULE = {
+        code: "MRA002",
+        name: "shared-nat-address",
+        severity: Error,
+        summary: "Expressway-C is translated to an Expressway-E public address",
+    };
+}
+
+/// The hop and NAT rule that set the path's source to `address`.
+fn translating_rule(path: &Path, address: std::net::Ipv4Addr) -> Option<(usize, usize)> {
+    path.hops.iter().find_map(|hop| {
+        let t = &hop.trace;
+        (t.output.source == address && t.input.source != address)
+            .then_some((hop.firewall, t.source_rule?))
+    })
+}
+
+pub fn check(cx: &Context<'_>, out: &mut Vec<Finding>) {
+    let Some((deployment, _)) = cx.deployment() else {
+        return;
+    };
+    let publics: Vec<(std::net::Ipv4Addr, &str)> = deployment
+        .e
+        .nodes
+        .iter()
+        .filter_map(|n| {
+            n.static_nat
+                .as_ref()
+                .map(|s| (s.value, n.name.value.as_str()))
+        })
+        .collect();
+    let public_of = |path: &Path| {
+        publics
+            .iter()
+            .find(|(a, _)| *a == path.packet.source)
+            .copied()
+    };
+    let mut groups: BTreeMap<(usize, usize), (String, Vec<String>)> = BTreeMap::new();
+    for probe in &cx.outbound {
+        let Some((address, e_name)) = public_of(&probe.path) else {
+            continue;
+        };
+        if let Some(key) = translating_rule(&probe.path, address) {
+            let c = &deployment.c_nodes[probe.node].name.value;
+            let entry = groups
+                .entry(key)
+                .or_insert_with(|| (e_name.to_string(), Vec::new()));
+            entry.1.push(format!(
+                "outbound: {} from {c} leaves as {}",
+                probe.packet, probe.path.packet
+            ));
+        }
+    }
+    for result in &cx.traversal {
+        let Some((address, e_name)) = public_of(&result.path) else {
+            continue;
+        };
+        if let Some(key) = translating_rule(&result.path, address) {
+            let entry = groups
+                .entry(key)
+                .or_insert_with(|| (e_name.to_string(), Vec::new()));
+            entry.1.push(format!(
+                "{} reaches E as {}",
+                flow_line(cx, result),
+                result.path.packet.endpoints()
+            ));
+        }
+    }
+    for ((firewall, rule), (e_name, notes)) in groups {
+        let span = cx.project.firewalls[firewall].model.nat[rule].span;
+        let public = publics
+            .iter()
+            .find(|(_, n)| *n == e_name)
+            .map(|(a, _)| *a)
+            .unwrap_or(std::net::Ipv4Addr::UNSPECIFIED);
+        out.push(
+            RULE.finding(
+                format!("Expressway-C is translated to {e_name}'s public address {public}"),
+                cx.at_config(firewall, span, format!("translates C's source to {public}")),
+            )
+            .with_notes(notes)
+            .with_help("give Expressway-C its own translated address (or none toward E): C and E must never share a NAT address"),
+        );
+    }
+}
