@@ -69,8 +69,9 @@ fn json_output() {
     assert_eq!(output.status.code(), Some(1));
     let json: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
     assert_eq!(json["version"], 1);
-    assert_eq!(json["summary"]["errors"], 1);
-    assert_eq!(json["summary"]["warnings"], 1);
+    assert_eq!(json["summary"]["errors"], 2);
+    assert_eq!(json["summary"]["warnings"], 2);
+    assert_eq!(json["summary"]["advice"], 1);
     let first = &json["findings"][0];
     assert_eq!(first["code"], "MRA001");
     assert_eq!(first["line"], 61);
