@@ -85,7 +85,7 @@ pub fn check(cx: &Context<'_>, out: &mut Vec<Finding>) {
         let same = goes_to
             .as_ref()
             .is_some_and(|(f, i)| *f == came_from.0 && i.eq_ignore_ascii_case(&came_from.1));
-        (!same).then(|| ((e, span, hop, goes_to, came_from), result))
+        (!same).then_some(((e, span, hop, goes_to, came_from), result))
     });
     for ((e, span, hop, goes_to, (firewall, interface)), results) in group_by(asymmetric) {
         let node = &deployment.e.nodes[e];
