@@ -3,9 +3,10 @@
 use std::io::{IsTerminal, Write};
 use std::net::Ipv4Addr;
 
-use crate::cli::{CheckArgs, Color, FailOn, Format, TraceArgs, TraceFormat};
+use crate::cli::{CheckArgs, Color, FailOn, Format, RulesFormat, TraceArgs, TraceFormat};
 use crate::eval::{self, Packet, Verdict};
 use crate::finding::{Finding, Severity};
+use crate::settings::Settings;
 use crate::source::SourceFile;
 use crate::syntax::lexical::{named_port, PROTOCOL_NAMES};
 use crate::workspace::{self, Project};
@@ -45,23 +46,86 @@ fn explain_text(doc: &str) -> String {
         + "\n"
 }
 
-pub fn rules() -> u8 {
-    let mut out = String::new();
-    for rule in rules::ALL {
-        out.push_str(&format!(
-            "{:<7} {:<28} {:<8} {}\n",
-            rule.code,
-            rule.name,
-            rule.severity.as_str(),
-            rule.summary
-        ));
-    }
+pub fn rules(format: RulesFormat) -> u8 {
+    let out = match format {
+        RulesFormat::Human => rules::ALL
+            .iter()
+            .map(|rule| {
+                format!(
+                    "{:<7} {:<28} {:<8} {}\n",
+                    rule.code,
+                    rule.name,
+                    rule.severity.as_str(),
+                    rule.summary
+                )
+            })
+            .collect(),
+        RulesFormat::Json => {
+            let rules: Vec<serde_json::Value> = rules::ALL
+                .iter()
+                .map(|rule| {
+                    serde_json::json!({
+                        "code": rule.code,
+                        "name": rule.name,
+                        "severity": rule.severity.as_str(),
+                        "summary": rule.summary,
+                        "doc": explain_text(rule.doc),
+                    })
+                })
+                .collect();
+            serde_json::to_string_pretty(&serde_json::json!({ "version": 1, "rules": rules }))
+                .unwrap_or_default()
+                + "\n"
+        }
+    };
     print(&out);
     EXIT_CLEAN
 }
 
+/// The settings of a run: `.mralint.yaml` (found upward from the working directory),
+/// then the command line's flags over it.
+fn settings(args: &CheckArgs) -> Result<Settings, String> {
+    let cwd = std::env::current_dir().map_err(|e| e.to_string())?;
+    let mut settings = match crate::settings::find_config(&cwd) {
+        Some(path) => {
+            let text = std::fs::read_to_string(&path)
+                .map_err(|e| format!("cannot read `{}`: {e}", path.display()))?;
+            Settings::from_file(&text, path.parent().unwrap_or(&cwd))
+                .map_err(|e| format!("`{}`: {e}", path.display()))?
+        }
+        None => Settings::default(),
+    };
+    if let Some(select) = &args.select {
+        settings.select = select.clone();
+    }
+    if let Some(ignore) = &args.ignore {
+        settings.ignore = ignore.clone();
+    }
+    if let Some(fail_on) = args.fail_on {
+        settings.fail_on = threshold(fail_on);
+    }
+    Ok(settings)
+}
+
+fn threshold(fail_on: FailOn) -> Option<Severity> {
+    match fail_on {
+        FailOn::Error => Some(Severity::Error),
+        FailOn::Warning => Some(Severity::Warning),
+        FailOn::Advice => Some(Severity::Advice),
+        FailOn::Never => None,
+    }
+}
+
 pub fn check(args: &CheckArgs) -> u8 {
-    let projects = match workspace::discover(&args.paths) {
+    use rayon::prelude::*;
+    let settings = match settings(args) {
+        Ok(settings) => settings,
+        Err(message) => {
+            eprintln!("error: {message}");
+            return EXIT_ERROR;
+        }
+    };
+    let projects = match workspace::discover(&args.paths, &|p| settings.is_excluded(p)) {
         Ok(projects) => projects,
         Err(error) => {
             eprintln!("{:?}", miette::Report::new(error));
@@ -69,9 +133,9 @@ pub fn check(args: &CheckArgs) -> u8 {
         }
     };
     let linted: Vec<(Project, Vec<Finding>)> = projects
-        .into_iter()
+        .into_par_iter()
         .map(|p| {
-            let findings = lint(&p);
+            let findings = settings.apply(lint(&p));
             (p, findings)
         })
         .collect();
@@ -79,45 +143,78 @@ pub fn check(args: &CheckArgs) -> u8 {
         Color::Always => true,
         Color::Never => false,
         Color::Auto => {
-            std::io::stdout().is_terminal()
+            args.output_file.is_none()
+                && std::io::stdout().is_terminal()
                 && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
         }
     };
-    let mut out = String::new();
-    match args.format {
+    // Suppressed findings live on only in SARIF.
+    let visible: Vec<(Vec<Finding>, &crate::source::Sources)> = linted
+        .iter()
+        .map(|(p, f)| {
+            (
+                f.iter()
+                    .filter(|f| f.suppressed.is_none())
+                    .cloned()
+                    .collect(),
+                &p.sources,
+            )
+        })
+        .collect();
+    let parts: Vec<(&[Finding], &crate::source::Sources)> =
+        visible.iter().map(|(f, s)| (f.as_slice(), *s)).collect();
+    let out = match args.format {
         Format::Human => {
-            for (project, findings) in &linted {
-                out.push_str(&report::human::render(
-                    findings,
-                    &project.sources,
-                    color,
-                    args.width,
-                ));
+            let mut out = String::new();
+            for (findings, sources) in &parts {
+                out.push_str(&report::human::render(findings, sources, color, args.width));
             }
-            let all: Vec<Finding> = linted.iter().flat_map(|(_, f)| f.iter().cloned()).collect();
-            out.push_str(&format!("mralint: {}\n", report::human::summary(&all)));
+            let all: Vec<Finding> = parts.iter().flat_map(|(f, _)| f.iter().cloned()).collect();
+            let suppressed = linted
+                .iter()
+                .flat_map(|(_, f)| f)
+                .filter(|f| f.suppressed.is_some())
+                .count();
+            out.push_str(&format!("mralint: {}", report::human::summary(&all)));
+            if suppressed > 0 {
+                out.push_str(&format!(" ({suppressed} suppressed)"));
+            }
+            out.push('\n');
+            out
         }
-        Format::Json => {
-            let parts: Vec<_> = linted
+        Format::Json => report::json::render_all(&parts),
+        Format::Github => report::github::render_all(&parts),
+        Format::Sarif => {
+            let all: Vec<(&[Finding], &crate::source::Sources)> = linted
                 .iter()
                 .map(|(p, f)| (f.as_slice(), &p.sources))
                 .collect();
-            out.push_str(&report::json::render_all(&parts));
+            report::sarif::render_all(&all)
         }
+    };
+    match &args.output_file {
+        Some(path) => {
+            if let Err(error) = std::fs::write(path, out) {
+                eprintln!("error: cannot write `{}`: {error}", path.display());
+                return EXIT_ERROR;
+            }
+        }
+        None => print(&out),
     }
-    print(&out);
-    exit_code(linted.iter().flat_map(|(_, f)| f), args.fail_on)
+    if settings.fails(linted.iter().flat_map(|(_, f)| f)) {
+        EXIT_FINDINGS
+    } else {
+        EXIT_CLEAN
+    }
 }
 
-/// 1 when a finding is at or above `fail_on`, else 0.
+/// 1 when an unsuppressed finding is at or above `fail_on`, else 0.
 pub fn exit_code<'a>(findings: impl IntoIterator<Item = &'a Finding>, fail_on: FailOn) -> u8 {
-    let threshold = match fail_on {
-        FailOn::Error => Severity::Error,
-        FailOn::Warning => Severity::Warning,
-        FailOn::Advice => Severity::Advice,
-        FailOn::Never => return EXIT_CLEAN,
+    let settings = Settings {
+        fail_on: threshold(fail_on),
+        ..Settings::default()
     };
-    if findings.into_iter().any(|f| f.severity >= threshold) {
+    if settings.fails(findings) {
         EXIT_FINDINGS
     } else {
         EXIT_CLEAN

@@ -55,6 +55,9 @@ pub struct Finding {
     pub help: Option<String>,
     /// Further lines of explanation, such as the flows a finding breaks.
     pub notes: Vec<String>,
+    /// The reason of the suppression comment that silences it: kept for SARIF, left out
+    /// of the other outputs and of the exit code.
+    pub suppressed: Option<String>,
 }
 
 impl Finding {
@@ -74,6 +77,7 @@ impl Finding {
             related: Vec::new(),
             help: None,
             notes: Vec::new(),
+            suppressed: None,
         }
     }
 

@@ -14,7 +14,9 @@ pub mod finding;
 pub mod model;
 pub mod report;
 pub mod rules;
+pub mod settings;
 pub mod source;
+pub mod suppress;
 pub mod syntax;
 pub mod workspace;
 
@@ -37,7 +39,7 @@ pub fn run(cli: Cli) -> u8 {
     match cli.command {
         Command::Check(args) => commands::check(&args),
         Command::Explain { code } => commands::explain(&code),
-        Command::Rules => commands::rules(),
+        Command::Rules { format } => commands::rules(format),
         Command::Trace(args) => commands::trace(&args),
     }
 }

@@ -80,90 +80,117 @@ fn is_config(path: &Path) -> bool {
     )
 }
 
-/// Turns the command line's paths into projects, in a deterministic order.
-pub fn discover(paths: &[PathBuf]) -> Result<Vec<Project>, InputError> {
-    let mut projects = Vec::new();
+/// One input file the command line leads to.
+enum Input {
+    Stdin,
+    Deployment(PathBuf),
+    Config(PathBuf),
+}
+
+/// Turns the command line's paths into projects, in a deterministic order: every
+/// deployment (with the configs it names), then every config no deployment names.
+/// Files `exclude` matches are skipped, also when given explicitly. Files are read and
+/// parsed in parallel; the result does not depend on the thread count.
+pub fn discover(
+    paths: &[PathBuf],
+    exclude: &(dyn Fn(&Path) -> bool + Sync),
+) -> Result<Vec<Project>, InputError> {
+    use rayon::prelude::*;
+    let mut inputs = Vec::new();
     for path in paths {
         if path.as_os_str() == "-" {
-            let mut bytes = Vec::new();
-            std::io::stdin()
-                .read_to_end(&mut bytes)
-                .map_err(|e| unreadable(Path::new("<stdin>"), e))?;
-            projects.push(config_project(SourceFile::from_bytes("<stdin>", &bytes)));
+            inputs.push(Input::Stdin);
         } else if path.is_dir() {
-            projects.extend(directory(path)?);
-        } else if path.extension().is_some_and(|e| e == "yaml" || e == "yml") {
-            projects.push(deployment_project(path)?);
-        } else {
-            let bytes = read(path)?;
-            projects.push(config_project(SourceFile::from_bytes(path, &bytes)));
-        }
-    }
-    Ok(projects)
-}
-
-/// A directory: its deployments, then configs no deployment names. Subdirectories are
-/// searched too (not through symbolic links, so a link loop cannot trap the search).
-fn directory(root: &Path) -> Result<Vec<Project>, InputError> {
-    let mut files = Vec::new();
-    walk(root, &mut files, 0);
-    files.sort();
-    let mut projects = Vec::new();
-    let mut named: Vec<PathBuf> = Vec::new();
-    for path in files.iter().filter(|p| is_deployment(p)) {
-        let project = deployment_project(path)?;
-        let base = path.parent().unwrap_or(Path::new(""));
-        if let Some(d) = project
-            .deployment
-            .as_ref()
-            .and_then(|d| d.deployment.as_ref())
-        {
-            named.extend(
-                d.firewalls
-                    .iter()
-                    .map(|f| normalize(&base.join(&f.config.value))),
-            );
-        }
-        projects.push(project);
-    }
-    for path in files.iter().filter(|p| is_config(p)) {
-        if !named.contains(&normalize(path)) {
-            let bytes = read(path)?;
-            projects.push(config_project(SourceFile::from_bytes(path, &bytes)));
-        }
-    }
-    if projects.is_empty() {
-        return Err(InputError::NothingFound {
-            path: crate::source::display_path(root),
-        });
-    }
-    Ok(projects)
-}
-
-fn normalize(path: &Path) -> PathBuf {
-    path.components().collect()
-}
-
-const MAX_DEPTH: usize = 16;
-
-fn walk(dir: &Path, files: &mut Vec<PathBuf>, depth: usize) {
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return;
-    };
-    for entry in entries.flatten() {
-        let path = entry.path();
-        let hidden = entry.file_name().to_string_lossy().starts_with('.');
-        let Ok(kind) = entry.file_type() else {
+            let files: Vec<PathBuf> = walk(path).into_iter().filter(|f| !exclude(f)).collect();
+            if files.is_empty() {
+                return Err(InputError::NothingFound {
+                    path: crate::source::display_path(path),
+                });
+            }
+            inputs.extend(files.into_iter().map(|f| {
+                if is_deployment(&f) {
+                    Input::Deployment(f)
+                } else {
+                    Input::Config(f)
+                }
+            }));
+        } else if exclude(path) {
             continue;
-        };
-        if kind.is_dir() && !hidden && depth < MAX_DEPTH && entry.file_name() != "target" {
-            walk(&path, files, depth + 1);
-        } else if (kind.is_file() || kind.is_symlink())
-            && (is_deployment(&path) || is_config(&path))
-        {
-            files.push(path);
+        } else if path.extension().is_some_and(|e| e == "yaml" || e == "yml") {
+            inputs.push(Input::Deployment(path.clone()));
+        } else {
+            inputs.push(Input::Config(path.clone()));
         }
     }
+    let deployments: Vec<&PathBuf> = inputs
+        .iter()
+        .filter_map(|i| match i {
+            Input::Deployment(p) => Some(p),
+            _ => None,
+        })
+        .collect();
+    let mut projects: Vec<Project> = deployments
+        .par_iter()
+        .map(|p| deployment_project(p))
+        .collect::<Result<_, _>>()?;
+    let named: Vec<PathBuf> = projects
+        .iter()
+        .flat_map(|p| {
+            p.firewalls
+                .iter()
+                .map(|f| normalize(&p.sources.get(f.file).path))
+        })
+        .collect();
+    let configs: Vec<&Input> = inputs
+        .iter()
+        .filter(|i| match i {
+            Input::Config(p) => !named.contains(&normalize(p)),
+            Input::Stdin => true,
+            Input::Deployment(_) => false,
+        })
+        .collect();
+    let lone: Vec<Project> = configs
+        .par_iter()
+        .map(|input| match input {
+            Input::Stdin => {
+                let mut bytes = Vec::new();
+                std::io::stdin()
+                    .read_to_end(&mut bytes)
+                    .map_err(|e| unreadable(Path::new("<stdin>"), e))?;
+                Ok(config_project(SourceFile::from_bytes("<stdin>", &bytes)))
+            }
+            Input::Config(path) => Ok(config_project(SourceFile::from_bytes(path, &read(path)?))),
+            Input::Deployment(_) => unreachable!("deployments are loaded above"),
+        })
+        .collect::<Result<_, InputError>>()?;
+    projects.extend(lone);
+    Ok(projects)
+}
+
+/// A path made absolute and without `.` components, to compare two spellings of a file.
+fn normalize(path: &Path) -> PathBuf {
+    std::path::absolute(path)
+        .unwrap_or_else(|_| path.to_path_buf())
+        .components()
+        .collect()
+}
+
+/// The deployments and configs under a directory, sorted. `.gitignore` rules and hidden
+/// folders are respected; symbolic links are not followed, so a link loop cannot trap the
+/// search.
+fn walk(root: &Path) -> Vec<PathBuf> {
+    let mut files: Vec<PathBuf> = ignore::WalkBuilder::new(root)
+        .follow_links(false)
+        .require_git(false)
+        .max_depth(Some(32))
+        .build()
+        .flatten()
+        .filter(|e| e.file_type().is_some_and(|t| t.is_file()))
+        .map(|e| e.into_path())
+        .filter(|p| is_deployment(p) || is_config(p))
+        .collect();
+    files.sort();
+    files
 }
 
 /// Parses and models one config.

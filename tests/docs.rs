@@ -12,10 +12,24 @@ fn root() -> &'static Path {
 #[test]
 fn every_rule_doc_has_the_fixed_headings() {
     for rule in ALL {
-        for heading in ["## What it does", "## Why is this bad?", "## Example", "## Use instead", "## References"] {
-            assert!(rule.doc.contains(heading), "{} lacks `{heading}`", rule.code);
+        for heading in [
+            "## What it does",
+            "## Why is this bad?",
+            "## Example",
+            "## Use instead",
+            "## References",
+        ] {
+            assert!(
+                rule.doc.contains(heading),
+                "{} lacks `{heading}`",
+                rule.code
+            );
         }
-        assert!(!rule.summary.is_empty() && !rule.summary.ends_with('.'), "{}: one-line summary without a period", rule.code);
+        assert!(
+            !rule.summary.is_empty() && !rule.summary.ends_with('.'),
+            "{}: one-line summary without a period",
+            rule.code
+        );
     }
 }
 
@@ -27,14 +41,24 @@ fn the_readme_rules_table_matches_the_registry() {
         .skip_while(|l| !l.starts_with("| code | name | default | flags |"))
         .skip(2)
         .take_while(|l| l.starts_with('|'))
-        .map(|l| l.trim_matches('|').split(" | ").map(|c| c.trim().to_string()).collect())
+        .map(|l| {
+            l.trim_matches('|')
+                .split(" | ")
+                .map(|c| c.trim().to_string())
+                .collect()
+        })
         .collect();
     assert_eq!(rows.len(), ALL.len(), "one README row per rule");
     for (row, rule) in rows.iter().zip(ALL) {
         assert_eq!(row[0], rule.code);
         assert_eq!(row[1], rule.name, "{}", rule.code);
         assert_eq!(row[2], rule.severity.as_str(), "{}", rule.code);
-        assert!(row[3].starts_with(rule.summary), "{}: README says `{}`", rule.code, row[3]);
+        assert!(
+            row[3].starts_with(rule.summary),
+            "{}: README says `{}`",
+            rule.code,
+            row[3]
+        );
     }
 }
 
@@ -43,10 +67,18 @@ fn every_rule_has_a_sample_that_fires_it() {
     let mut expected = String::new();
     for entry in std::fs::read_dir(root().join("samples")).unwrap().flatten() {
         let expect = entry.path().join("expect.yaml");
-        assert!(expect.is_file(), "{} has no expect.yaml", entry.path().display());
+        assert!(
+            expect.is_file(),
+            "{} has no expect.yaml",
+            entry.path().display()
+        );
         expected.push_str(&std::fs::read_to_string(expect).unwrap());
     }
     for rule in ALL {
-        assert!(expected.contains(rule.code), "no sample expects {}", rule.code);
+        assert!(
+            expected.contains(rule.code),
+            "no sample expects {}",
+            rule.code
+        );
     }
 }

@@ -1,5 +1,7 @@
 //! Findings → output. The only stage that formats for people and machines.
 
+pub mod github;
 pub mod human;
 pub mod json;
+pub mod sarif;
 pub mod trace;

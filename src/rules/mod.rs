@@ -18,6 +18,7 @@ mod traversal_not_delivered;
 mod traversal_port_blocked;
 mod traversal_source_translated;
 mod undefined_reference;
+mod unused_suppression;
 
 use crate::deployment::Deployment;
 use crate::eval::flows::{self, FlowResult};
@@ -86,6 +87,7 @@ pub static ALL: &[&RuleMeta] = &[
     &undefined_reference::RULE,
     &syntax_error::RULE,
     &invalid_deployment::RULE,
+    &unused_suppression::RULE,
 ];
 
 /// The rule with this code.
@@ -203,6 +205,7 @@ pub fn run(project: &Project) -> Vec<Finding> {
     idle_timeout_short::check(&cx, &mut findings);
     media_hairpin_blocked::check(&cx, &mut findings);
     return_path_asymmetric::check(&cx, &mut findings);
+    unused_suppression::apply(project, &mut findings);
     crate::finding::sort(&mut findings, &project.sources);
     findings
 }

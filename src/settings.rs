@@ -1,0 +1,192 @@
+//! Rule selection and severities: command-line flags over a `.mralint.yaml` found upward
+//! from the working directory.
+//!
+//! ```yaml
+//! select: [MRA, OBJ001]        # codes or prefixes; default: every rule
+//! ignore: [MRA011]
+//! severity: { MRA009: error }  # error | warning | advice
+//! fail-on: error               # error | warning | advice | never
+//! exclude: ["lab/**"]          # globs, relative to this file's folder
+//! ```
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+use crate::finding::{Finding, Severity};
+
+pub const FILE_NAME: &str = ".mralint.yaml";
+
+/// The `.mralint.yaml` file.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct ConfigFile {
+    #[serde(default)]
+    pub select: Vec<String>,
+    #[serde(default)]
+    pub ignore: Vec<String>,
+    #[serde(default)]
+    pub severity: BTreeMap<String, SeverityName>,
+    #[serde(default, alias = "fail_on")]
+    pub fail_on: Option<FailOnName>,
+    #[serde(default)]
+    pub exclude: Vec<String>,
+}
+
+#[derive(Debug, Clone, Copy, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SeverityName {
+    Error,
+    Warning,
+    Advice,
+}
+
+#[derive(Debug, Clone, Copy, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum FailOnName {
+    Error,
+    Warning,
+    Advice,
+    Never,
+}
+
+/// The effective settings of a run.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub select: Vec<String>,
+    pub ignore: Vec<String>,
+    pub severity: BTreeMap<String, Severity>,
+    /// `None`: never fail.
+    pub fail_on: Option<Severity>,
+    pub exclude: globset::GlobSet,
+    /// The folder excludes are relative to.
+    pub root: PathBuf,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            select: Vec::new(),
+            ignore: Vec::new(),
+            severity: BTreeMap::new(),
+            fail_on: Some(Severity::Warning),
+            exclude: globset::GlobSet::empty(),
+            root: PathBuf::from("."),
+        }
+    }
+}
+
+/// The nearest `.mralint.yaml` at or above `start`.
+pub fn find_config(start: &Path) -> Option<PathBuf> {
+    start
+        .ancestors()
+        .map(|dir| dir.join(FILE_NAME))
+        .find(|candidate| candidate.is_file())
+}
+
+fn matches(selectors: &[String], code: &str) -> bool {
+    selectors.iter().any(|s| {
+        code.to_ascii_uppercase()
+            .starts_with(&s.to_ascii_uppercase())
+    })
+}
+
+impl Settings {
+    /// Settings from a config file's text (its folder is `root`).
+    pub fn from_file(text: &str, root: &Path) -> Result<Settings, String> {
+        let file: ConfigFile = serde_saphyr::from_str(text).map_err(|e| e.to_string())?;
+        let mut builder = globset::GlobSetBuilder::new();
+        for pattern in &file.exclude {
+            builder
+                .add(globset::Glob::new(pattern).map_err(|e| format!("exclude `{pattern}`: {e}"))?);
+        }
+        Ok(Settings {
+            select: file.select,
+            ignore: file.ignore,
+            severity: file
+                .severity
+                .into_iter()
+                .map(|(code, s)| {
+                    let severity = match s {
+                        SeverityName::Error => Severity::Error,
+                        SeverityName::Warning => Severity::Warning,
+                        SeverityName::Advice => Severity::Advice,
+                    };
+                    (code.to_ascii_uppercase(), severity)
+                })
+                .collect(),
+            fail_on: match file.fail_on {
+                None | Some(FailOnName::Warning) => Some(Severity::Warning),
+                Some(FailOnName::Error) => Some(Severity::Error),
+                Some(FailOnName::Advice) => Some(Severity::Advice),
+                Some(FailOnName::Never) => None,
+            },
+            exclude: builder.build().map_err(|e| e.to_string())?,
+            root: root.to_path_buf(),
+        })
+    }
+
+    /// Whether a rule code is selected and not ignored.
+    pub fn is_enabled(&self, code: &str) -> bool {
+        (self.select.is_empty() || matches(&self.select, code)) && !matches(&self.ignore, code)
+    }
+
+    /// Whether a path is excluded (matched relative to the settings' folder, or as given).
+    pub fn is_excluded(&self, path: &Path) -> bool {
+        let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+        let root = std::path::absolute(&self.root).unwrap_or_else(|_| self.root.clone());
+        let relative = absolute.strip_prefix(&root).unwrap_or(path);
+        self.exclude.is_match(relative) || self.exclude.is_match(path)
+    }
+
+    /// Drops findings of rules that are not selected and applies severity overrides.
+    pub fn apply(&self, findings: Vec<Finding>) -> Vec<Finding> {
+        findings
+            .into_iter()
+            .filter(|f| self.is_enabled(f.code))
+            .map(|mut f| {
+                if let Some(severity) = self.severity.get(f.code) {
+                    f.severity = *severity;
+                }
+                f
+            })
+            .collect()
+    }
+
+    /// Whether these findings fail the run (suppressed findings never do).
+    pub fn fails<'a>(&self, findings: impl IntoIterator<Item = &'a Finding>) -> bool {
+        self.fail_on.is_some_and(|threshold| {
+            findings
+                .into_iter()
+                .any(|f| f.suppressed.is_none() && f.severity >= threshold)
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn select_ignore_by_prefix() {
+        let s = Settings::from_file("select: [MRA, OBJ001]\nignore: [mra011]\n", Path::new("."))
+            .unwrap();
+        assert!(s.is_enabled("MRA001") && s.is_enabled("OBJ001"));
+        assert!(!s.is_enabled("MRA011") && !s.is_enabled("SYN001"));
+    }
+
+    #[test]
+    fn file_settings() {
+        let s = Settings::from_file(
+            "severity: { MRA009: error }\nfail-on: never\nexclude: [\"lab/**\"]\n",
+            Path::new("/repo"),
+        )
+        .unwrap();
+        assert_eq!(s.severity["MRA009"], Severity::Error);
+        assert!(s.fail_on.is_none());
+        assert!(s.is_excluded(Path::new("/repo/lab/asa.cfg")));
+        assert!(!s.is_excluded(Path::new("/repo/prod/asa.cfg")));
+        assert!(Settings::from_file("colour: red\n", Path::new(".")).is_err());
+    }
+}
