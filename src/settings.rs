@@ -134,8 +134,8 @@ impl Settings {
 
     /// Whether a path is excluded (matched relative to the settings' folder, or as given).
     pub fn is_excluded(&self, path: &Path) -> bool {
-        let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
-        let root = std::path::absolute(&self.root).unwrap_or_else(|_| self.root.clone());
+        let absolute = crate::source::normalize_path(path);
+        let root = crate::source::normalize_path(&self.root);
         let relative = absolute.strip_prefix(&root).unwrap_or(path);
         self.exclude.is_match(relative) || self.exclude.is_match(path)
     }

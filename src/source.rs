@@ -103,6 +103,23 @@ pub fn display_path(path: &Path) -> String {
     text.strip_prefix("./").unwrap_or(&text).to_owned()
 }
 
+/// A path made absolute, with `.` and `..` resolved lexically (no file system access),
+/// to compare two spellings of one file.
+pub fn normalize_path(path: &Path) -> PathBuf {
+    let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+    let mut out = PathBuf::new();
+    for component in absolute.components() {
+        match component {
+            std::path::Component::CurDir => {}
+            std::path::Component::ParentDir => {
+                out.pop();
+            }
+            other => out.push(other),
+        }
+    }
+    out
+}
+
 /// Every file read in one run; findings point into it by [`FileId`].
 #[derive(Debug, Default, Clone)]
 pub struct Sources {

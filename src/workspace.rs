@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 use crate::deployment::{self, Deployment, DeploymentError};
 use crate::model::{self, Firewall};
-use crate::source::{FileId, SourceFile, Sources};
+use crate::source::{normalize_path as normalize, FileId, SourceFile, Sources};
 use crate::syntax::{self, Parsed};
 
 /// One firewall config, parsed and modelled.
@@ -165,14 +165,6 @@ pub fn discover(
         .collect::<Result<_, InputError>>()?;
     projects.extend(lone);
     Ok(projects)
-}
-
-/// A path made absolute and without `.` components, to compare two spellings of a file.
-fn normalize(path: &Path) -> PathBuf {
-    std::path::absolute(path)
-        .unwrap_or_else(|_| path.to_path_buf())
-        .components()
-        .collect()
 }
 
 /// The deployments and configs under a directory, sorted. `.gitignore` rules and hidden
