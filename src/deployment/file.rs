@@ -1,18 +1,22 @@
 //! The deployment file as written (design §4): serde types with a span on every value.
+//! `grammars/deployment.schema.json` is generated from these types ([`schema`]).
 
 use std::collections::BTreeMap;
 
+use schemars::JsonSchema;
 use serde::Deserialize;
 use serde_saphyr::Spanned;
 
 pub type S<T> = Spanned<T>;
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct DeploymentFile {
+    #[schemars(with = "u32")]
     pub version: S<u32>,
     pub firewalls: Vec<FirewallEntry>,
     #[serde(default)]
+    #[schemars(with = "BTreeMap<String, String>")]
     pub dns: BTreeMap<String, S<String>>,
     pub expressway_c: ExpresswayC,
     pub expressway_e: ExpresswayE,
@@ -20,41 +24,47 @@ pub struct DeploymentFile {
     #[serde(default)]
     pub services: Option<ServicesEntry>,
     #[serde(default)]
+    #[schemars(with = "Option<String>")]
     pub internet_client: Option<S<String>>,
     #[serde(default)]
     pub internet: Option<InternetEntry>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct FirewallEntry {
+    #[schemars(with = "String")]
     pub name: S<String>,
+    #[schemars(with = "String")]
     pub config: S<String>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ExpresswayC {
     pub nodes: Vec<CNodeEntry>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CNodeEntry {
+    #[schemars(with = "String")]
     pub name: S<String>,
+    #[schemars(with = "String")]
     pub address: S<String>,
     #[serde(default)]
+    #[schemars(with = "Option<String>")]
     pub gateway: Option<S<String>>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Nic {
     Single,
     Dual,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Size {
     Small,
@@ -62,60 +72,76 @@ pub enum Size {
     Large,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ExpresswayE {
+    #[schemars(with = "Nic")]
     pub nic: S<Nic>,
+    #[schemars(with = "Size")]
     pub size: S<Size>,
     #[serde(default)]
+    #[schemars(with = "Option<Vec<u16>>")]
     pub demux_ports: Option<S<Vec<u16>>>,
     #[serde(default)]
+    #[schemars(with = "Option<String>")]
     pub media_ports: Option<S<String>>,
     #[serde(default)]
+    #[schemars(with = "Option<bool>")]
     pub external_nat: Option<S<bool>>,
     pub nodes: Vec<ENodeEntry>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ENodeEntry {
+    #[schemars(with = "String")]
     pub name: S<String>,
+    #[schemars(with = "String")]
     pub lan1: S<String>,
     #[serde(default)]
+    #[schemars(with = "Option<String>")]
     pub lan2: Option<S<String>>,
     #[serde(default)]
+    #[schemars(with = "Option<String>")]
     pub static_nat: Option<S<String>>,
     #[serde(default)]
+    #[schemars(with = "Option<String>")]
     pub gateway: Option<S<String>>,
     #[serde(default)]
     pub routes: Vec<RouteEntry>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RouteEntry {
+    #[schemars(with = "String")]
     pub prefix: S<String>,
+    #[schemars(with = "String")]
     pub gateway: S<String>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum ZoneType {
     UnifiedCommunications,
     B2b,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ZoneEntry {
+    #[schemars(with = "String")]
     pub name: S<String>,
     #[serde(rename = "type")]
+    #[schemars(with = "ZoneType")]
     pub zone_type: S<ZoneType>,
+    #[schemars(with = "u16")]
     pub port: S<u16>,
+    #[schemars(with = "Vec<String>")]
     pub peers: Vec<S<String>>,
 }
 
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ServicesEntry {
     #[serde(default)]
@@ -123,12 +149,21 @@ pub struct ServicesEntry {
     #[serde(default)]
     pub turn: bool,
     #[serde(default)]
+    #[schemars(with = "Option<String>")]
     pub turn_relays: Option<S<String>>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct InternetEntry {
+    #[schemars(with = "String")]
     pub firewall: S<String>,
+    #[schemars(with = "String")]
     pub interface: S<String>,
+}
+
+/// The JSON Schema of the deployment file, as `grammars/deployment.schema.json` holds it.
+pub fn schema() -> String {
+    let schema = schemars::schema_for!(DeploymentFile);
+    serde_json::to_string_pretty(&schema).unwrap_or_default() + "\n"
 }
