@@ -23,7 +23,8 @@ hooks_file="$repo_root/.pre-commit-hooks.yaml"
 tmp="$(mktemp -d "${TMPDIR:-/tmp}/mralint-pre-commit.XXXXXX")"
 trap 'rm -rf "$tmp"' EXIT
 
-# Keep pre-commit's hook cache and the scratch repos away from the user's own.
+# Keep pre-commit's log and cache away from the user's own (try-repo itself builds its hook
+# environments in a fresh temporary store on every call).
 export PRE_COMMIT_HOME="$tmp/pre-commit-home"
 export PRE_COMMIT_COLOR=never NO_COLOR=1
 export GIT_CONFIG_NOSYSTEM=1
@@ -55,7 +56,8 @@ step "$(command -v mralint): $(mralint --version)"
 # --- the repository that try-repo points at ------------------------------------------------
 # try-repo on a local path uses the committed tree plus uncommitted changes to *tracked*
 # files (and whatever is staged). An untracked .pre-commit-hooks.yaml is invisible to it
-# ("`mralint-system` is not present in repository"), so until the file is tracked we point
+# ("InvalidManifestError: .../.pre-commit-hooks.yaml is not a file"), so until the file is
+# tracked (committed, or at least `git add`ed) we point
 # try-repo at a committed snapshot of the working tree (tracked and untracked files, less
 # what .gitignore ignores) instead.
 hook_repo="$repo_root"
@@ -143,9 +145,10 @@ try_hook mralint-system mra-single-nic-source-translated fail
 try_hook mralint-system mra-dual-nic-ok pass
 
 if [[ "${MRALINT_TRY_RUST_HOOK:-}" == 1 ]]; then
-    # pre-commit builds the crate here with `cargo install` into $PRE_COMMIT_HOME, once.
+    # try-repo installs the hook afresh on every call (`cargo install --path` of the crate,
+    # a minute or more), so the rust hook runs once, on the sample that must fail: that
+    # shows it built, ran mralint, and reported the findings.
     try_hook mralint mra-single-nic-source-translated fail
-    try_hook mralint mra-dual-nic-ok pass
 fi
 
 for f in "${failures[@]+"${failures[@]}"}"; do
