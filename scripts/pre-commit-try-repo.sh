@@ -57,9 +57,8 @@ step "$(command -v mralint): $(mralint --version)"
 # try-repo on a local path uses the committed tree plus uncommitted changes to *tracked*
 # files (and whatever is staged). An untracked .pre-commit-hooks.yaml is invisible to it
 # ("InvalidManifestError: .../.pre-commit-hooks.yaml is not a file"), so until the file is
-# tracked (committed, or at least `git add`ed) we point
-# try-repo at a committed snapshot of the working tree (tracked and untracked files, less
-# what .gitignore ignores) instead.
+# tracked (committed, or at least `git add`ed) we point try-repo at a committed snapshot of
+# the working tree instead (tracked and untracked files, less what .gitignore ignores).
 hook_repo="$repo_root"
 if ! git -C "$repo_root" ls-files --error-unmatch .pre-commit-hooks.yaml >/dev/null 2>&1; then
     step "note: .pre-commit-hooks.yaml is not tracked by git; trying a snapshot of the working tree"
@@ -67,7 +66,7 @@ if ! git -C "$repo_root" ls-files --error-unmatch .pre-commit-hooks.yaml >/dev/n
     mkdir -p "$hook_repo"
     git -C "$repo_root" ls-files -z --cached --others --exclude-standard |
         while IFS= read -r -d '' f; do
-            [[ -e "$repo_root/$f" ]] && printf '%s\0' "$f"
+            if [[ -e "$repo_root/$f" ]]; then printf '%s\0' "$f"; fi
         done |
         tar -C "$repo_root" --null -T - -cf - | tar -C "$hook_repo" -xf -
     git -C "$hook_repo" init --quiet

@@ -59,7 +59,14 @@ fn read(path: &Path) -> Result<Vec<u8>, InputError> {
     if path.is_dir() {
         return Err(unreadable(path, "it is a directory"));
     }
-    std::fs::read(path).map_err(|e| unreadable(path, e))
+    let bytes = std::fs::read(path).map_err(|e| unreadable(path, e))?;
+    if bytes.contains(&0) {
+        return Err(unreadable(
+            path,
+            "it is a binary file, not a text configuration",
+        ));
+    }
+    Ok(bytes)
 }
 
 fn is_deployment(path: &Path) -> bool {
@@ -157,6 +164,12 @@ pub fn discover(
                 std::io::stdin()
                     .read_to_end(&mut bytes)
                     .map_err(|e| unreadable(Path::new("<stdin>"), e))?;
+                if bytes.contains(&0) {
+                    return Err(unreadable(
+                        Path::new("<stdin>"),
+                        "it is binary data, not a text configuration",
+                    ));
+                }
                 Ok(config_project(SourceFile::from_bytes("<stdin>", &bytes)))
             }
             Input::Config(path) => Ok(config_project(SourceFile::from_bytes(path, &read(path)?))),

@@ -76,6 +76,7 @@ pub fn build(config: &Config) -> Firewall {
         .chain(section3)
         .collect();
     firewall.undefined = builder.undefined;
+    firewall.redefined = builder.redefined;
     firewall.network_objects = builder.network_sets.into_iter().collect();
     firewall
 }
@@ -175,6 +176,9 @@ fn connected_routes(interfaces: &[Interface]) -> Vec<Route> {
         .collect()
 }
 
+/// How deep object-groups may nest before the rest is ignored (bounds the recursion).
+const MAX_NESTING: usize = 128;
+
 /// A flattened object-group.
 #[derive(Clone, Debug)]
 enum Flat {
@@ -201,6 +205,9 @@ struct Builder<'a> {
     undefined: Vec<Undefined>,
     /// Network objects in definition order, for section 2.
     object_order: Vec<String>,
+    /// What each object or group name was first defined as.
+    kinds: HashMap<String, &'static str>,
+    redefined: Vec<(Span, String, &'static str)>,
 }
 
 impl<'a> Builder<'a> {
@@ -215,6 +222,8 @@ impl<'a> Builder<'a> {
             interfaces: Vec::new(),
             undefined: Vec::new(),
             object_order: Vec::new(),
+            kinds: HashMap::new(),
+            redefined: Vec::new(),
         };
         for command in &config.commands {
             match &command.kind {
@@ -222,6 +231,9 @@ impl<'a> Builder<'a> {
                     builder.names.insert(alias.name.text.clone(), alias.address);
                 }
                 CommandKind::ObjectNetwork(object) => {
+                    if !builder.claim(&object.name, "object network") {
+                        continue;
+                    }
                     let entry = builder
                         .networks
                         .entry(object.name.text.clone())
@@ -240,12 +252,18 @@ impl<'a> Builder<'a> {
                     }
                 }
                 CommandKind::ObjectService(object) => {
+                    if !builder.claim(&object.name, "object service") {
+                        continue;
+                    }
                     builder.services.insert(
                         object.name.text.clone(),
                         object.service.as_ref().map(|(s, _)| s),
                     );
                 }
                 CommandKind::ObjectGroup(group) => {
+                    if !builder.claim(&group.name, "object-group") {
+                        continue;
+                    }
                     builder.groups.insert(group.name.text.clone(), group);
                 }
                 CommandKind::Interface(interface) => {
@@ -267,6 +285,22 @@ impl<'a> Builder<'a> {
         builder
     }
 
+    /// Records the first definition of a name; a later definition of another kind is
+    /// refused, as the ASA refuses it.
+    fn claim(&mut self, name: &Name, kind: &'static str) -> bool {
+        match self.kinds.get(&name.text) {
+            Some(first) if *first != kind => {
+                self.redefined.push((name.span, name.text.clone(), first));
+                false
+            }
+            Some(_) => true,
+            None => {
+                self.kinds.insert(name.text.clone(), kind);
+                true
+            }
+        }
+    }
+
     fn flatten_groups(&mut self, config: &'a Config) {
         for command in &config.commands {
             if let CommandKind::ObjectGroup(group) = &command.kind {
@@ -283,7 +317,8 @@ impl<'a> Builder<'a> {
             return Some(flat.clone());
         }
         let group = *self.groups.get(name)?;
-        if !visiting.insert(name.to_string()) {
+        // A cycle, or nesting deeper than any real config, contributes nothing.
+        if visiting.len() >= MAX_NESTING || !visiting.insert(name.to_string()) {
             return None;
         }
         let mut addresses = AddrSet::empty();

@@ -37,6 +37,9 @@ pub struct Firewall {
     pub legacy_nat: Vec<Span>,
     /// Names used but never defined.
     pub undefined: Vec<Undefined>,
+    /// Definitions the ASA refuses because the name already names something else
+    /// (objects and object-groups share one namespace): the name's span and what it was.
+    pub redefined: Vec<(Span, String, &'static str)>,
     /// Every network object's addresses, by name.
     pub network_objects: BTreeMap<String, AddrSet>,
 }

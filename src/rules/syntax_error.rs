@@ -42,5 +42,14 @@ pub fn check(cx: &Context<'_>, out: &mut Vec<Finding>) {
                 Location::new(firewall.file, error.span, "not valid here"),
             ));
         }
+        for (span, name, first) in &firewall.model.redefined {
+            out.push(
+                RULE.finding(
+                    format!("`{name}` is already defined as an {first}; objects and object-groups share one namespace"),
+                    Location::new(firewall.file, *span, "the ASA rejects this definition"),
+                )
+                .with_help("give the new object or group another name"),
+            );
+        }
     }
 }

@@ -1,7 +1,7 @@
 //! Addresses and port conditions, shared by objects, object-groups and ACEs.
 
 use nom::branch::alt;
-use nom::combinator::{cut, map, opt, peek};
+use nom::combinator::{cut, map, opt, peek, verify};
 use nom::sequence::preceded;
 use nom::Parser;
 
@@ -68,11 +68,26 @@ pub fn port_op(input: Input<'_>) -> PResult<'_, PortOp> {
         map(preceded(kw("neq"), cut(port)), PortOp::Neq),
         map(preceded(kw("lt"), cut(port)), PortOp::Lt),
         map(preceded(kw("gt"), cut(port)), PortOp::Gt),
-        map(preceded(kw("range"), cut((port, port))), |(a, b)| {
-            PortOp::Range(a, b)
-        }),
+        map(
+            preceded(
+                kw("range"),
+                cut(nom::error::context(
+                    "a port range whose end is not below its start",
+                    verify((port, port), ascending_ports),
+                )),
+            ),
+            |(a, b)| PortOp::Range(a, b),
+        ),
     ))
     .parse(input)
+}
+
+fn ascending_ports((a, b): &(super::ast::Port, super::ast::Port)) -> bool {
+    use super::ast::Port;
+    match (a, b) {
+        (Port::Number(a), Port::Number(b)) => a <= b,
+        _ => true,
+    }
 }
 
 /// `port-spec = port-op | "object-group" name` (a port group).

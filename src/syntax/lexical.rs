@@ -44,9 +44,10 @@ impl<'a> ParseError<Input<'a>> for Failure {
         other
     }
 
-    /// Of two alternatives that failed, the one that got further explains better.
+    /// Of two alternatives that failed, the one that got further explains better; on a
+    /// tie, the first.
     fn or(self, other: Self) -> Self {
-        if other.offset >= self.offset {
+        if other.offset > self.offset {
             other
         } else {
             self

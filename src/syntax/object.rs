@@ -93,7 +93,13 @@ pub fn network_definition(input: Input<'_>) -> PResult<'_, Address> {
         preceded(
             kw("range"),
             alt((
-                map((ipv4, ipv4), |(a, b)| Address::Range(a, b)),
+                map(
+                    nom::error::context(
+                        "a range whose end is not below its start",
+                        nom::combinator::verify((ipv4, ipv4), |(a, b)| a <= b),
+                    ),
+                    |(a, b)| Address::Range(a, b),
+                ),
                 map((ipv6, ipv6), |_| Address::Ipv6),
             )),
         ),
