@@ -125,10 +125,24 @@ pub fn discover(
             continue;
         } else if path.extension().is_some_and(|e| e == "yaml" || e == "yml") {
             inputs.push(Input::Deployment(path.clone()));
+        } else if let Some(deployment) = deployment_naming(path) {
+            // A config given alone (as pre-commit passes a changed file) is linted with the
+            // deployment that names it, so the MRA rules run on it too.
+            inputs.push(Input::Deployment(deployment));
         } else {
             inputs.push(Input::Config(path.clone()));
         }
     }
+    let mut seen = Vec::new();
+    inputs.retain(|input| match input {
+        Input::Deployment(p) => {
+            let key = normalize(p);
+            let first = !seen.contains(&key);
+            seen.push(key);
+            first
+        }
+        _ => true,
+    });
     let deployments: Vec<&PathBuf> = inputs
         .iter()
         .filter_map(|i| match i {
@@ -178,6 +192,56 @@ pub fn discover(
         .collect::<Result<_, InputError>>()?;
     projects.extend(lone);
     Ok(projects)
+}
+
+/// How far up from a config to look for the deployment that names it.
+const DEPLOYMENT_SEARCH_DEPTH: usize = 8;
+
+/// The deployment file that names `config`, looked for in the config's folder and the
+/// folders above it, up to the repository root (a folder holding `.git`).
+fn deployment_naming(config: &Path) -> Option<PathBuf> {
+    let target = normalize(config);
+    let start = target.parent()?.to_path_buf();
+    for dir in start.ancestors().take(DEPLOYMENT_SEARCH_DEPTH) {
+        let mut candidates: Vec<PathBuf> = std::fs::read_dir(dir)
+            .ok()?
+            .flatten()
+            .map(|e| e.path())
+            .filter(|p| is_deployment(p) && p.is_file())
+            .collect();
+        candidates.sort();
+        for candidate in candidates {
+            let Ok(text) = std::fs::read_to_string(&candidate) else {
+                continue;
+            };
+            let (Some(deployment), _) = deployment::load(&text) else {
+                continue;
+            };
+            let names_it = deployment
+                .firewalls
+                .iter()
+                .any(|f| normalize(&dir.join(&f.config.value)) == target);
+            if names_it {
+                return Some(relative_to_cwd(&candidate));
+            }
+        }
+        if dir.join(".git").exists() {
+            break;
+        }
+    }
+    None
+}
+
+/// A path relative to the working directory when it lies under it (for display).
+fn relative_to_cwd(path: &Path) -> PathBuf {
+    std::env::current_dir()
+        .ok()
+        .and_then(|cwd| {
+            path.strip_prefix(normalize(&cwd))
+                .ok()
+                .map(Path::to_path_buf)
+        })
+        .unwrap_or_else(|| path.to_path_buf())
 }
 
 /// The deployments and configs under a directory, sorted. `.gitignore` rules and hidden

@@ -139,3 +139,10 @@ fn a_config_on_stdin() {
     assert_eq!(output.status.code(), Some(1));
     assert!(stdout(&output).contains("OBJ001"));
 }
+
+#[test]
+fn a_config_alone_is_linted_with_its_deployment() {
+    let output = mralint(&["check", "samples/mra-single-nic-source-translated/asa.cfg"]);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(stdout(&output).contains("MRA001"), "{}", stdout(&output));
+}
