@@ -19,6 +19,7 @@ pub mod source;
 pub mod suppress;
 pub mod syntax;
 pub mod workspace;
+pub mod xconfig;
 
 use cli::{Cli, Command};
 use finding::Finding;
