@@ -4,7 +4,7 @@
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
-use crate::deployment::{self, Deployment, DeploymentError};
+use crate::deployment::{self, Deployment, DeploymentError, DumpInput, Mismatch};
 use crate::model::{self, Firewall};
 use crate::source::{normalize_path as normalize, FileId, SourceFile, Sources};
 use crate::syntax::{self, Parsed};
@@ -26,6 +26,10 @@ pub struct DeploymentInput {
     /// `None` when the file is invalid (see `errors`).
     pub deployment: Option<Deployment>,
     pub errors: Vec<DeploymentError>,
+    /// Values the file and an `xconfig` dump disagree on (the dump's are used).
+    pub mismatches: Vec<Mismatch>,
+    /// The `xconfig` dumps it names, read (their text is in the project's sources).
+    pub dumps: Vec<DumpInput>,
 }
 
 /// What one lint covers: a deployment with its configs, or a lone config.
@@ -154,12 +158,19 @@ pub fn discover(
         .par_iter()
         .map(|p| deployment_project(p))
         .collect::<Result<_, _>>()?;
+    // Files a deployment reads (configs and dumps) are not linted again on their own.
     let named: Vec<PathBuf> = projects
         .iter()
         .flat_map(|p| {
+            let dumps = p
+                .deployment
+                .iter()
+                .flat_map(|d| d.dumps.iter().map(|x| x.file));
             p.firewalls
                 .iter()
-                .map(|f| normalize(&p.sources.get(f.file).path))
+                .map(|f| f.file)
+                .chain(dumps)
+                .map(|file| normalize(&p.sources.get(file).path))
         })
         .collect();
     let configs: Vec<&Input> = inputs
@@ -214,13 +225,21 @@ fn deployment_naming(config: &Path) -> Option<PathBuf> {
             let Ok(text) = std::fs::read_to_string(&candidate) else {
                 continue;
             };
-            let (Some(deployment), _) = deployment::load(&text) else {
+            // The dumps it names, without reading them.
+            let mut dumps = Vec::new();
+            let loaded = deployment::load_with(&text, &mut |path| {
+                dumps.push(path.to_string());
+                Err(String::new())
+            });
+            let Some(deployment) = loaded.deployment else {
                 continue;
             };
             let names_it = deployment
                 .firewalls
                 .iter()
-                .any(|f| normalize(&dir.join(&f.config.value)) == target);
+                .map(|f| &f.config.value)
+                .chain(&dumps)
+                .any(|f| normalize(&dir.join(f)) == target);
             if names_it {
                 return Some(relative_to_cwd(&candidate));
             }
@@ -292,10 +311,14 @@ fn config_project(file: SourceFile) -> Project {
 fn deployment_project(path: &Path) -> Result<Project, InputError> {
     let bytes = read(path)?;
     let file = SourceFile::from_bytes(path, &bytes);
-    let (deployment, mut errors) = deployment::load(&file.text);
+    let text = file.text.clone();
     let mut project = Project::default();
     let file_id = project.sources.add(file);
     let base = path.parent().unwrap_or(Path::new(""));
+    let loaded = deployment::load_with(&text, &mut |written| {
+        read_dump(&mut project.sources, &base.join(written))
+    });
+    let (deployment, mut errors) = (loaded.deployment, loaded.errors);
     if let Some(d) = &deployment {
         for firewall in &d.firewalls {
             let config_path = base.join(&firewall.config.value);
@@ -309,17 +332,17 @@ fn deployment_project(path: &Path) -> Result<Project, InputError> {
                     );
                     project.firewalls.push(input);
                 }
-                Err(InputError::Unreadable { reason, .. }) => errors.push(DeploymentError {
-                    span: firewall.config.span,
-                    message: format!(
+                Err(InputError::Unreadable { reason, .. }) => errors.push(DeploymentError::new(
+                    firewall.config.span,
+                    format!(
                         "cannot read the config of firewall `{}`: {reason}",
                         firewall.name.value
                     ),
-                }),
-                Err(other) => errors.push(DeploymentError {
-                    span: firewall.config.span,
-                    message: other.to_string(),
-                }),
+                )),
+                Err(other) => errors.push(DeploymentError::new(
+                    firewall.config.span,
+                    other.to_string(),
+                )),
             }
         }
     }
@@ -328,6 +351,21 @@ fn deployment_project(path: &Path) -> Result<Project, InputError> {
         file: file_id,
         deployment: deployment.filter(|_| usable),
         errors,
+        mismatches: loaded.mismatches,
+        dumps: loaded.dumps,
     });
     Ok(project)
+}
+
+/// Reads an `xconfig` dump into the sources, its `{cipher}` secrets masked so that no
+/// report quoting the file can show one.
+fn read_dump(sources: &mut Sources, path: &Path) -> Result<(FileId, String), String> {
+    let bytes = read(path).map_err(|error| match error {
+        InputError::Unreadable { reason, .. } => reason,
+        other => other.to_string(),
+    })?;
+    let file = SourceFile::from_bytes(path, &bytes);
+    let text = crate::xconfig::redact_secrets(&file.text);
+    let id = sources.add(SourceFile::new(file.path, text.clone()));
+    Ok((id, text))
 }

@@ -20,6 +20,8 @@ pub struct DeploymentFile {
     pub dns: BTreeMap<String, S<String>>,
     pub expressway_c: ExpresswayC,
     pub expressway_e: ExpresswayE,
+    /// May be left out when Expressway-C's `xconfig` dumps give the zones.
+    #[serde(default)]
     pub traversal_zones: Vec<ZoneEntry>,
     #[serde(default)]
     pub services: Option<ServicesEntry>,
@@ -39,10 +41,18 @@ pub struct FirewallEntry {
     pub config: S<String>,
 }
 
+/// Nodes by hand (`nodes`), by their dumps (`xconfig`), or both.
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(extend("anyOf" = [{"required": ["nodes"]}, {"required": ["xconfig"]}]))]
 pub struct ExpresswayC {
+    /// May be left out when `xconfig` names the nodes' dumps.
+    #[serde(default)]
     pub nodes: Vec<CNodeEntry>,
+    /// `xConfiguration` dumps of the C nodes, relative to this file.
+    #[serde(default)]
+    #[schemars(with = "Vec<String>")]
+    pub xconfig: Vec<S<String>>,
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]
@@ -72,13 +82,20 @@ pub enum Size {
     Large,
 }
 
+/// Described by hand (`nic`, `size`, `nodes`), by the nodes' dumps (`xconfig`), or both.
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(extend("anyOf" = [{"required": ["nic", "size", "nodes"]}, {"required": ["xconfig"]}]))]
 pub struct ExpresswayE {
-    #[schemars(with = "Nic")]
-    pub nic: S<Nic>,
-    #[schemars(with = "Size")]
-    pub size: S<Size>,
+    /// Required unless `xconfig` names E's dumps.
+    #[serde(default)]
+    #[schemars(with = "Option<Nic>")]
+    pub nic: Option<S<Nic>>,
+    /// Not in an `xConfiguration` dump: without it (and with dumps), the ports of both
+    /// small/medium and large systems are checked.
+    #[serde(default)]
+    #[schemars(with = "Option<Size>")]
+    pub size: Option<S<Size>>,
     #[serde(default)]
     #[schemars(with = "Option<Vec<u16>>")]
     pub demux_ports: Option<S<Vec<u16>>>,
@@ -88,7 +105,13 @@ pub struct ExpresswayE {
     #[serde(default)]
     #[schemars(with = "Option<bool>")]
     pub external_nat: Option<S<bool>>,
+    /// May be left out when `xconfig` names the nodes' dumps.
+    #[serde(default)]
     pub nodes: Vec<ENodeEntry>,
+    /// `xConfiguration` dumps of the E nodes, relative to this file.
+    #[serde(default)]
+    #[schemars(with = "Vec<String>")]
+    pub xconfig: Vec<S<String>>,
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]
@@ -144,10 +167,14 @@ pub struct ZoneEntry {
 #[derive(Debug, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ServicesEntry {
+    /// Left out: false, or what the dumps say.
     #[serde(default)]
-    pub im_presence: bool,
+    #[schemars(with = "Option<bool>")]
+    pub im_presence: Option<S<bool>>,
+    /// Left out: false, or what the dumps say.
     #[serde(default)]
-    pub turn: bool,
+    #[schemars(with = "Option<bool>")]
+    pub turn: Option<S<bool>>,
     #[serde(default)]
     #[schemars(with = "Option<String>")]
     pub turn_relays: Option<S<String>>,

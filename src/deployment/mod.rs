@@ -1,6 +1,7 @@
 //! YAML → deployment model. Every value keeps the span of where it is written, so a
 //! diagnostic can point at the exact field a finding contradicts.
 
+pub mod dumps;
 pub mod file;
 
 use std::collections::HashSet;
@@ -8,28 +9,63 @@ use std::net::Ipv4Addr;
 
 use serde_saphyr::Spanned;
 
+pub use dumps::{DumpInput, Mismatch, ReadDump};
 pub use file::{Nic, Size, ZoneType};
 
-use crate::source::Span;
+use crate::source::{FileId, Span};
 
-/// A value with the span of where the deployment file writes it.
+/// A value with the span of where the deployment file writes it, or of the
+/// `xConfiguration` record it was read from (`file`).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct At<T> {
     pub value: T,
     pub span: Span,
+    /// The dump the value comes from; `None` for the deployment file itself.
+    pub file: Option<FileId>,
 }
 
 impl<T> At<T> {
     pub fn new(value: T, span: Span) -> Self {
-        At { value, span }
+        At {
+            value,
+            span,
+            file: None,
+        }
+    }
+
+    /// A value read from a dump.
+    pub fn in_file(value: T, span: Span, file: FileId) -> Self {
+        At {
+            value,
+            span,
+            file: Some(file),
+        }
+    }
+
+    /// The file the value is written in: its dump, or the deployment file.
+    pub fn file_or(&self, deployment_file: FileId) -> FileId {
+        self.file.unwrap_or(deployment_file)
     }
 }
 
-/// A problem in the deployment file.
+/// A problem in the deployment file, or in a dump it names (`file`).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct DeploymentError {
     pub span: Span,
     pub message: String,
+    /// The dump the problem is in; `None` for the deployment file itself.
+    pub file: Option<FileId>,
+}
+
+impl DeploymentError {
+    /// A problem at a span of the deployment file.
+    pub fn new(span: Span, message: impl Into<String>) -> Self {
+        DeploymentError {
+            span,
+            message: message.into(),
+            file: None,
+        }
+    }
 }
 
 /// The validated deployment.
@@ -68,6 +104,11 @@ pub struct ExpresswayE {
     pub media_ports: (u16, u16),
     pub external_nat: bool,
     pub nodes: Vec<ENode>,
+    /// Whether `size` is given. Without it (only possible with dumps), the ports of
+    /// small/medium and large systems are all checked, and `size` is a placeholder.
+    pub size_given: bool,
+    /// "Use configured demultiplexing ports" as E's dump sets it.
+    pub demux_setting: Option<At<bool>>,
 }
 
 /// An interface address with its prefix length (32 when the file gives none).
@@ -100,6 +141,8 @@ pub struct ERoute {
     pub prefix: u8,
     pub gateway: Ipv4Addr,
     pub span: Span,
+    /// The dump the route comes from; `None` for the deployment file itself.
+    pub file: Option<FileId>,
 }
 
 #[derive(Clone, Debug)]
@@ -132,19 +175,55 @@ fn at<T: Clone>(spanned: &Spanned<T>) -> At<T> {
 /// Reads and validates a deployment file. Gives the deployment whenever the YAML has
 /// its shape (invalid values replaced by placeholders, so that the configs it names can
 /// still be linted), and every problem found (each one a DEP001 finding). Only a
-/// deployment without problems is fit for simulation.
+/// deployment without problems is fit for simulation. The `xconfig` dumps it names
+/// cannot be read here (see [`load_with`]): each is a problem.
 pub fn load(text: &str) -> (Option<Deployment>, Vec<DeploymentError>) {
+    let loaded = load_with(text, &mut |_| Err("dumps are not read here".into()));
+    (loaded.deployment, loaded.errors)
+}
+
+/// What loading a deployment and its dumps gives.
+#[derive(Debug, Default)]
+pub struct Loaded {
+    pub deployment: Option<Deployment>,
+    /// DEP001: the deployment cannot be used.
+    pub errors: Vec<DeploymentError>,
+    /// DEP002: the file and a dump disagree (the dump is used).
+    pub mismatches: Vec<Mismatch>,
+    /// Every dump read, C's then E's, in the order the file names them.
+    pub dumps: Vec<DumpInput>,
+}
+
+/// [`load`], reading the `xconfig` dumps the file names through `read_dump` (which is
+/// given each path as written and gives the dump's file id and text). A side described
+/// by dumps takes its nodes, zones and settings from them; where the file gives a value
+/// too, the two must agree ([`Mismatch`]), and the dump, what the Expressway really
+/// runs, is used.
+pub fn load_with(text: &str, read_dump: &mut ReadDump<'_>) -> Loaded {
     let options = serde_saphyr::options! { with_snippet: false };
     let raw: file::DeploymentFile = match serde_saphyr::from_str_with_options(text, options) {
         Ok(raw) => raw,
-        Err(error) => return (None, vec![yaml_error(text, &error)]),
+        Err(error) => {
+            return Loaded {
+                errors: vec![yaml_error(text, &error)],
+                ..Loaded::default()
+            }
+        }
     };
     let mut v = Validator {
         text,
         errors: Vec::new(),
+        mismatches: Vec::new(),
     };
-    let deployment = v.deployment(&raw);
-    (Some(deployment), v.errors)
+    let c_dumps = v.read_dumps(&raw.expressway_c.xconfig, dumps::Side::C, read_dump);
+    let e_dumps = v.read_dumps(&raw.expressway_e.xconfig, dumps::Side::E, read_dump);
+    let deployment = v.deployment(&raw, &c_dumps, &e_dumps);
+    Loaded {
+        deployment: Some(deployment),
+        errors: v.errors,
+        mismatches: v.mismatches,
+        dumps: c_dumps.into_iter().chain(e_dumps).collect(),
+    }
 }
 
 fn yaml_error(text: &str, error: &serde_saphyr::Error) -> DeploymentError {
@@ -168,8 +247,7 @@ fn yaml_error(text: &str, error: &serde_saphyr::Error) -> DeploymentError {
         Some(at) => &message[..at],
         None => message,
     };
-    let message = message.to_string();
-    DeploymentError { span, message }
+    DeploymentError::new(span, message)
 }
 
 fn line_column_span(text: &str, line: usize, column: usize) -> Span {
@@ -185,6 +263,7 @@ fn line_column_span(text: &str, line: usize, column: usize) -> Span {
 struct Validator<'t> {
     text: &'t str,
     errors: Vec<DeploymentError>,
+    mismatches: Vec<Mismatch>,
 }
 
 impl Validator<'_> {
@@ -198,9 +277,14 @@ impl Validator<'_> {
     }
 
     fn error(&mut self, span: Span, message: impl Into<String>) {
+        self.errors.push(DeploymentError::new(span, message));
+    }
+
+    /// A problem at a value, in the deployment file or in the dump it comes from.
+    fn error_at<T>(&mut self, at: &At<T>, message: impl Into<String>) {
         self.errors.push(DeploymentError {
-            span,
-            message: message.into(),
+            file: at.file,
+            ..DeploymentError::new(at.span, message)
         });
     }
 
@@ -262,7 +346,12 @@ impl Validator<'_> {
         }
     }
 
-    fn deployment(&mut self, raw: &file::DeploymentFile) -> Deployment {
+    fn deployment(
+        &mut self,
+        raw: &file::DeploymentFile,
+        c_dumps: &[DumpInput],
+        e_dumps: &[DumpInput],
+    ) -> Deployment {
         if raw.version.value != 1 {
             self.error(
                 span_of(&raw.version),
@@ -295,13 +384,14 @@ impl Validator<'_> {
         let mut node_names = HashSet::new();
         let mut unique_node = |v: &mut Self, name: &At<String>| {
             if !node_names.insert(name.value.clone()) {
-                v.error(
-                    name.span,
-                    format!("node name `{}` is used twice", name.value),
-                );
+                v.error_at(name, format!("node name `{}` is used twice", name.value));
             }
         };
-        let c_nodes: Vec<CNode> = raw
+        let mut dns = Vec::new();
+        for (name, value) in &raw.dns {
+            dns.push((name.clone(), self.ipv4(value, "DNS answer").value));
+        }
+        let yaml_c_nodes: Vec<CNode> = raw
             .expressway_c
             .nodes
             .iter()
@@ -314,7 +404,8 @@ impl Validator<'_> {
                     .map(|g| self.ipv4(g, "Expressway-C gateway")),
             })
             .collect();
-        let e = self.expressway_e(&raw.expressway_e);
+        let c_nodes = self.c_nodes(&raw.expressway_c, yaml_c_nodes, c_dumps, &dns);
+        let e = self.expressway_e(&raw.expressway_e, e_dumps);
         for name in c_nodes
             .iter()
             .map(|n| &n.name)
@@ -322,20 +413,21 @@ impl Validator<'_> {
         {
             unique_node(self, name);
         }
-        let mut dns = Vec::new();
-        for (name, value) in &raw.dns {
-            dns.push((name.clone(), self.ipv4(value, "DNS answer").value));
-        }
-        let zones = raw
+        let yaml_zones: Vec<Zone> = raw
             .traversal_zones
             .iter()
             .map(|z| Zone {
                 name: at(&z.name),
                 zone_type: at(&z.zone_type),
                 port: at(&z.port),
-                peers: z.peers.iter().filter_map(|p| self.peer(p, &dns)).collect(),
+                peers: z
+                    .peers
+                    .iter()
+                    .filter_map(|p| self.peer(at(p), &dns))
+                    .collect(),
             })
             .collect();
+        let zones = self.zones(yaml_zones, c_dumps, &dns);
         let services = raw.services.as_ref();
         let turn_relays = services
             .and_then(|s| s.turn_relays.as_ref())
@@ -357,13 +449,15 @@ impl Validator<'_> {
                 );
             }
         }
+        let (im_presence, turn, turn_relays) =
+            self.services(services, turn_relays, c_dumps, e_dumps);
         Deployment {
             firewalls,
             c_nodes,
             e,
             zones,
-            im_presence: services.is_some_and(|s| s.im_presence),
-            turn: services.is_some_and(|s| s.turn),
+            im_presence,
+            turn,
             turn_relays,
             internet_client: raw
                 .internet_client
@@ -373,9 +467,28 @@ impl Validator<'_> {
         }
     }
 
-    fn expressway_e(&mut self, raw: &file::ExpresswayE) -> ExpresswayE {
-        let nic = at(&raw.nic);
-        let size = at(&raw.size);
+    fn expressway_e(&mut self, raw: &file::ExpresswayE, dumps: &[DumpInput]) -> ExpresswayE {
+        // Placeholders where a field is left out: an error without dumps, taken from
+        // the dumps (or, for `size`, both sizes checked) with them.
+        let anchor = raw.xconfig.first().map(span_of).unwrap_or_default();
+        let nic = match &raw.nic {
+            Some(nic) => at(nic),
+            None => {
+                if dumps.is_empty() {
+                    self.error(anchor, "`expressway_e.nic` is required (single or dual), unless `xconfig` names Expressway-E's dumps");
+                }
+                At::new(Nic::Single, anchor)
+            }
+        };
+        let size = match &raw.size {
+            Some(size) => at(size),
+            None => {
+                if dumps.is_empty() {
+                    self.error(anchor, "`expressway_e.size` is required (small, medium or large), unless `xconfig` names Expressway-E's dumps");
+                }
+                At::new(Size::Medium, anchor)
+            }
+        };
         let demux_ports = raw.demux_ports.as_ref().and_then(|d| {
             let span = self.flow_span(span_of(d));
             if size.value == Size::Large {
@@ -405,7 +518,8 @@ impl Validator<'_> {
             .iter()
             .map(|n| {
                 let lan2 = n.lan2.as_ref().map(|l| self.if_addr(l, "LAN2"));
-                if nic.value == Nic::Dual && lan2.is_none() {
+                let nic_given = raw.nic.is_some();
+                if nic_given && nic.value == Nic::Dual && lan2.is_none() {
                     self.error(
                         span_of(&n.name),
                         format!(
@@ -414,7 +528,7 @@ impl Validator<'_> {
                         ),
                     );
                 }
-                if nic.value == Nic::Single {
+                if nic_given && nic.value == Nic::Single {
                     if let Some(lan2) = &lan2 {
                         self.error(lan2.span, "`lan2` is set, but `nic: single` uses LAN1 only");
                     }
@@ -441,44 +555,56 @@ impl Validator<'_> {
                                 prefix: prefix.value.prefix,
                                 gateway: self.ipv4(&r.gateway, "route gateway").value,
                                 span: prefix.span,
+                                file: None,
                             }
                         })
                         .collect(),
                 }
             })
             .collect();
-        if nodes.is_empty() {
-            self.error(span_of(&raw.nic), "`expressway_e.nodes` lists no node");
-        }
-        ExpresswayE {
+        let mut e = ExpresswayE {
             nic,
             size,
             demux_ports,
             media_ports,
             external_nat: raw.external_nat.as_ref().is_some_and(|e| e.value),
             nodes,
+            size_given: raw.size.is_some(),
+            demux_setting: None,
+        };
+        self.e_from_dumps(raw, &mut e, dumps);
+        if e.nodes.is_empty() && dumps.is_empty() {
+            self.error(
+                raw.nic.as_ref().map(span_of).unwrap_or_default(),
+                "`expressway_e` needs `nodes` or `xconfig` (the nodes' xConfiguration dumps)",
+            );
         }
+        e
     }
 
-    fn peer(&mut self, peer: &Spanned<String>, dns: &[(String, Ipv4Addr)]) -> Option<Peer> {
-        let text = at(peer);
-        if let Ok(address) = peer.value.trim().parse() {
+    /// A traversal peer, resolved: an IPv4 address, or a name `dns` answers.
+    fn peer(&mut self, text: At<String>, dns: &[(String, Ipv4Addr)]) -> Option<Peer> {
+        let written = text.value.trim().to_string();
+        if let Ok(address) = written.parse() {
             return Some(Peer { text, address });
         }
         match dns
             .iter()
-            .find(|(name, _)| name.eq_ignore_ascii_case(peer.value.trim()))
+            .find(|(name, _)| name.eq_ignore_ascii_case(&written))
         {
             Some((_, address)) => Some(Peer {
                 text,
                 address: *address,
             }),
             None => {
-                self.error(
-                    text.span,
+                let hint = match text.file {
+                    Some(_) => format!(": add `{written}: ADDRESS` under `dns` (the address Expressway-C's DNS gives for it)"),
+                    None => String::new(),
+                };
+                self.error_at(
+                    &text,
                     format!(
-                        "peer `{}` is neither an IPv4 address nor a name in `dns`",
-                        peer.value
+                        "peer `{written}` is neither an IPv4 address nor a name in `dns`{hint}"
                     ),
                 );
                 None

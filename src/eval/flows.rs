@@ -64,14 +64,39 @@ const TUNNEL_SOURCE_PORT: u16 = 30000;
 const TURN_SOURCE_PORT: u16 = 40000;
 const MEDIA_SOURCE_PORT: u16 = 36002;
 
-/// The ports E listens on for multiplexed traversal media (design §5).
+/// The ports E listens on for multiplexed traversal media (design §5). When the system
+/// size is not given (dumps do not hold it), the ports of both a small/medium and a
+/// large system.
 pub fn demux_ports(deployment: &Deployment) -> Vec<u16> {
-    let (start, end) = deployment.e.media_ports;
-    match (deployment.e.size.value, &deployment.e.demux_ports) {
-        (Size::Large, _) => (start..=end).take(12).collect(),
-        (_, Some(pair)) => vec![pair.value.0, pair.value.1],
-        (_, None) => vec![start, start + 1],
+    let small_medium = small_medium_demux_ports(deployment);
+    let large = large_demux_ports(deployment);
+    match (deployment.e.size_given, deployment.e.size.value) {
+        (false, _) => {
+            let extra: Vec<u16> = large
+                .into_iter()
+                .filter(|p| !small_medium.contains(p))
+                .collect();
+            [small_medium, extra].concat()
+        }
+        (true, Size::Large) => large,
+        (true, _) => small_medium,
     }
+}
+
+/// The demux pair of a small or medium E: its configured pair, else the first pair of
+/// its media range.
+pub fn small_medium_demux_ports(deployment: &Deployment) -> Vec<u16> {
+    let (start, _) = deployment.e.media_ports;
+    match &deployment.e.demux_ports {
+        Some(pair) => vec![pair.value.0, pair.value.1],
+        None => vec![start, start + 1],
+    }
+}
+
+/// The demux ports of a large E: the first 12 ports of its media range.
+pub fn large_demux_ports(deployment: &Deployment) -> Vec<u16> {
+    let (start, end) = deployment.e.media_ports;
+    (start..=end).take(12).collect()
 }
 
 /// TURN ports E listens on: 3478, or 3478–3483 on a large system.

@@ -1,9 +1,9 @@
 use super::{declare_rule, flow_line, group_by, Context};
-use crate::deployment::Size;
-use crate::eval::flows::{FlowKind, FlowResult};
+use crate::deployment::{Deployment, Size};
+use crate::eval::flows::{large_demux_ports, small_medium_demux_ports, FlowKind, FlowResult};
 use crate::eval::path::{End, Role};
 use crate::eval::{Packet, Verdict};
-use crate::finding::{Finding, Location};
+use crate::finding::{Finding, Location, Severity};
 
 declare_rule! {
     /// ## What it does
@@ -42,14 +42,22 @@ declare_rule! {
     };
 }
 
-/// The documented demux set E does not use: 2776/2777, or the first pair of the range.
-fn other_set(cx: &Context<'_>) -> Vec<u16> {
-    let Some((deployment, _)) = cx.deployment() else {
-        return Vec::new();
-    };
-    let (m0, _) = deployment.e.media_ports;
-    match (deployment.e.size.value, &deployment.e.demux_ports) {
-        (Size::Large, _) | (_, None) => vec![2776, 2777],
+/// Whether a demux port is one only a large system uses, while the size is unknown.
+fn large_only(deployment: &Deployment, port: u16) -> bool {
+    !deployment.e.size_given && !small_medium_demux_ports(deployment).contains(&port)
+}
+
+/// The documented demux set E does not use for this port: 2776/2777, or the first pair
+/// of the range; with the size unknown, the small/medium set for a port only a large
+/// system uses.
+fn other_set(deployment: &Deployment, port: u16) -> Vec<u16> {
+    let e = &deployment.e;
+    let (m0, _) = e.media_ports;
+    if large_only(deployment, port) {
+        return small_medium_demux_ports(deployment);
+    }
+    match (e.size_given && e.size.value == Size::Large, &e.demux_ports) {
+        (true, _) | (_, None) => vec![2776, 2777],
         (_, Some(_)) => vec![m0, m0 + 1],
     }
 }
@@ -69,68 +77,138 @@ pub fn explained_by_demux(cx: &Context<'_>, result: &FlowResult) -> bool {
         return false;
     };
     blocked
-        && other_set(cx).into_iter().all(|port| {
-            let packet = Packet {
-                destination_port: port,
-                ..result.flow.packet
-            };
-            let gateway = deployment.c_nodes[result.flow.c_node]
-                .gateway
-                .as_ref()
-                .map(|g| g.value);
-            match network.walk(packet, gateway).end {
-                End::Delivered(host) => {
-                    matches!(network.hosts[host].role, Role::Lan1(_) | Role::Lan2(_))
+        && other_set(deployment, result.flow.packet.destination_port)
+            .into_iter()
+            .all(|port| {
+                let packet = Packet {
+                    destination_port: port,
+                    ..result.flow.packet
+                };
+                let gateway = deployment.c_nodes[result.flow.c_node]
+                    .gateway
+                    .as_ref()
+                    .map(|g| g.value);
+                match network.walk(packet, gateway).end {
+                    End::Delivered(host) => {
+                        matches!(network.hosts[host].role, Role::Lan1(_) | Role::Lan2(_))
+                    }
+                    _ => false,
                 }
-                _ => false,
-            }
-        })
+            })
+}
+
+/// `36000–36011`, `2776`: a set of ports in few words.
+fn range(ports: &[u16]) -> String {
+    match (ports.iter().min(), ports.iter().max()) {
+        (Some(lo), Some(hi)) if lo != hi => format!("{lo}–{hi}"),
+        (Some(lo), _) => lo.to_string(),
+        _ => String::new(),
+    }
+}
+
+/// What decides E's demux ports: its configured pair, the setting in its dump, or the
+/// system size.
+fn deciding_setting(cx: &Context<'_>, deployment: &Deployment) -> Location {
+    let e = &deployment.e;
+    match (&e.demux_ports, &e.demux_setting) {
+        (Some(pair), _) => cx.at_deployment(pair, "E's configured demux ports"),
+        (None, Some(setting)) if setting.value => cx.at_deployment(
+            setting,
+            "configured demux ports, which a large system ignores",
+        ),
+        (None, Some(setting)) => cx.at_deployment(
+            setting,
+            "off: E listens on the first pair of its media range",
+        ),
+        (None, None) => cx.at_deployment(&e.size, "decides E's demux ports"),
+    }
 }
 
 pub fn check(cx: &Context<'_>, out: &mut Vec<Finding>) {
-    let Some((deployment, file)) = cx.deployment() else {
+    let Some((deployment, _)) = cx.deployment() else {
         return;
     };
+    let e = &deployment.e;
+    if !e.size_given {
+        let mut finding = RULE
+            .finding(
+                "Expressway-E's system size is not given (xConfiguration does not hold it): the demux ports of both a small/medium and a large system are checked",
+                cx.at_deployment(&e.size, "no `size` for these dumps"),
+            )
+            .with_help(format!(
+                "add `size: small`, `medium` or `large` under `expressway_e` (a large system listens on UDP {} for traversal media, a small or medium one on UDP {}; TURN on a large system may also listen on 3479–3483, which is not checked)",
+                range(&large_demux_ports(deployment)),
+                range(&small_medium_demux_ports(deployment))
+            ));
+        finding.severity = Severity::Advice;
+        out.push(finding);
+    }
     let explained = cx
         .traversal
         .iter()
         .filter(|r| explained_by_demux(cx, r))
         .filter_map(|r| {
             let hop = r.path.hops.last()?;
-            Some(((hop.firewall, hop.trace.deciding_span()?), r))
+            let port = r.flow.packet.destination_port;
+            Some((
+                (
+                    hop.firewall,
+                    hop.trace.deciding_span()?,
+                    large_only(deployment, port),
+                ),
+                r,
+            ))
         });
-    let other = other_set(cx);
-    for ((firewall, span), results) in group_by(explained) {
+    for ((firewall, span, large_only), results) in group_by(explained) {
         let used: Vec<u16> = results
             .iter()
             .map(|r| r.flow.packet.destination_port)
             .collect();
-        let range = |ports: &[u16]| match (ports.iter().min(), ports.iter().max()) {
-            (Some(lo), Some(hi)) if lo != hi => format!("{lo}–{hi}"),
-            (Some(lo), _) => lo.to_string(),
-            _ => String::new(),
-        };
-        let setting = match (deployment.e.size.value, &deployment.e.demux_ports) {
-            (Size::Large, _) => "a large Expressway-E always uses the first 12 ports of its media range: set the system size back to medium, or open".to_string(),
+        let other = other_set(deployment, used[0]);
+        let primary = cx.at_config(firewall, span, format!("denies UDP {}", range(&used)));
+        let notes = results.iter().map(|r| flow_line(cx, r)).collect();
+        if large_only {
+            let mut finding = RULE
+                .finding(
+                    format!(
+                        "if Expressway-E is large, it also listens for traversal media on UDP {}, which the firewall denies while it permits the small/medium set, UDP {}",
+                        range(&used),
+                        range(&other)
+                    ),
+                    primary,
+                )
+                .with_related(cx.at_deployment(&e.size, "no `size` for these dumps"))
+                .with_notes(notes)
+                .with_help(format!(
+                    "the system size is not in xConfiguration: add `size:` under `expressway_e` (small or medium needs nothing more), or open UDP {} toward E for a large system",
+                    range(&used)
+                ));
+            finding.severity = Severity::Warning;
+            out.push(finding);
+            continue;
+        }
+        let setting = match (e.size_given && e.size.value == Size::Large, &e.demux_ports) {
+            (true, _) => "a large Expressway-E always uses the first 12 ports of its media range: set the system size back to medium, or open".to_string(),
             (_, Some(_)) => "E uses its configured demultiplexing ports: turn \"Use configured demultiplexing ports\" off, or open".to_string(),
+            (_, None) if e.demux_setting.is_some() => format!("turn \"Use configured demultiplexing ports\" on with {}, or open", range(&other)),
             (_, None) => format!("turn \"Use configured demultiplexing ports\" on with {} (and set `demux_ports`), or open", range(&other)),
         };
-        let related = deployment.e.demux_ports.as_ref().map_or(
-            Location::new(file, deployment.e.size.span, "decides E's demux ports"),
-            |d| Location::new(file, d.span, "E's configured demux ports"),
-        );
-        out.push(
-            RULE.finding(
+        let mut finding = RULE
+            .finding(
                 format!(
                     "Expressway-E listens for traversal media on UDP {}, but the firewall permits only the other set, UDP {}",
                     range(&used),
                     range(&other)
                 ),
-                cx.at_config(firewall, span, format!("denies UDP {}", range(&used))),
+                primary,
             )
-            .with_related(related)
-            .with_notes(results.iter().map(|r| flow_line(cx, r)).collect())
-            .with_help(format!("either {setting} UDP {} toward E on the firewall", range(&used))),
-        );
+            .with_related(deciding_setting(cx, deployment));
+        if e.size.value == Size::Large && e.demux_setting.is_some() {
+            finding = finding.with_related(cx.at_deployment(&e.size, "a large system"));
+        }
+        out.push(finding.with_notes(notes).with_help(format!(
+            "either {setting} UDP {} toward E on the firewall",
+            range(&used)
+        )));
     }
 }

@@ -1,7 +1,7 @@
 use super::{declare_rule, group_by, miss_location, path_outcome, Context};
 use crate::deployment::Nic;
 use crate::eval::path::Role;
-use crate::finding::{Finding, Location};
+use crate::finding::Finding;
 
 declare_rule! {
     /// ## What it does
@@ -44,8 +44,7 @@ declare_rule! {
 }
 
 pub fn check(cx: &Context<'_>, out: &mut Vec<Finding>) {
-    let (Some((deployment, deployment_file)), Some(network)) = (cx.deployment(), &cx.network)
-    else {
+    let (Some((deployment, _)), Some(network)) = (cx.deployment(), &cx.network) else {
         return;
     };
     let missed = cx.internet.iter().filter_map(|result| {
@@ -68,11 +67,7 @@ pub fn check(cx: &Context<'_>, out: &mut Vec<Finding>) {
         let node = &deployment.e.nodes[first.flow.e_node];
         let primary = match &location {
             Some((firewall, span, label)) => cx.at_config(*firewall, *span, label.clone()),
-            None => Location::new(
-                deployment_file,
-                node.name.span,
-                "no modelled firewall carries this traffic",
-            ),
+            None => cx.at_deployment(&node.name, "no modelled firewall carries this traffic"),
         };
         let notes = results
             .iter()

@@ -44,7 +44,7 @@ pub fn check(cx: &Context<'_>, out: &mut Vec<Finding>) {
     for error in &input.errors {
         out.push(RULE.finding(
             error.message.clone(),
-            Location::new(input.file, error.span, "invalid"),
+            Location::new(error.file.unwrap_or(input.file), error.span, "invalid"),
         ));
     }
     if let (Some(Err(message)), Some((deployment, file))) = (&cx.internet_entry, cx.deployment()) {

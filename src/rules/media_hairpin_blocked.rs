@@ -1,6 +1,6 @@
 use super::{declare_rule, miss_location, path_outcome, Context};
 use crate::eval::path::{End, Role};
-use crate::finding::{Finding, Location};
+use crate::finding::Finding;
 
 declare_rule! {
     /// ## What it does
@@ -41,7 +41,7 @@ declare_rule! {
 }
 
 pub fn check(cx: &Context<'_>, out: &mut Vec<Finding>) {
-    let (Some((deployment, file)), Some(network)) = (cx.deployment(), &cx.network) else {
+    let (Some((deployment, _)), Some(network)) = (cx.deployment(), &cx.network) else {
         return;
     };
     for probe in &cx.hairpins {
@@ -56,18 +56,14 @@ pub fn check(cx: &Context<'_>, out: &mut Vec<Finding>) {
             .expect("hairpin probes exist only with static NAT");
         let primary = match miss_location(cx, &probe.path) {
             Some((firewall, span, label)) => cx.at_config(firewall, span, label),
-            None => Location::new(
-                file,
-                node.lan1.span,
-                "no modelled firewall serves this interface",
-            ),
+            None => cx.at_deployment(&node.lan1, "no modelled firewall serves this interface"),
         };
         out.push(
             RULE.finding(
                 format!("{}'s media hairpin to its own public address {} does not come back to LAN1", node.name.value, nat.value),
                 primary,
             )
-            .with_related(Location::new(file, nat.span, "E sends B2BUA media to this address"))
+            .with_related(cx.at_deployment(nat, "E sends B2BUA media to this address"))
             .with_notes(vec![format!("media hairpin: {} {}", probe.packet, path_outcome(cx, &probe.path))])
             .with_help("un-NAT E's public address for traffic from E's own interface and permit the U-turn:\n  same-security-traffic permit intra-interface\n  nat (dmz,dmz) source dynamic any interface destination static EXPE-PUBLIC EXPE\n(with your interface and object names), or move E to dual NIC"),
         );

@@ -162,6 +162,21 @@ impl<'a> Context<'a> {
         Some((input.deployment.as_ref()?, input.file))
     }
 
+    /// A location at a deployment value: where the deployment file writes it, or the
+    /// `xConfiguration` record it was read from.
+    pub fn at_deployment<T>(
+        &self,
+        value: &crate::deployment::At<T>,
+        label: impl Into<String>,
+    ) -> Location {
+        let file = self
+            .project
+            .deployment
+            .as_ref()
+            .map_or(FileId(0), |d| d.file);
+        Location::new(value.file_or(file), value.span, label)
+    }
+
     /// The file of the firewall at this index of the network.
     pub fn firewall_file(&self, firewall: usize) -> FileId {
         self.project.firewalls[firewall].file
@@ -226,7 +241,7 @@ pub fn flow_line(cx: &Context<'_>, result: &FlowResult) -> String {
 
 /// The deployment's traversal peer of a flow, as a related location.
 pub fn peer_location(cx: &Context<'_>, result: &FlowResult) -> Option<Location> {
-    let (deployment, file) = cx.deployment()?;
+    let (deployment, _) = cx.deployment()?;
     let zone = &deployment.zones[result.flow.zone];
     let peer = &zone.peers[result.flow.peer];
     let resolved = if peer.text.value.parse::<std::net::Ipv4Addr>().is_ok() {
@@ -234,9 +249,8 @@ pub fn peer_location(cx: &Context<'_>, result: &FlowResult) -> Option<Location> 
     } else {
         format!(", resolves to {}", peer.address)
     };
-    Some(Location::new(
-        file,
-        peer.text.span,
+    Some(cx.at_deployment(
+        &peer.text,
         format!("traversal peer of zone {}{}", zone.name.value, resolved),
     ))
 }

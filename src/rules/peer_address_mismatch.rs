@@ -1,6 +1,6 @@
 use super::{declare_rule, Context};
 use crate::deployment::{Nic, ZoneType};
-use crate::finding::{Finding, Location, Severity};
+use crate::finding::{Finding, Severity};
 
 declare_rule! {
     /// ## What it does
@@ -41,7 +41,7 @@ declare_rule! {
 }
 
 pub fn check(cx: &Context<'_>, out: &mut Vec<Finding>) {
-    let Some((deployment, file)) = cx.deployment() else {
+    let Some((deployment, _)) = cx.deployment() else {
         return;
     };
     let e = &deployment.e;
@@ -77,7 +77,7 @@ pub fn check(cx: &Context<'_>, out: &mut Vec<Finding>) {
                 let mut finding = RULE
                     .finding(
                         format!("traversal peer `{}` resolves to {}, but {design} must be reached at {wanted}", peer.text.value, peer.address),
-                        Location::new(file, peer.text.span, format!("resolves to {}", peer.address)),
+                        cx.at_deployment(&peer.text, format!("resolves to {}", peer.address)),
                     )
                     .with_help("point the zone's peer address at the right interface (for dual NIC an internal DNS name for LAN1; for single NIC with static NAT E's external FQDN)");
                 if !uc {
@@ -88,7 +88,7 @@ pub fn check(cx: &Context<'_>, out: &mut Vec<Finding>) {
                 let mut finding = RULE
                     .finding(
                         format!("traversal peer {} is an IP address, not a name", peer.text.value),
-                        Location::new(file, peer.text.span, "an IP address"),
+                        cx.at_deployment(&peer.text, "an IP address"),
                     )
                     .with_help("use E's FQDN: the traversal zone verifies E's certificate against the peer name (TLS verify), so an address works only if it is in E's certificate");
                 finding.severity = Severity::Advice;

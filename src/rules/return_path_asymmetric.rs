@@ -1,10 +1,9 @@
 use std::net::Ipv4Addr;
 
 use super::{declare_rule, flow_line, group_by, Context};
-use crate::deployment::ENode;
+use crate::deployment::{At, ENode};
 use crate::eval::path::{End, Role};
-use crate::finding::{Finding, Location};
-use crate::source::Span;
+use crate::finding::Finding;
 
 declare_rule! {
     /// ## What it does
@@ -42,8 +41,14 @@ declare_rule! {
     };
 }
 
-/// E's next hop toward `destination`, and the deployment line that decides it.
-fn next_hop(node: &ENode, destination: Ipv4Addr) -> Option<(Ipv4Addr, Span)> {
+/// E's next hop toward `destination`, and the deployment line that decides it (in the
+/// deployment file, or in the dump it was read from).
+fn next_hop(node: &ENode, destination: Ipv4Addr) -> Option<(Ipv4Addr, At<()>)> {
+    let place = |span, file| At {
+        value: (),
+        span,
+        file,
+    };
     let covers = |network: Ipv4Addr, prefix: u8| {
         crate::model::addr::subnet(network, prefix).contains(u32::from(destination))
     };
@@ -52,18 +57,22 @@ fn next_hop(node: &ENode, destination: Ipv4Addr) -> Option<(Ipv4Addr, Span)> {
         .flatten()
         .find(|l| covers(l.value.address, l.value.prefix));
     if let Some(lan) = lan_connected {
-        return Some((destination, lan.span));
+        return Some((destination, place(lan.span, lan.file)));
     }
     node.routes
         .iter()
         .filter(|r| covers(r.network, r.prefix))
         .max_by_key(|r| r.prefix)
-        .map(|r| (r.gateway, r.span))
-        .or_else(|| node.gateway.as_ref().map(|g| (g.value, g.span)))
+        .map(|r| (r.gateway, place(r.span, r.file)))
+        .or_else(|| {
+            node.gateway
+                .as_ref()
+                .map(|g| (g.value, place(g.span, g.file)))
+        })
 }
 
 pub fn check(cx: &Context<'_>, out: &mut Vec<Finding>) {
-    let (Some((deployment, file)), Some(network)) = (cx.deployment(), &cx.network) else {
+    let (Some((deployment, _)), Some(network)) = (cx.deployment(), &cx.network) else {
         return;
     };
     let asymmetric = cx.traversal.iter().filter_map(|result| {
@@ -80,14 +89,15 @@ pub fn check(cx: &Context<'_>, out: &mut Vec<Finding>) {
         let last = result.path.hops.last()?;
         let came_from = (last.firewall, last.trace.egress.clone()?);
         let reply_to = result.path.packet.source;
-        let (hop, span) = next_hop(node, reply_to)?;
+        let (hop, decided) = next_hop(node, reply_to)?;
+        let span = (decided.span, decided.file);
         let goes_to = network.owner(hop);
         let same = goes_to
             .as_ref()
             .is_some_and(|(f, i)| *f == came_from.0 && i.eq_ignore_ascii_case(&came_from.1));
         (!same).then_some(((e, span, hop, goes_to, came_from), result))
     });
-    for ((e, span, hop, goes_to, (firewall, interface)), results) in group_by(asymmetric) {
+    for ((e, (span, file), hop, goes_to, (firewall, interface)), results) in group_by(asymmetric) {
         let node = &deployment.e.nodes[e];
         let toward = match &goes_to {
             Some((f, i)) => format!("{} ({} {i})", hop, cx.firewall_name(*f)),
@@ -105,7 +115,14 @@ pub fn check(cx: &Context<'_>, out: &mut Vec<Finding>) {
                     node.name.value,
                     cx.firewall_name(firewall)
                 ),
-                Location::new(file, span, format!("E's next hop toward C: {hop}")),
+                cx.at_deployment(
+                    &At {
+                        value: (),
+                        span,
+                        file,
+                    },
+                    format!("E's next hop toward C: {hop}"),
+                ),
             )
             .with_related(cx.at_config(firewall, came, "C's traffic reaches E through this interface"))
             .with_notes(results.iter().map(|r| flow_line(cx, r)).collect())

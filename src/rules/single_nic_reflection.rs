@@ -1,6 +1,6 @@
 use super::{declare_rule, Context};
 use crate::deployment::{Nic, ZoneType};
-use crate::finding::{Finding, Location};
+use crate::finding::Finding;
 
 declare_rule! {
     /// ## What it does
@@ -44,7 +44,7 @@ declare_rule! {
 }
 
 pub fn check(cx: &Context<'_>, out: &mut Vec<Finding>) {
-    let Some((deployment, file)) = cx.deployment() else {
+    let Some((deployment, _)) = cx.deployment() else {
         return;
     };
     let e = &deployment.e;
@@ -63,13 +63,12 @@ pub fn check(cx: &Context<'_>, out: &mut Vec<Finding>) {
     let mut finding = RULE
         .finding(
             "single-NIC Expressway-E with static NAT: C's traffic needs NAT reflection and E's media a hairpin",
-            Location::new(file, e.nic.span, "single NIC"),
+            cx.at_deployment(&e.nic, "single NIC"),
         )
         .with_help("Cisco recommends dual NIC: enable \"Use dual network interfaces\", put the static NAT on LAN2 (external) and point C's traversal peer at LAN1, so no reflection is needed");
     for (node, nat) in natted {
-        finding = finding.with_related(Location::new(
-            file,
-            nat.span,
+        finding = finding.with_related(cx.at_deployment(
+            nat,
             format!(
                 "{}'s static NAT address: C must reach it through the firewall",
                 node.name.value

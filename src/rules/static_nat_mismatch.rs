@@ -1,7 +1,7 @@
 use std::net::Ipv4Addr;
 
 use super::{declare_rule, Context};
-use crate::finding::{Finding, Location};
+use crate::finding::Finding;
 use crate::model::addr::IntervalSet;
 use crate::model::{Firewall, Mapped, MappedDestination, NatRule};
 use crate::syntax::ast::NatKind;
@@ -79,7 +79,7 @@ fn static_image(firewall: &Firewall, rule: &NatRule, address: Ipv4Addr) -> Optio
 }
 
 pub fn check(cx: &Context<'_>, out: &mut Vec<Finding>) {
-    let Some((deployment, file)) = cx.deployment() else {
+    let Some((deployment, _)) = cx.deployment() else {
         return;
     };
     let e = &deployment.e;
@@ -99,7 +99,7 @@ pub fn check(cx: &Context<'_>, out: &mut Vec<Finding>) {
                             format!("this NAT maps {} {external} to {mapped}, but E's static NAT address is {}", node.name.value, nat.value),
                             cx.at_config(index, rule.span, format!("maps E to {mapped}")),
                         )
-                        .with_related(Location::new(file, nat.span, "E advertises this address in SIP and SDP"))
+                        .with_related(cx.at_deployment(nat, "E advertises this address in SIP and SDP"))
                         .with_help(format!("map E to {} on the firewall, or set E's IPv4 static NAT address (and `static_nat`) to {mapped}", nat.value)),
                     ),
                     None => out.push(
@@ -107,7 +107,7 @@ pub fn check(cx: &Context<'_>, out: &mut Vec<Finding>) {
                             format!("this NAT maps {} {external} to {mapped}, but E has no static NAT address", node.name.value),
                             cx.at_config(index, rule.span, format!("maps E to {mapped}")),
                         )
-                        .with_related(Location::new(file, node.name.span, "no `static_nat`"))
+                        .with_related(cx.at_deployment(&node.name, "no `static_nat`"))
                         .with_help(format!("turn on IPv4 static NAT mode on E's external interface with address {mapped}, and set `static_nat: {mapped}`: otherwise E advertises its private address")),
                     ),
                 }
@@ -118,7 +118,7 @@ pub fn check(cx: &Context<'_>, out: &mut Vec<Finding>) {
             out.push(
                 RULE.finding(
                     format!("no modelled firewall maps {} to {}'s static NAT address {}", external, node.name.value, nat.value),
-                    Location::new(file, nat.span, "nothing maps this address to E"),
+                    cx.at_deployment(nat, "nothing maps this address to E"),
                 )
                 .with_help("add the static NAT on the firewall that faces the internet (e.g. `object network EXPE` / ` nat (dmz,outside) static ADDRESS`), or set `external_nat: true` when another device does it"),
             );
@@ -134,7 +134,7 @@ pub fn check(cx: &Context<'_>, out: &mut Vec<Finding>) {
                                 format!("Expressway-C {} is statically NATed to {mapped}", node.name.value),
                                 cx.at_config(index, rule.span, "static NAT of Expressway-C"),
                             )
-                            .with_related(Location::new(file, node.address.span, "Expressway-C"))
+                            .with_related(cx.at_deployment(&node.address, "Expressway-C"))
                             .with_help("Cisco does not support Expressway-C behind static NAT: remove the static mapping of C (use PAT for its outbound traffic)"),
                         );
                     }

@@ -1,8 +1,9 @@
 use super::{declare_rule, flow_line, group_by, object_for, path_outcome, with_peers, Context};
+use crate::deployment::At;
 use crate::eval::flows::FlowResult;
 use crate::eval::path::{End, Role};
 use crate::eval::{nat, Drop, PhaseKind, Verdict};
-use crate::finding::{Finding, Location};
+use crate::finding::Finding;
 use crate::source::Span;
 use crate::syntax::ast::NatKind;
 
@@ -53,13 +54,14 @@ declare_rule! {
 struct Cause {
     firewall: Option<usize>,
     span: Span,
+    /// Without a firewall: the dump the deployment value comes from, if any.
+    file: Option<crate::source::FileId>,
     label: String,
     help: String,
 }
 
 pub fn check(cx: &Context<'_>, out: &mut Vec<Finding>) {
-    let (Some((deployment, deployment_file)), Some(network)) = (cx.deployment(), &cx.network)
-    else {
+    let (Some((deployment, _)), Some(network)) = (cx.deployment(), &cx.network) else {
         return;
     };
     let missed = cx.traversal.iter().filter_map(|result| {
@@ -74,7 +76,14 @@ pub fn check(cx: &Context<'_>, out: &mut Vec<Finding>) {
         let target = &deployment.e.nodes[first.flow.target.unwrap_or_default()];
         let primary = match cause.firewall {
             Some(firewall) => cx.at_config(firewall, cause.span, cause.label.clone()),
-            None => Location::new(deployment_file, cause.span, cause.label.clone()),
+            None => cx.at_deployment(
+                &At {
+                    value: (),
+                    span: cause.span,
+                    file: cause.file,
+                },
+                cause.label.clone(),
+            ),
         };
         let finding = RULE
             .finding(
@@ -103,6 +112,7 @@ fn cause(cx: &Context<'_>, result: &FlowResult) -> Option<Cause> {
         return Some(Cause {
             firewall: None,
             span: node.address.span,
+            file: node.address.file,
             label: "no modelled firewall has an interface on this node's subnet".into(),
             help: format!(
                 "add the firewall that serves {} to `firewalls`, or give the node a `gateway` that is an interface address of a modelled firewall",
@@ -119,6 +129,7 @@ fn cause(cx: &Context<'_>, result: &FlowResult) -> Option<Cause> {
         Some(Cause {
             firewall: Some(hop.firewall),
             span,
+            file: None,
             label,
             help,
         })

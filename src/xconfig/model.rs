@@ -282,7 +282,8 @@ pub struct Expressway {
     pub turn: Turn,
     /// `CollaborationEdge Enabled`: the Unified Communications (MRA) mode.
     pub edge_enabled: Option<Fact<bool>>,
-    /// The first `SIP Domain N Edgexmpp: "On"`: IM and Presence over MRA.
+    /// IM and Presence over MRA: the first `SIP Domain N Edgexmpp: "On"`, else the first
+    /// `Edgexmpp` record (off); `None` when the dump has no SIP domain.
     pub im_presence: Option<Fact<bool>>,
     /// Values that cannot be used.
     pub problems: Vec<Problem>,
@@ -458,12 +459,12 @@ pub fn read(dump: &Dump) -> Expressway {
         protocol_mode: r.text("Traversal Server TURN ProtocolMode"),
     };
     x.edge_enabled = r.switch("CollaborationEdge Enabled");
-    x.im_presence = r
-        .index
-        .all("SIP Domain # Edgexmpp")
-        .into_iter()
+    let xmpp = r.index.all("SIP Domain # Edgexmpp");
+    x.im_presence = xmpp
+        .iter()
         .find(|(_, rec)| switch(&rec.value.text) == Some(true))
-        .map(|(_, rec)| Fact::new(true, rec.span));
+        .or(xmpp.first())
+        .map(|(_, rec)| Fact::new(switch(&rec.value.text) == Some(true), rec.span));
     x.endpoint = endpoint(dump);
     x.role = role(&x, &r.index);
     x.problems = r.problems;
@@ -981,7 +982,7 @@ OK
         assert_eq!(zone.index, 2);
         assert_eq!(zone.peers.len(), 1);
         assert_eq!(zone.peers[0].value, "expe.example.com");
-        assert!(x.im_presence.is_some());
+        assert!(x.im_presence.as_ref().unwrap().value);
         assert!(!format!("{x:?}").contains("c2VjcmV0"));
     }
 
