@@ -112,6 +112,16 @@ pub fn check(cx: &Context<'_>, out: &mut Vec<Finding>) {
                     .into()
             }
         };
+        // The deployment value the public address comes from.
+        let public = match (&node.static_nat, deployment.e.external_nat) {
+            (Some(nat), false) => {
+                cx.at_deployment(nat, format!("{}'s public address", node.name.value))
+            }
+            _ => cx.at_deployment(
+                node.external(),
+                format!("{}'s external interface", node.name.value),
+            ),
+        };
         out.push(
             RULE.finding(
                 format!(
@@ -122,6 +132,7 @@ pub fn check(cx: &Context<'_>, out: &mut Vec<Finding>) {
                 ),
                 primary,
             )
+            .with_related(public)
             .with_notes(notes)
             .with_help(help),
         );

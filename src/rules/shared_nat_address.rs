@@ -64,6 +64,14 @@ pub fn check(cx: &Context<'_>, out: &mut Vec<Finding>) {
                 .map(|s| (s.value, n.name.value.as_str()))
         })
         .collect();
+    let nat_of = |e_name: &str| {
+        deployment
+            .e
+            .nodes
+            .iter()
+            .find(|n| n.name.value == e_name)
+            .and_then(|n| n.static_nat.as_ref())
+    };
     let public_of = |path: &Path| {
         publics
             .iter()
@@ -108,11 +116,16 @@ pub fn check(cx: &Context<'_>, out: &mut Vec<Finding>) {
             .find(|(_, n)| *n == e_name)
             .map(|(a, _)| *a)
             .unwrap_or(std::net::Ipv4Addr::UNSPECIFIED);
+        let mut finding = RULE.finding(
+            format!("Expressway-C is translated to {e_name}'s public address {public}"),
+            cx.at_config(firewall, span, format!("translates C's source to {public}")),
+        );
+        if let Some(nat) = nat_of(&e_name) {
+            finding =
+                finding.with_related(cx.at_deployment(nat, format!("{e_name}'s public address")));
+        }
         out.push(
-            RULE.finding(
-                format!("Expressway-C is translated to {e_name}'s public address {public}"),
-                cx.at_config(firewall, span, format!("translates C's source to {public}")),
-            )
+            finding
             .with_notes(notes)
             .with_help("give Expressway-C its own translated address (or none toward E): C and E must never share a NAT address"),
         );
