@@ -2,6 +2,7 @@
 //! the models and the simulated flows and pushes findings; it never parses or prints.
 
 mod demux_ports_mismatch;
+mod deployment_xconfig_mismatch;
 mod external_port_blocked;
 mod idle_timeout_short;
 mod invalid_deployment;
@@ -87,6 +88,7 @@ pub static ALL: &[&RuleMeta] = &[
     &undefined_reference::RULE,
     &syntax_error::RULE,
     &invalid_deployment::RULE,
+    &deployment_xconfig_mismatch::RULE,
     &unused_suppression::RULE,
 ];
 
@@ -205,6 +207,7 @@ pub fn run(project: &Project) -> Vec<Finding> {
     let mut findings = Vec::new();
     syntax_error::check(&cx, &mut findings);
     invalid_deployment::check(&cx, &mut findings);
+    deployment_xconfig_mismatch::check(&cx, &mut findings);
     undefined_reference::check(&cx, &mut findings);
     legacy_nat_syntax::check(&cx, &mut findings);
     traversal_source_translated::check(&cx, &mut findings);

@@ -6,12 +6,14 @@ declare_rule! {
     /// Flags a command mralint recognises (an interface, route, object, object-group,
     /// NAT rule, access list, access-group or inspection policy line) that does not
     /// follow the ASA's syntax. The finding points at the word where parsing stopped.
-    /// Commands mralint does not model are ignored without a finding.
+    /// Commands mralint does not model are ignored without a finding. Also flags a line
+    /// of an Expressway `xconfig` dump that starts like a record (`*c xConfiguration`) but
+    /// is not one (no `:` after the path, an unclosed quote); the record is skipped.
     ///
     /// ## Why is this bad?
     /// The ASA rejects the line, so the running configuration differs from the file; and
     /// mralint cannot simulate what it cannot read, so every result that depends on the
-    /// line is uncertain.
+    /// line is uncertain. A damaged dump record is a setting mralint does not see.
     ///
     /// ## Example
     /// ```text
@@ -26,11 +28,12 @@ declare_rule! {
     /// ## References
     /// - Cisco ASA Series Command Reference
     /// - grammars/asa.ebnf (the subset mralint reads)
+    /// - grammars/xconfiguration.ebnf (xConfiguration dumps)
     pub static RULE = {
         code: "SYN001",
         name: "syntax-error",
         severity: Error,
-        summary: "a recognised ASA command is malformed",
+        summary: "a recognised ASA command or xConfiguration record is malformed",
     };
 }
 
@@ -49,6 +52,17 @@ pub fn check(cx: &Context<'_>, out: &mut Vec<Finding>) {
                     Location::new(firewall.file, *span, "the ASA rejects this definition"),
                 )
                 .with_help("give the new object or group another name"),
+            );
+        }
+    }
+    for dump in cx.project.deployment.iter().flat_map(|d| &d.dumps) {
+        for error in &dump.dump.errors {
+            out.push(
+                RULE.finding(
+                    error.message.clone(),
+                    Location::new(dump.file, error.span, "not an xConfiguration record"),
+                )
+                .with_help("capture the dump again, or repair the line as `*c xConfiguration <Path>: \"<Value>\"`; mralint skips it"),
             );
         }
     }
