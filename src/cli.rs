@@ -38,6 +38,48 @@ pub enum Command {
     /// Exit codes: 0 the packet is allowed; 1 it is dropped; 2 usage error or an
     /// unreadable config.
     Trace(TraceArgs),
+    /// Write a deployment file from the Expressways' xConfiguration dumps.
+    ///
+    /// Tells which dump is Expressway-C and which Expressway-E, and writes a commented
+    /// deployment file: every value derived from a dump names the dump line it comes
+    /// from, and the dumps stay listed so that `mralint check` verifies the file against
+    /// them. What no dump holds comes from --firewall, --dns and --size; what is still
+    /// missing is reported with the flag that adds it.
+    ///
+    /// Exit codes: 0 written and complete; 1 written, but something a check needs is
+    /// missing (reported); 2 nothing written (unreadable input, an existing file).
+    Init(InitArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct InitArgs {
+    /// xConfiguration dumps: one per Expressway node, C and E (the text the admin CLI
+    /// command `xConfiguration` prints).
+    #[arg(long, required = true, num_args = 1.., value_name = "FILE")]
+    pub xconfig: Vec<PathBuf>,
+    /// ASA configs of the firewalls that may carry MRA traffic.
+    #[arg(long, num_args = 1.., value_name = "CFG")]
+    pub firewall: Vec<PathBuf>,
+    /// What Expressway-C's DNS answers for a traversal peer name (not in any dump).
+    #[arg(long, num_args = 1.., value_name = "NAME=ADDR")]
+    pub dns: Vec<String>,
+    /// Expressway-E's system size (not in any dump). Left out, the ports of both a
+    /// small/medium and a large system are checked.
+    #[arg(long, value_enum)]
+    pub size: Option<SystemSize>,
+    /// The file to write, or `-` for standard output.
+    #[arg(long, short, default_value = "deployment.yaml", value_name = "FILE")]
+    pub output: PathBuf,
+    /// Overwrite the output file when it exists.
+    #[arg(long)]
+    pub force: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SystemSize {
+    Small,
+    Medium,
+    Large,
 }
 
 #[derive(Debug, clap::Args)]
@@ -89,6 +131,10 @@ pub struct CheckArgs {
     /// Width of human output, in columns.
     #[arg(long, default_value_t = 100)]
     pub width: usize,
+    /// Also say how each xConfiguration dump was read (on standard error): its role and
+    /// the evidence for it, the NIC design, unconfirmed keys, skipped lines.
+    #[arg(long, short)]
+    pub verbose: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -3,7 +3,9 @@
 use std::io::{IsTerminal, Write};
 use std::net::Ipv4Addr;
 
-use crate::cli::{CheckArgs, Color, FailOn, Format, RulesFormat, TraceArgs, TraceFormat};
+use crate::cli::{
+    CheckArgs, Color, FailOn, Format, InitArgs, RulesFormat, SystemSize, TraceArgs, TraceFormat,
+};
 use crate::eval::{self, Packet, Verdict};
 use crate::finding::{Finding, Severity};
 use crate::settings::Settings;
@@ -132,6 +134,11 @@ pub fn check(args: &CheckArgs) -> u8 {
             return EXIT_ERROR;
         }
     };
+    if args.verbose {
+        for project in &projects {
+            eprint!("{}", report::evidence::render(project));
+        }
+    }
     let linted: Vec<(Project, Vec<Finding>)> = projects
         .into_par_iter()
         .map(|p| {
@@ -307,4 +314,83 @@ pub fn packet_of(words: &[String]) -> Result<(String, Packet), String> {
         )
     };
     Ok((ingress.clone(), packet))
+}
+
+pub fn init(args: &InitArgs) -> u8 {
+    let to_stdout = args.output.as_os_str() == "-";
+    if !to_stdout && args.output.exists() && !args.force {
+        eprintln!(
+            "error: `{}` exists: pass --force to overwrite it, or --output another file",
+            args.output.display()
+        );
+        return EXIT_ERROR;
+    }
+    let output_dir = match args.output.parent() {
+        Some(dir) if !to_stdout && !dir.as_os_str().is_empty() => dir.to_path_buf(),
+        _ => std::path::PathBuf::from("."),
+    };
+    let request = crate::init::Request {
+        dumps: args.xconfig.clone(),
+        firewalls: args.firewall.clone(),
+        dns: args.dns.clone(),
+        size: args.size.map(|s| match s {
+            SystemSize::Small => crate::deployment::Size::Small,
+            SystemSize::Medium => crate::deployment::Size::Medium,
+            SystemSize::Large => crate::deployment::Size::Large,
+        }),
+        output_dir,
+    };
+    let written = match crate::init::deployment(&request) {
+        Ok(written) => written,
+        Err(message) => {
+            eprintln!("error: {message}");
+            return EXIT_ERROR;
+        }
+    };
+    for role in &written.roles {
+        eprintln!("{role}");
+    }
+    if to_stdout {
+        print(&written.text);
+    } else if let Err(error) = std::fs::write(&args.output, &written.text) {
+        eprintln!("error: cannot write `{}`: {error}", args.output.display());
+        return EXIT_ERROR;
+    }
+    for missing in &written.missing {
+        eprintln!("missing: {missing}");
+    }
+    if !written.missing.is_empty() {
+        return EXIT_FINDINGS;
+    }
+    if !to_stdout {
+        // The file must load back as written: no finding about the deployment itself.
+        let projects = workspace::discover(std::slice::from_ref(&args.output), &|_| false);
+        let problems: Vec<(Vec<Finding>, Project)> = projects
+            .into_iter()
+            .flatten()
+            .map(|p| {
+                let dep: Vec<Finding> = lint(&p)
+                    .into_iter()
+                    .filter(|f| f.code.starts_with("DEP"))
+                    .collect();
+                (dep, p)
+            })
+            .filter(|(f, _)| !f.is_empty())
+            .collect();
+        if !problems.is_empty() {
+            for (findings, project) in &problems {
+                eprint!(
+                    "{}",
+                    report::human::render(findings, &project.sources, false, 100)
+                );
+            }
+            return EXIT_FINDINGS;
+        }
+        eprintln!(
+            "wrote {}: lint it with `mralint check {}`",
+            args.output.display(),
+            args.output.display()
+        );
+    }
+    EXIT_CLEAN
 }

@@ -11,6 +11,7 @@ mod commands;
 pub mod deployment;
 pub mod eval;
 pub mod finding;
+mod init;
 pub mod model;
 pub mod report;
 pub mod rules;
@@ -42,6 +43,7 @@ pub fn run(cli: Cli) -> u8 {
         Command::Explain { code } => commands::explain(&code),
         Command::Rules { format } => commands::rules(format),
         Command::Trace(args) => commands::trace(&args),
+        Command::Init(args) => commands::init(&args),
     }
 }
 

@@ -266,6 +266,20 @@ pub fn internet_entry(
             )),
         };
     }
+    let mut candidates = internet_candidates(network);
+    match candidates.len() {
+        1 => Ok(candidates.remove(0)),
+        0 => Err("no modelled firewall has a default route toward the internet: set `internet: { firewall, interface }`".into()),
+        _ => Err(format!(
+            "{} interfaces carry a default route toward the internet: set `internet: {{ firewall, interface }}`",
+            candidates.len()
+        )),
+    }
+}
+
+/// The interfaces carrying a default route whose next hop is not a modelled firewall or
+/// Expressway: where internet traffic may enter.
+pub fn internet_candidates(network: &Network<'_>) -> Vec<(usize, String)> {
     let mut candidates: Vec<(usize, String)> = Vec::new();
     for (index, (_, fw)) in network.firewalls.iter().enumerate() {
         for route in fw.routes.iter().filter(|r| r.prefix == 0) {
@@ -280,14 +294,7 @@ pub fn internet_entry(
             }
         }
     }
-    match candidates.len() {
-        1 => Ok(candidates.remove(0)),
-        0 => Err("no modelled firewall has a default route toward the internet: set `internet: { firewall, interface }`".into()),
-        _ => Err(format!(
-            "{} interfaces carry a default route toward the internet: set `internet: {{ firewall, interface }}`",
-            candidates.len()
-        )),
-    }
+    candidates
 }
 
 /// The address internet clients send to for an E node: its static NAT address, or its

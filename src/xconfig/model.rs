@@ -278,6 +278,8 @@ pub struct Expressway {
     pub routes: Vec<Route>,
     pub zones: Vec<Zone>,
     pub media_ports: Option<Fact<(u16, u16)>>,
+    /// The records of the media range's start and end.
+    pub media_records: Option<(Span, Span)>,
     pub demux: Demux,
     pub turn: Turn,
     /// `CollaborationEdge Enabled`: the Unified Communications (MRA) mode.
@@ -437,11 +439,13 @@ pub fn read(dump: &Dump) -> Expressway {
     x.gateway = r.ipv4("IP Gateway").filter(|g| g.value != UNSET_GATEWAY);
     x.routes = routes(&mut r);
     x.zones = zones(&mut r);
-    x.media_ports = range(
+    let media = pair(
         &mut r,
         "Traversal Media Port Start",
         "Traversal Media Port End",
     );
+    x.media_records = media.as_ref().map(|(lo, hi)| (lo.span, hi.span));
+    x.media_ports = media.map(|(lo, hi)| Fact::new((lo.value, hi.value), lo.span.to(hi.span)));
     x.demux = demux(&mut r, &mut x.evidence);
     x.turn = Turn {
         mode: r.switch("Traversal Server TURN Mode"),
@@ -482,12 +486,6 @@ fn lan(r: &mut Reader<'_>, n: u8) -> Lan {
 
 fn pair(r: &mut Reader<'_>, start: &str, end: &str) -> Option<(Fact<u16>, Fact<u16>)> {
     Some((r.port(start)?, r.port(end)?))
-}
-
-/// A port range from its start and end keys, as one fact spanning both records.
-fn range(r: &mut Reader<'_>, start: &str, end: &str) -> Option<Fact<(u16, u16)>> {
-    let (lo, hi) = pair(r, start, end)?;
-    Some(Fact::new((lo.value, hi.value), lo.span.to(hi.span)))
 }
 
 fn routes(r: &mut Reader<'_>) -> Vec<Route> {
