@@ -80,6 +80,8 @@ pub struct Deployment {
     pub turn_relays: (u16, u16),
     pub internet_client: Option<At<Ipv4Addr>>,
     pub internet: Option<(At<String>, At<String>)>,
+    /// What Expressway-C's DNS answers (`dns`), for the rules that resolve peer names.
+    pub dns: Vec<(String, Ipv4Addr)>,
 }
 
 #[derive(Clone, Debug)]
@@ -464,6 +466,7 @@ impl Validator<'_> {
                 .as_ref()
                 .map(|c| self.ipv4(c, "internet client")),
             internet,
+            dns,
         }
     }
 

@@ -9,15 +9,18 @@ mod invalid_deployment;
 mod legacy_nat_syntax;
 mod media_hairpin_blocked;
 mod peer_address_mismatch;
+mod peer_not_on_e;
 mod return_path_asymmetric;
 mod shared_nat_address;
 mod single_nic_reflection;
 mod sip_inspection_enabled;
 mod static_nat_mismatch;
+mod static_nat_on_internal_lan;
 mod syntax_error;
 mod traversal_not_delivered;
 mod traversal_port_blocked;
 mod traversal_source_translated;
+mod traversal_zone_unpaired;
 mod undefined_reference;
 mod unused_suppression;
 
@@ -89,6 +92,9 @@ pub static ALL: &[&RuleMeta] = &[
     &syntax_error::RULE,
     &invalid_deployment::RULE,
     &deployment_xconfig_mismatch::RULE,
+    &traversal_zone_unpaired::RULE,
+    &peer_not_on_e::RULE,
+    &static_nat_on_internal_lan::RULE,
     &unused_suppression::RULE,
 ];
 
@@ -208,6 +214,9 @@ pub fn run(project: &Project) -> Vec<Finding> {
     syntax_error::check(&cx, &mut findings);
     invalid_deployment::check(&cx, &mut findings);
     deployment_xconfig_mismatch::check(&cx, &mut findings);
+    traversal_zone_unpaired::check(&cx, &mut findings);
+    peer_not_on_e::check(&cx, &mut findings);
+    static_nat_on_internal_lan::check(&cx, &mut findings);
     undefined_reference::check(&cx, &mut findings);
     legacy_nat_syntax::check(&cx, &mut findings);
     traversal_source_translated::check(&cx, &mut findings);
@@ -256,6 +265,28 @@ pub fn peer_location(cx: &Context<'_>, result: &FlowResult) -> Option<Location> 
         &peer.text,
         format!("traversal peer of zone {}{}", zone.name.value, resolved),
     ))
+}
+
+/// The `xconfig` dumps of one side, in the order the deployment names them (also when
+/// the deployment is otherwise invalid: the rules on dumps alone still run).
+pub fn dumps<'a>(
+    cx: &Context<'a>,
+    side: crate::xconfig::model::Side,
+) -> impl Iterator<Item = &'a crate::deployment::DumpInput> {
+    cx.project
+        .deployment
+        .iter()
+        .flat_map(|d| &d.dumps)
+        .filter(move |d| d.side == side)
+}
+
+/// A location at a fact of a dump.
+pub fn at_dump<T>(
+    dump: &crate::deployment::DumpInput,
+    fact: &crate::xconfig::model::Fact<T>,
+    label: impl Into<String>,
+) -> Location {
+    Location::new(dump.file, fact.span, label)
 }
 
 /// Groups results by a key (one finding per root cause), keys in sorted order.

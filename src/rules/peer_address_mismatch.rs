@@ -65,9 +65,16 @@ pub fn check(cx: &Context<'_>, out: &mut Vec<Finding>) {
         (Nic::Single, false) => "a single-NIC Expressway-E without static NAT",
         (Nic::Dual, _) => "a dual-NIC Expressway-E",
     };
+    // A peer XCF002 flags from the dumps is its finding, not a second one here.
+    let flagged = super::peer_not_on_e::flagged(cx);
     for zone in &deployment.zones {
         let uc = zone.zone_type.value == ZoneType::UnifiedCommunications;
         for peer in &zone.peers {
+            if let Some(file) = peer.text.file {
+                if flagged.contains(&(file, peer.text.span)) {
+                    continue;
+                }
+            }
             if !expected.iter().any(|(a, ..)| *a == peer.address) {
                 let wanted = expected
                     .iter()

@@ -107,7 +107,7 @@ pub fn check(cx: &Context<'_>, out: &mut Vec<Finding>) {
                             format!("this NAT maps {} {external} to {mapped}, but E has no static NAT address", node.name.value),
                             cx.at_config(index, rule.span, format!("maps E to {mapped}")),
                         )
-                        .with_related(cx.at_deployment(&node.name, "no `static_nat`"))
+                        .with_related(cx.at_deployment(&node.name, if node.name.file.is_some() { "static NAT off on its external interface" } else { "no `static_nat`" }))
                         .with_help(format!("turn on IPv4 static NAT mode on E's external interface with address {mapped}, and set `static_nat: {mapped}`: otherwise E advertises its private address")),
                     ),
                 }
