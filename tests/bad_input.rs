@@ -61,6 +61,28 @@ fn dual_with(deployment: impl Fn(String) -> String) -> Vec<(&'static str, Vec<u8
     ]
 }
 
+const DUMPS: &str = "xconfig-dual-nic-ok";
+
+/// The dump-only dual-NIC sample, with E's dump edited.
+fn dumps_with(e: impl Fn(Vec<u8>) -> Vec<u8>) -> Vec<(&'static str, Vec<u8>)> {
+    [
+        "asa-inside.cfg",
+        "asa-outside.cfg",
+        "deployment.yaml",
+        "expc1.txt",
+    ]
+    .into_iter()
+    .map(|f| (f, sample(DUMPS, f)))
+    .chain([("expe1.txt", e(sample(DUMPS, "expe1.txt")))])
+    .collect()
+}
+
+fn edit_text(bytes: Vec<u8>, from: &str, to: &str) -> Vec<u8> {
+    let text = String::from_utf8(bytes).unwrap();
+    assert!(text.contains(from), "{from}");
+    text.replace(from, to).into_bytes()
+}
+
 fn cases() -> Vec<Case> {
     let deep_groups: String = (0..5000)
         .map(|i| format!("object-group network G{i}\n group-object G{}\n", i + 1))
@@ -112,6 +134,13 @@ fn cases() -> Vec<Case> {
         case("a deployment naming a missing config", dual_with(|d| d.replace("config: asa-inside.cfg", "config: missing.cfg")), &["check", "deployment.yaml"], 1, &["cannot read the config of firewall `asa-inside`", "deployment.yaml:6:13"]),
         case("a deployment naming a directory", dual_with(|d| d.replace("config: asa-inside.cfg", "config: .")), &["check", "deployment.yaml"], 1, &["it is a directory"]),
         case("an empty deployment", vec![("deployment.yaml", vec![])], &["check", "deployment.yaml"], 1, &["DEP001"]),
+        case("a deployment naming a missing dump", dumps_with(|_| vec![]).into_iter().filter(|(f, _)| *f != "expe1.txt").collect(), &["check", "deployment.yaml"], 1, &["cannot read the xConfiguration dump `expe1.txt`", "deployment.yaml:14:13"]),
+        case("a binary dump", dumps_with(|_| vec![0x7f, b'E', b'L', b'F', 0, 1]), &["check", "deployment.yaml"], 1, &["binary file", "deployment.yaml:14:13"]),
+        case("an empty dump", dumps_with(|_| vec![]), &["check", "deployment.yaml"], 1, &["holds no `*c xConfiguration` record"]),
+        case("a bad address in a dump", dumps_with(|e| edit_text(e, "Ethernet 1 IP V4 Address: \"10.0.20.2\"", "Ethernet 1 IP V4 Address: \"10.0.20.300\"")), &["check", "deployment.yaml"], 1, &["`10.0.20.300` is not an IPv4 address", "expe1.txt:13:1"]),
+        case("a malformed dump record", dumps_with(|e| edit_text(e, "IP Gateway: \"10.0.10.1\"", "IP Gateway \"10.0.10.1\"")), &["check", "deployment.yaml"], 1, &["SYN001", "xConfiguration record: expected `:` after the path", "expe1.txt:27:1"]),
+        case("an unclosed quote in a dump", dumps_with(|e| edit_text(e, "SystemUnit Name: \"expe1\"", "SystemUnit Name: \"expe1")), &["check", "deployment.yaml"], 1, &["closing `\"`", "expe1.txt:35:"]),
+        case("a dump of a million glued records", dumps_with(|e| { let mut e = e; e.extend("*c xConfiguration Zones Zone 9 Name: \"x\" ".repeat(200_000).into_bytes()); e }), &["check", "deployment.yaml"], 0, &["no findings"]),
         case("a path that does not exist", vec![], &["check", "nothing-here.cfg"], 2, &["cannot read `nothing-here.cfg`"]),
         case("a folder with nothing to lint", vec![("notes.txt", text("hello"))], &["check", "."], 2, &["holds no deployment"]),
         case("a bad flag", vec![], &["check", "--fail-on", "sometimes"], 2, &["invalid value"]),

@@ -48,4 +48,15 @@ fn every_sample_deployment_validates() {
     let bad: serde_json::Value =
         serde_saphyr::from_str("version: 1\nfirewalls: []\ncolour: blue\n").unwrap();
     assert!(!validator.is_valid(&bad));
+    // Each Expressway is described by hand, by its dumps, or both, never by neither.
+    let neither: serde_json::Value = serde_saphyr::from_str(
+        "version: 1\nfirewalls: []\nexpressway_c: {}\nexpressway_e: { xconfig: [expe1.txt] }\n",
+    )
+    .unwrap();
+    assert!(!validator.is_valid(&neither));
+    let dumps: serde_json::Value = serde_saphyr::from_str(
+        "version: 1\nfirewalls: []\nexpressway_c: { xconfig: [c.txt] }\nexpressway_e: { xconfig: [e.txt] }\n",
+    )
+    .unwrap();
+    assert!(validator.is_valid(&dumps));
 }

@@ -145,6 +145,16 @@ fn init_needs_both_expressways() {
 }
 
 #[test]
+fn a_dump_given_alone_is_linted_with_the_deployment_that_names_it() {
+    let alone = mralint(
+        &["check", &format!("{SEED}/expe1.txt"), "--format", "json"],
+        root(),
+    );
+    let whole = mralint(&["check", SEED, "--format", "json"], root());
+    assert_eq!(codes(&text(&alone.stdout)), codes(&text(&whole.stdout)));
+}
+
+#[test]
 fn verbose_says_which_evidence_was_used() {
     let output = mralint(&["check", SEED, "--verbose"], root());
     let stderr = text(&output.stderr);

@@ -191,9 +191,13 @@ pub fn dump(text: &str) -> Dump {
         if !line.fragment()[..starts[0]].trim().is_empty() {
             dump.skipped.other += 1;
         }
+        // Split from the front, one record at a time: each split then only looks at the
+        // record it cuts off, so a line of many glued records stays linear.
+        let mut rest = line.take_from(starts[0]);
         for (i, &start) in starts.iter().enumerate() {
             let end = starts.get(i + 1).copied().unwrap_or(line.fragment().len());
-            let fragment = line.take_from(start).take(end - start);
+            let (after, fragment) = rest.take_split(end - start);
+            rest = after;
             let trimmed = fragment.fragment().trim_end().len();
             push_record(&mut dump, fragment.take(trimmed));
         }
@@ -390,7 +394,7 @@ fn record_error(fragment: Input<'_>, failure: &Failure) -> SyntaxError {
     let at = failure.offset.clamp(start, end);
     let expected = failure.expected.unwrap_or("a record");
     let message = if at >= end {
-        format!("incomplete xConfiguration record: expected {expected} at the end")
+        format!("incomplete xConfiguration record: expected {expected}")
     } else {
         format!("malformed xConfiguration record: expected {expected}")
     };
@@ -539,6 +543,14 @@ mod tests {
         assert_eq!(dump.records[0].value.form, Form::Bare);
         assert_eq!(dump.records[0].value.text, "Off");
         assert!(dump.endpoint_end.is_some());
+    }
+
+    #[test]
+    fn a_long_line_of_glued_records() {
+        let line = "*c xConfiguration Zones Zone 9 Name: \"x\" ".repeat(100_000);
+        let dump = dump(&line);
+        assert_eq!(dump.records.len(), 100_000);
+        assert_eq!(dump.records[99_999].value.text, "x");
     }
 
     #[test]
