@@ -421,7 +421,11 @@ impl Validator<'_> {
                 self.mismatch(
                     format!(
                         "this file says `nic: {}`, but Expressway-E's dump is {}: {}",
-                        nic_word(written.value == Nic::Dual),
+                        if written.value == Nic::Dual {
+                            "dual"
+                        } else {
+                            "single"
+                        },
                         nic_word(nic.value == Nic::Dual),
                         modes[0].reason
                     ),
@@ -1149,6 +1153,53 @@ traversal_zones:
             Ipv4Addr::new(64, 100, 0, 10)
         );
         assert_eq!(d.zones[0].port.value, 7003);
+    }
+
+    #[test]
+    fn every_field_in_both_is_compared() {
+        let text = BY_HAND
+            .replace("expressway_c:\n", "expressway_c:\n  xconfig: [expc1.txt]\n")
+            .replace(
+                "  size: medium\n",
+                "  size: medium\n  xconfig: [expe1.txt]\n  media_ports: 36000-59000\n",
+            )
+            .replace("address: 10.0.30.2", "address: 10.0.30.3")
+            .replace("nic: single", "nic: dual")
+            .replace(
+                "      static_nat: 64.100.0.10\n",
+                "      lan2: 10.0.40.2/24\n      static_nat: 64.100.0.10\n",
+            )
+            .replace("gateway: 10.0.10.1", "gateway: 10.0.10.254")
+            .replace("type: unified-communications", "type: b2b")
+            .replace("peers: [expe.example.com]", "peers: [64.100.0.10]");
+        let loaded = with_dumps(&text, C, E);
+        assert!(loaded.errors.is_empty(), "{:?}", loaded.errors);
+        let messages: Vec<&str> = loaded
+            .mismatches
+            .iter()
+            .map(|m| m.message.as_str())
+            .collect();
+        for expected in [
+            "Expressway-C `expc1`: this file gives address 10.0.30.3, its dump 10.0.30.2",
+            "this file says `nic: dual`, but Expressway-E's dump is single NIC",
+            "its dump has no such interface in use",
+            "this file gives gateway 10.0.10.254, its dump 10.0.10.1",
+            "this file gives media ports 36000-59000, Expressway-E's dump 36000-59999",
+            "this file gives type b2b, but Collaboration Edge is on (unified-communications)",
+            "this file gives peers [64.100.0.10], C's dump [expe.example.com]",
+        ] {
+            assert!(
+                messages.iter().any(|m| m.contains(expected)),
+                "no mismatch `{expected}` in {messages:#?}"
+            );
+        }
+        assert_eq!(messages.len(), 7, "{messages:#?}");
+        for m in &loaded.mismatches {
+            assert!(
+                m.yaml.end <= text.len() && m.yaml.start < m.yaml.end,
+                "{m:?}"
+            );
+        }
     }
 
     #[test]
