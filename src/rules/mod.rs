@@ -1,6 +1,7 @@
 //! Findings: one file per rule, each named after the pattern it flags. A rule reads
 //! the models and the simulated flows and pushes findings; it never parses or prints.
 
+mod cyclic_reference;
 mod demux_ports_mismatch;
 mod external_port_blocked;
 mod idle_timeout_short;
@@ -17,7 +18,11 @@ mod syntax_error;
 mod traversal_not_delivered;
 mod traversal_port_blocked;
 mod traversal_source_translated;
+mod unapplied_acl;
 mod undefined_reference;
+mod unreachable_ace;
+mod unreachable_nat_rule;
+mod unused_object;
 mod unused_suppression;
 
 use crate::deployment::Deployment;
@@ -83,8 +88,13 @@ pub static ALL: &[&RuleMeta] = &[
     &idle_timeout_short::RULE,
     &media_hairpin_blocked::RULE,
     &return_path_asymmetric::RULE,
+    &unreachable_nat_rule::RULE,
     &legacy_nat_syntax::RULE,
+    &unreachable_ace::RULE,
+    &unapplied_acl::RULE,
     &undefined_reference::RULE,
+    &unused_object::RULE,
+    &cyclic_reference::RULE,
     &syntax_error::RULE,
     &invalid_deployment::RULE,
     &unused_suppression::RULE,
@@ -192,6 +202,11 @@ pub fn run(project: &Project) -> Vec<Finding> {
     invalid_deployment::check(&cx, &mut findings);
     undefined_reference::check(&cx, &mut findings);
     legacy_nat_syntax::check(&cx, &mut findings);
+    unreachable_nat_rule::check(&cx, &mut findings);
+    unreachable_ace::check(&cx, &mut findings);
+    unapplied_acl::check(&cx, &mut findings);
+    unused_object::check(&cx, &mut findings);
+    cyclic_reference::check(&cx, &mut findings);
     traversal_source_translated::check(&cx, &mut findings);
     shared_nat_address::check(&cx, &mut findings);
     traversal_not_delivered::check(&cx, &mut findings);

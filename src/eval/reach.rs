@@ -1,0 +1,199 @@
+//! Reachability of rules in an ordered list: which earlier rules (together) cover all the
+//! traffic a rule matches. Matches are unions of boxes, one interval set per dimension
+//! (protocol × source × source port × destination × destination port × ICMP type/code),
+//! so object-groups are never expanded into a cross product.
+
+use crate::model::addr::IntervalSet;
+use crate::model::{Ace, Service};
+
+/// A box: the product of one interval set per dimension.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Region {
+    pub dims: Vec<IntervalSet>,
+}
+
+impl Region {
+    fn is_empty(&self) -> bool {
+        self.dims.iter().any(IntervalSet::is_empty)
+    }
+
+    fn intersects(&self, other: &Region) -> bool {
+        self.dims
+            .iter()
+            .zip(&other.dims)
+            .all(|(a, b)| a.intersects(b))
+    }
+
+    /// `self` minus `other`, as disjoint boxes.
+    fn subtract(&self, other: &Region) -> Vec<Region> {
+        if !self.intersects(other) {
+            return vec![self.clone()];
+        }
+        let mut pieces = Vec::new();
+        let mut inside = self.dims.clone();
+        for k in 0..self.dims.len() {
+            let outside = self.dims[k].difference(&other.dims[k]);
+            if !outside.is_empty() {
+                let mut piece = inside.clone();
+                piece[k] = outside;
+                pieces.push(Region { dims: piece });
+            }
+            inside[k] = self.dims[k].intersection(&other.dims[k]);
+        }
+        pieces
+    }
+}
+
+fn full(max: u32) -> IntervalSet {
+    IntervalSet::range(0, max)
+}
+
+/// The box of one service of an ACE.
+fn service_region(service: &Service, source: &IntervalSet, destination: &IntervalSet) -> Region {
+    let protocol = service
+        .protocol
+        .map_or(full(255), |p| IntervalSet::single(u32::from(p)));
+    let ports = matches!(service.protocol, Some(6 | 17 | 132));
+    let icmp = match (service.protocol, service.icmp_type, service.icmp_code) {
+        (Some(1 | 58), Some(t), Some(c)) => IntervalSet::single(u32::from(t) * 256 + u32::from(c)),
+        (Some(1 | 58), Some(t), None) => {
+            IntervalSet::range(u32::from(t) * 256, u32::from(t) * 256 + 255)
+        }
+        _ => full(65535),
+    };
+    Region {
+        dims: vec![
+            protocol,
+            source.clone(),
+            if ports {
+                service.source.clone()
+            } else {
+                full(65535)
+            },
+            destination.clone(),
+            if ports {
+                service.destination.clone()
+            } else {
+                full(65535)
+            },
+            icmp,
+        ],
+    }
+}
+
+/// What an ACE matches, as boxes (empty when it matches nothing).
+pub fn ace_regions(ace: &Ace) -> Vec<Region> {
+    ace.services
+        .iter()
+        .map(|s| service_region(s, &ace.source, &ace.destination))
+        .filter(|r| !r.is_empty())
+        .collect()
+}
+
+/// More remaining pieces than this and the question is given up (reported as unknown).
+const PIECE_LIMIT: usize = 20_000;
+
+/// Whether the blockers together cover every box of `target`; `None` when too complex.
+pub fn covered(target: &[Region], blockers: &[&[Region]]) -> Option<bool> {
+    let mut remainder: Vec<Region> = target.to_vec();
+    for blocker in blockers {
+        for block in blocker.iter() {
+            remainder = remainder.iter().flat_map(|r| r.subtract(block)).collect();
+            if remainder.is_empty() {
+                return Some(true);
+            }
+            if remainder.len() > PIECE_LIMIT {
+                return None;
+            }
+        }
+    }
+    Some(remainder.is_empty())
+}
+
+/// Whether any box of `a` meets any box of `b`.
+pub fn overlaps(a: &[Region], b: &[Region]) -> bool {
+    a.iter().any(|x| b.iter().any(|y| x.intersects(y)))
+}
+
+/// The per-dimension bounds of some boxes, for a cheap first test of overlap.
+#[derive(Clone, Copy, Debug)]
+pub struct Bounds {
+    lo: [u32; 6],
+    hi: [u32; 6],
+}
+
+pub fn bounds(regions: &[Region]) -> Option<Bounds> {
+    let mut b = Bounds {
+        lo: [u32::MAX; 6],
+        hi: [0; 6],
+    };
+    for region in regions {
+        for (k, dim) in region.dims.iter().enumerate().take(6) {
+            let (lo, hi) = dim.bounds()?;
+            b.lo[k] = b.lo[k].min(lo);
+            b.hi[k] = b.hi[k].max(hi);
+        }
+    }
+    (!regions.is_empty()).then_some(b)
+}
+
+impl Bounds {
+    /// The destination dimension's bounds.
+    pub fn destination(&self) -> (u32, u32) {
+        (self.lo[3], self.hi[3])
+    }
+
+    pub fn meets(&self, other: &Bounds) -> bool {
+        (0..6).all(|k| self.lo[k] <= other.hi[k] && other.lo[k] <= self.hi[k])
+    }
+}
+
+/// Of the candidate blockers (indices into `all`, in order) that cover `target`, a set
+/// none of whose members can be left out.
+pub fn minimal_blockers(
+    target: &[Region],
+    all: &[Vec<Region>],
+    candidates: &[usize],
+) -> Vec<usize> {
+    let mut chosen: Vec<usize> = candidates.to_vec();
+    let mut i = 0;
+    while i < chosen.len() {
+        let without: Vec<&[Region]> = chosen
+            .iter()
+            .enumerate()
+            .filter(|(j, _)| *j != i)
+            .map(|(_, &c)| all[c].as_slice())
+            .collect();
+        if covered(target, &without) == Some(true) {
+            chosen.remove(i);
+        } else {
+            i += 1;
+        }
+    }
+    chosen
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn region(dims: &[(u32, u32)]) -> Region {
+        Region {
+            dims: dims
+                .iter()
+                .map(|&(a, b)| IntervalSet::range(a, b))
+                .collect(),
+        }
+    }
+
+    #[test]
+    fn union_of_earlier_boxes_covers() {
+        let target = vec![region(&[(0, 10), (0, 10)])];
+        let left = vec![region(&[(0, 5), (0, 10)])];
+        let right = vec![region(&[(6, 10), (0, 10)])];
+        assert_eq!(covered(&target, &[&left]), Some(false));
+        assert_eq!(covered(&target, &[&left, &right]), Some(true));
+        let all = vec![left, right, vec![region(&[(0, 10), (0, 10)])]];
+        assert_eq!(minimal_blockers(&target, &all, &[0, 1, 2]), vec![2]);
+    }
+}

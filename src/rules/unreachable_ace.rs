@@ -1,0 +1,199 @@
+use std::collections::HashMap;
+
+use super::{declare_rule, Context};
+use crate::eval::reach::{
+    ace_regions, bounds, covered, minimal_blockers, overlaps, Bounds, Region,
+};
+use crate::finding::{Finding, Location};
+use crate::model::Acl;
+use crate::source::FileId;
+use crate::syntax::ast::Action;
+
+declare_rule! {
+    /// ## What it does
+    /// Finds access-list entries that can never match, exactly: an entry is unreachable
+    /// when the earlier entries of its list together cover everything it matches (not only
+    /// when a single earlier entry does). Says why, as Batfish's filterLineReachability
+    /// does: blocked by earlier lines (a minimal set of them, always including one with the
+    /// other action when there is one — the dangerous case), matches nothing (an empty
+    /// group), or depends on an undefined or cyclic reference. Matches are compared as
+    /// boxes over protocol × source × source port × destination × destination port × ICMP
+    /// type, without expanding object-groups.
+    ///
+    /// ## Why is this bad?
+    /// The entry does nothing, so the list does not do what it reads as doing. When a
+    /// blocker has the other action, traffic the entry was written to permit is denied
+    /// (or the reverse): usually a rule inserted above in the wrong place.
+    ///
+    /// ## Example
+    /// ```text
+    /// access-list OUT extended deny tcp any any range 5000 5100
+    /// access-list OUT extended permit tcp any host 10.0.10.2 eq 5061
+    /// ```
+    ///
+    /// ## Use instead
+    /// ```text
+    /// access-list OUT extended permit tcp any host 10.0.10.2 eq 5061
+    /// access-list OUT extended deny tcp any any range 5000 5100
+    /// ```
+    ///
+    /// ## References
+    /// - Batfish, filterLineReachability question
+    /// - Cisco ASA Series Firewall CLI Configuration Guide, Access control lists (first match)
+    pub static RULE = {
+        code: "ACL001",
+        name: "unreachable-ace",
+        severity: Warning,
+        summary: "an ACE can never match: earlier entries (together) cover it",
+    };
+}
+
+/// Earlier entries whose boxes may meet an entry's: a bucket per destination /16, and a
+/// list of entries spanning more than one.
+#[derive(Default)]
+struct Index {
+    buckets: HashMap<u32, Vec<usize>>,
+    wide: Vec<usize>,
+}
+
+impl Index {
+    fn bucket(bounds: &Bounds) -> Option<u32> {
+        let (lo, hi) = bounds.destination();
+        (lo >> 16 == hi >> 16).then_some(lo >> 16)
+    }
+
+    fn add(&mut self, entry: usize, bounds: &Bounds) {
+        match Index::bucket(bounds) {
+            Some(key) => self.buckets.entry(key).or_default().push(entry),
+            None => self.wide.push(entry),
+        }
+    }
+
+    /// Earlier entries that may meet one with these bounds, in list order.
+    fn candidates(&self, bounds: &Bounds, earlier: usize) -> Vec<usize> {
+        let mut found: Vec<usize> = match Index::bucket(bounds) {
+            Some(key) => self
+                .buckets
+                .get(&key)
+                .into_iter()
+                .flatten()
+                .chain(&self.wide)
+                .copied()
+                .collect(),
+            None => (0..earlier).collect(),
+        };
+        found.sort_unstable();
+        found
+    }
+}
+
+pub fn check(cx: &Context<'_>, out: &mut Vec<Finding>) {
+    for input in &cx.project.firewalls {
+        for acl in input.model.acls.values().filter(|a| a.extended) {
+            check_acl(cx, input.file, acl, out);
+        }
+    }
+}
+
+fn action(action: Action) -> &'static str {
+    match action {
+        Action::Permit => "permit",
+        Action::Deny => "deny",
+    }
+}
+
+fn check_acl(cx: &Context<'_>, file: FileId, acl: &Acl, out: &mut Vec<Finding>) {
+    let source = cx.project.sources.get(file);
+    let line = |i: usize| source.line_col(acl.entries[i].span.start).0;
+    let regions: Vec<Vec<Region>> = acl.entries.iter().map(ace_regions).collect();
+    let bounds: Vec<Option<Bounds>> = regions.iter().map(|r| bounds(r)).collect();
+    let mut index = Index::default();
+    for (i, ace) in acl.entries.iter().enumerate() {
+        if ace.inactive {
+            continue;
+        }
+        let Some(own) = bounds[i] else {
+            let (message, label) = if ace.unresolved {
+                (
+                    "depends on an undefined or cyclic reference, so it matches nothing",
+                    "names something undefined or cyclic",
+                )
+            } else {
+                (
+                    "matches nothing (an empty object-group or address set)",
+                    "matches no packet",
+                )
+            };
+            out.push(
+                RULE.finding(
+                    format!("unreachable entry of `{}`: it {message}", acl.name),
+                    Location::new(file, ace.span, label),
+                )
+                .with_help("fix or remove the entry"),
+            );
+            continue;
+        };
+        let blockers: Vec<usize> = index
+            .candidates(&own, i)
+            .into_iter()
+            .filter(|&j| {
+                bounds[j].is_some_and(|b| b.meets(&own)) && overlaps(&regions[i], &regions[j])
+            })
+            .collect();
+        index.add(i, &own);
+        if blockers.is_empty() {
+            continue;
+        }
+        let blocking: Vec<&[Region]> = blockers.iter().map(|&j| regions[j].as_slice()).collect();
+        if covered(&regions[i], &blocking) != Some(true) {
+            continue;
+        }
+        let mut minimal = minimal_blockers(&regions[i], &regions, &blockers);
+        let other_action = blockers
+            .iter()
+            .copied()
+            .find(|&j| acl.entries[j].action != ace.action);
+        if let Some(j) = other_action {
+            if !minimal.iter().any(|&m| acl.entries[m].action != ace.action) {
+                minimal.push(j);
+                minimal.sort_unstable();
+            }
+        }
+        let lines: Vec<String> = minimal.iter().map(|&j| line(j).to_string()).collect();
+        let mut message = format!(
+            "unreachable entry of `{}`: earlier entries (line {}) match everything it matches",
+            acl.name,
+            lines.join(", ")
+        );
+        if let Some(j) = minimal
+            .iter()
+            .copied()
+            .find(|&j| acl.entries[j].action != ace.action)
+        {
+            message.push_str(&format!(
+                "; the {} at line {} decides its traffic the other way",
+                action(acl.entries[j].action),
+                line(j)
+            ));
+        }
+        let mut finding = RULE
+            .finding(message, Location::new(file, ace.span, format!("never matched: this {} has no effect", action(ace.action))))
+            .with_help(if other_action.is_some() {
+                "move this entry above the entries that block it if its action is the intended one, or remove it"
+            } else {
+                "remove it: the entries above already do the same"
+            });
+        for &j in &minimal {
+            finding = finding.with_related(Location::new(
+                file,
+                acl.entries[j].span,
+                format!(
+                    "{} at line {} matches it first",
+                    action(acl.entries[j].action),
+                    line(j)
+                ),
+            ));
+        }
+        out.push(finding);
+    }
+}
