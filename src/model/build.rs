@@ -576,11 +576,8 @@ impl<'a> Builder<'a> {
         match spec {
             None => any_port(),
             Some(PortSpec::Op(op, _)) => port_op_set(op, protocol),
-            Some(PortSpec::Group(name)) => match {
-                self.used.insert(name.text.clone());
-                self.flat.get(&name.text)
-            } {
-                Some(Flat::Ports(set)) => set.clone(),
+            Some(PortSpec::Group(name)) => match self.use_group(name) {
+                Some(Flat::Ports(set)) => set,
                 Some(_) => PortSet::empty(),
                 None => {
                     self.undefined(name, "object-group");
@@ -620,6 +617,12 @@ impl<'a> Builder<'a> {
         });
     }
 
+    /// A flattened group named at a use, which counts as using it.
+    fn use_group(&mut self, name: &Name) -> Option<Flat> {
+        self.used.insert(name.text.clone());
+        self.flat.get(&name.text).cloned()
+    }
+
     /// Whether an ACE names a group that is part of a cycle.
     fn names_cyclic(&self, ace: &ast::Ace) -> bool {
         let group = |a: &Address| matches!(a, Address::Group(n) if self.cyclic.contains(&n.text));
@@ -633,10 +636,7 @@ impl<'a> Builder<'a> {
         let protocols: Vec<Option<u8>> = match &ace.protocol {
             AceProtocol::Protocol(p) => vec![protocol_number(*p)],
             AceProtocol::ServiceObject(name) => return self.service_object(name),
-            AceProtocol::Group(name) => match {
-                self.used.insert(name.text.clone());
-                self.flat.get(&name.text).cloned()
-            } {
+            AceProtocol::Group(name) => match self.use_group(name) {
                 Some(Flat::Services(services)) => return services,
                 Some(Flat::Protocols(protocols)) => protocols,
                 Some(_) => return Vec::new(),
@@ -660,10 +660,7 @@ impl<'a> Builder<'a> {
                     service.icmp_code = *c;
                     services.push(service);
                 }
-                Some(AceIcmp::Group(name)) => match {
-                    self.used.insert(name.text.clone());
-                    self.flat.get(&name.text).cloned()
-                } {
+                Some(AceIcmp::Group(name)) => match self.use_group(name) {
                     Some(Flat::IcmpTypes(types)) => {
                         services.extend(types.into_iter().map(|t| Service {
                             icmp_type: Some(t),
