@@ -13,6 +13,11 @@ pub struct Region {
 }
 
 impl Region {
+    /// The destination dimension.
+    pub fn destination(&self) -> &IntervalSet {
+        &self.dims[3]
+    }
+
     fn is_empty(&self) -> bool {
         self.dims.iter().any(IntervalSet::is_empty)
     }
@@ -90,24 +95,65 @@ pub fn ace_regions(ace: &Ace) -> Vec<Region> {
         .collect()
 }
 
-/// More remaining pieces than this and the question is given up (reported as unknown).
-const PIECE_LIMIT: usize = 20_000;
+/// How many box subtractions one question may take before it is given up (answered
+/// `None`): coverage that needs more is left undecided rather than slowing the run down.
+const WORK_LIMIT: usize = 4_096;
 
-/// Whether the blockers together cover every box of `target`; `None` when too complex.
-pub fn covered(target: &[Region], blockers: &[&[Region]]) -> Option<bool> {
-    let mut remainder: Vec<Region> = target.to_vec();
-    for blocker in blockers {
-        for block in blocker.iter() {
-            remainder = remainder.iter().flat_map(|r| r.subtract(block)).collect();
-            if remainder.is_empty() {
-                return Some(true);
+impl Region {
+    fn is_subset_of(&self, other: &Region) -> bool {
+        self.dims
+            .iter()
+            .zip(&other.dims)
+            .all(|(a, b)| a.is_subset_of(b))
+    }
+}
+
+/// Whether the blockers (in order) together cover every box of `target`: the blockers
+/// that took part, or `None` when they do not cover it or the question is too complex.
+pub fn covered(target: &[Region], blockers: &[(usize, &[Region])]) -> Option<Vec<usize>> {
+    let mut used: Vec<usize> = Vec::new();
+    // The common case first: one box that holds a whole target box.
+    let mut remainder: Vec<Region> = Vec::new();
+    for t in target {
+        match blockers
+            .iter()
+            .find(|(_, b)| b.iter().any(|r| t.is_subset_of(r)))
+        {
+            Some((id, _)) => {
+                if !used.contains(id) {
+                    used.push(*id);
+                }
             }
-            if remainder.len() > PIECE_LIMIT {
-                return None;
+            None => remainder.push(t.clone()),
+        }
+    }
+    let mut work = 0;
+    for (id, blocker) in blockers {
+        if remainder.is_empty() {
+            break;
+        }
+        for block in blocker.iter() {
+            if !remainder.iter().any(|r| r.intersects(block)) {
+                continue;
+            }
+            let mut next = Vec::with_capacity(remainder.len());
+            for piece in &remainder {
+                work += 1;
+                if work > WORK_LIMIT {
+                    return None;
+                }
+                next.extend(piece.subtract(block));
+            }
+            remainder = next;
+            if !used.contains(id) {
+                used.push(*id);
+            }
+            if remainder.is_empty() {
+                break;
             }
         }
     }
-    Some(remainder.is_empty())
+    remainder.is_empty().then_some(used)
 }
 
 /// Whether any box of `a` meets any box of `b`.
@@ -138,33 +184,24 @@ pub fn bounds(regions: &[Region]) -> Option<Bounds> {
 }
 
 impl Bounds {
-    /// The destination dimension's bounds.
-    pub fn destination(&self) -> (u32, u32) {
-        (self.lo[3], self.hi[3])
-    }
-
     pub fn meets(&self, other: &Bounds) -> bool {
         (0..6).all(|k| self.lo[k] <= other.hi[k] && other.lo[k] <= self.hi[k])
     }
 }
 
-/// Of the candidate blockers (indices into `all`, in order) that cover `target`, a set
-/// none of whose members can be left out.
-pub fn minimal_blockers(
-    target: &[Region],
-    all: &[Vec<Region>],
-    candidates: &[usize],
-) -> Vec<usize> {
-    let mut chosen: Vec<usize> = candidates.to_vec();
+/// Of blockers that cover `target` (indices into `all`, in order), a set none of whose
+/// members can be left out.
+pub fn minimal_blockers(target: &[Region], all: &[Vec<Region>], blockers: &[usize]) -> Vec<usize> {
+    let mut chosen: Vec<usize> = blockers.to_vec();
     let mut i = 0;
     while i < chosen.len() {
-        let without: Vec<&[Region]> = chosen
+        let without: Vec<(usize, &[Region])> = chosen
             .iter()
             .enumerate()
             .filter(|(j, _)| *j != i)
-            .map(|(_, &c)| all[c].as_slice())
+            .map(|(_, &c)| (c, all[c].as_slice()))
             .collect();
-        if covered(target, &without) == Some(true) {
+        if covered(target, &without).is_some() {
             chosen.remove(i);
         } else {
             i += 1;
@@ -191,8 +228,11 @@ mod tests {
         let target = vec![region(&[(0, 10), (0, 10)])];
         let left = vec![region(&[(0, 5), (0, 10)])];
         let right = vec![region(&[(6, 10), (0, 10)])];
-        assert_eq!(covered(&target, &[&left]), Some(false));
-        assert_eq!(covered(&target, &[&left, &right]), Some(true));
+        assert_eq!(covered(&target, &[(0, &left)]), None);
+        assert_eq!(
+            covered(&target, &[(0, &left), (1, &right)]),
+            Some(vec![0, 1])
+        );
         let all = vec![left, right, vec![region(&[(0, 10), (0, 10)])]];
         assert_eq!(minimal_blockers(&target, &all, &[0, 1, 2]), vec![2]);
     }

@@ -138,7 +138,17 @@ impl IntervalSet {
     }
 
     pub fn is_subset_of(&self, other: &IntervalSet) -> bool {
-        self.intersection(other) == *self
+        let mut j = 0;
+        for &(lo, hi) in &self.ranges {
+            while j < other.ranges.len() && other.ranges[j].1 < lo {
+                j += 1;
+            }
+            match other.ranges.get(j) {
+                Some(&(olo, ohi)) if olo <= lo && hi <= ohi => {}
+                _ => return false,
+            }
+        }
+        true
     }
 
     /// The position of `value` in the set's ascending order.

@@ -273,6 +273,7 @@ impl<'a> Builder<'a> {
                     if !builder.claim(&object.name, "object network") {
                         continue;
                     }
+                    let entry_is_new = !builder.networks.contains_key(&object.name.text);
                     let entry = builder
                         .networks
                         .entry(object.name.text.clone())
@@ -286,7 +287,7 @@ impl<'a> Builder<'a> {
                     if let Some(nat) = &object.nat {
                         entry.nat = Some((nat, &object.name));
                     }
-                    if !builder.object_order.contains(&object.name.text) {
+                    if entry_is_new {
                         builder.object_order.push(object.name.text.clone());
                     }
                 }

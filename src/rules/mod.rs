@@ -125,21 +125,26 @@ pub struct Context<'a> {
 }
 
 impl<'a> Context<'a> {
+    /// A context for the firewall-only rules: no network, no flows.
+    pub fn without_flows(project: &'a Project) -> Self {
+        Context {
+            project,
+            network: None,
+            traversal: Vec::new(),
+            internet_entry: None,
+            internet: Vec::new(),
+            hairpins: Vec::new(),
+            outbound: Vec::new(),
+        }
+    }
+
     pub fn new(project: &'a Project) -> Self {
         let deployment = project
             .deployment
             .as_ref()
             .and_then(|d| d.deployment.as_ref());
         let Some(deployment) = deployment else {
-            return Context {
-                project,
-                network: None,
-                traversal: Vec::new(),
-                internet_entry: None,
-                internet: Vec::new(),
-                hairpins: Vec::new(),
-                outbound: Vec::new(),
-            };
+            return Context::without_flows(project);
         };
         let firewalls = project
             .firewalls
@@ -192,6 +197,14 @@ impl<'a> Context<'a> {
         let text = &self.project.sources.get(self.firewall_file(firewall)).text;
         text.get(span.start..span.end).unwrap_or_default().trim()
     }
+}
+
+/// The ACL001 analysis alone (for the benchmark).
+pub fn unreachable_aces(project: &Project) -> Vec<Finding> {
+    let cx = Context::without_flows(project);
+    let mut findings = Vec::new();
+    unreachable_ace::check(&cx, &mut findings);
+    findings
 }
 
 /// Runs every rule over a project.

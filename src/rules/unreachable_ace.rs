@@ -48,41 +48,61 @@ declare_rule! {
     };
 }
 
-/// Earlier entries whose boxes may meet an entry's: a bucket per destination /16, and a
-/// list of entries spanning more than one.
+/// Earlier entries whose boxes may meet an entry's: one bucket per destination /16 the
+/// entry's destinations touch, and a list of entries whose destinations span too many
+/// /16s to register (`any`, large ranges).
 #[derive(Default)]
 struct Index {
     buckets: HashMap<u32, Vec<usize>>,
     wide: Vec<usize>,
 }
 
-impl Index {
-    fn bucket(bounds: &Bounds) -> Option<u32> {
-        let (lo, hi) = bounds.destination();
-        (lo >> 16 == hi >> 16).then_some(lo >> 16)
-    }
+/// More /16 buckets than this and an entry counts as wide.
+const MAX_BUCKETS: u32 = 64;
 
-    fn add(&mut self, entry: usize, bounds: &Bounds) {
-        match Index::bucket(bounds) {
-            Some(key) => self.buckets.entry(key).or_default().push(entry),
+/// The destination /16 buckets of an entry, or `None` when it spans too many.
+fn buckets(regions: &[Region]) -> Option<Vec<u32>> {
+    let mut keys = Vec::new();
+    for region in regions {
+        for &(lo, hi) in region.destination().ranges() {
+            let (first, last) = (lo >> 16, hi >> 16);
+            if last - first >= MAX_BUCKETS || keys.len() as u32 > MAX_BUCKETS {
+                return None;
+            }
+            keys.extend(first..=last);
+        }
+    }
+    keys.sort_unstable();
+    keys.dedup();
+    Some(keys)
+}
+
+impl Index {
+    fn add(&mut self, entry: usize, keys: &Option<Vec<u32>>) {
+        match keys {
+            Some(keys) => {
+                for key in keys {
+                    self.buckets.entry(*key).or_default().push(entry);
+                }
+            }
             None => self.wide.push(entry),
         }
     }
 
-    /// Earlier entries that may meet one with these bounds, in list order.
-    fn candidates(&self, bounds: &Bounds, earlier: usize) -> Vec<usize> {
-        let mut found: Vec<usize> = match Index::bucket(bounds) {
-            Some(key) => self
-                .buckets
-                .get(&key)
-                .into_iter()
-                .flatten()
-                .chain(&self.wide)
-                .copied()
-                .collect(),
-            None => (0..earlier).collect(),
+    /// Earlier entries that may meet one with these buckets, in list order.
+    fn candidates(&self, keys: &Option<Vec<u32>>, earlier: usize) -> Vec<usize> {
+        let Some(keys) = keys else {
+            return (0..earlier).collect();
         };
+        let mut found: Vec<usize> = keys
+            .iter()
+            .filter_map(|k| self.buckets.get(k))
+            .flatten()
+            .chain(&self.wide)
+            .copied()
+            .collect();
         found.sort_unstable();
+        found.dedup();
         found
     }
 }
@@ -133,22 +153,26 @@ fn check_acl(cx: &Context<'_>, file: FileId, acl: &Acl, out: &mut Vec<Finding>) 
             );
             continue;
         };
+        let keys = buckets(&regions[i]);
         let blockers: Vec<usize> = index
-            .candidates(&own, i)
+            .candidates(&keys, i)
             .into_iter()
             .filter(|&j| {
                 bounds[j].is_some_and(|b| b.meets(&own)) && overlaps(&regions[i], &regions[j])
             })
             .collect();
-        index.add(i, &own);
+        index.add(i, &keys);
         if blockers.is_empty() {
             continue;
         }
-        let blocking: Vec<&[Region]> = blockers.iter().map(|&j| regions[j].as_slice()).collect();
-        if covered(&regions[i], &blocking) != Some(true) {
+        let blocking: Vec<(usize, &[Region])> = blockers
+            .iter()
+            .map(|&j| (j, regions[j].as_slice()))
+            .collect();
+        let Some(used) = covered(&regions[i], &blocking) else {
             continue;
-        }
-        let mut minimal = minimal_blockers(&regions[i], &regions, &blockers);
+        };
+        let mut minimal = minimal_blockers(&regions[i], &regions, &used);
         let other_action = blockers
             .iter()
             .copied()

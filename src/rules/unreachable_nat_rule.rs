@@ -143,22 +143,19 @@ fn reverse(firewall: &Firewall, rule: &NatRule) -> Option<Region> {
 /// Whether earlier rules cover `target` in one direction; the blockers used.
 fn blocked(target: &Region, earlier: &[(usize, Region)]) -> Option<Vec<usize>> {
     let target = std::slice::from_ref(target);
-    let candidates: Vec<usize> = earlier
-        .iter()
-        .filter(|(_, r)| overlaps(target, std::slice::from_ref(r)))
-        .map(|(i, _)| *i)
-        .collect();
     let regions: Vec<Vec<Region>> = earlier.iter().map(|(_, r)| vec![r.clone()]).collect();
-    let positions: Vec<usize> = candidates
+    let blocking: Vec<(usize, &[Region])> = regions
         .iter()
-        .map(|c| earlier.iter().position(|(i, _)| i == c).unwrap_or_default())
+        .enumerate()
+        .filter(|(_, r)| overlaps(target, r))
+        .map(|(p, r)| (p, r.as_slice()))
         .collect();
-    let blocking: Vec<&[Region]> = positions.iter().map(|&p| regions[p].as_slice()).collect();
-    if candidates.is_empty() || covered(target, &blocking) != Some(true) {
+    if blocking.is_empty() {
         return None;
     }
+    let used = covered(target, &blocking)?;
     Some(
-        minimal_blockers(target, &regions, &positions)
+        minimal_blockers(target, &regions, &used)
             .into_iter()
             .map(|p| earlier[p].0)
             .collect(),
