@@ -12,7 +12,7 @@ use crate::syntax::lexical::{named_port, PROTOCOL_NAMES};
 use crate::workspace::{self, Project};
 use crate::{lint, report, rules, EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS};
 
-fn print(text: &str) {
+pub(crate) fn print(text: &str) {
     // A closed pipe (`| head`) is not an error worth reporting.
     let _ = std::io::stdout().write_all(text.as_bytes());
 }
@@ -85,6 +85,15 @@ pub fn rules(format: RulesFormat) -> u8 {
 /// The settings of a run: `.mralint.yaml` (found upward from the working directory),
 /// then the command line's flags over it.
 fn settings(args: &CheckArgs) -> Result<Settings, String> {
+    run_settings(&args.select, &args.ignore, args.fail_on)
+}
+
+/// The settings file with these flags over it.
+pub(crate) fn run_settings(
+    select: &Option<Vec<String>>,
+    ignore: &Option<Vec<String>>,
+    fail_on: Option<FailOn>,
+) -> Result<Settings, String> {
     let cwd = std::env::current_dir().map_err(|e| e.to_string())?;
     let mut settings = match crate::settings::find_config(&cwd) {
         Some(path) => {
@@ -95,13 +104,13 @@ fn settings(args: &CheckArgs) -> Result<Settings, String> {
         }
         None => Settings::default(),
     };
-    if let Some(select) = &args.select {
+    if let Some(select) = select {
         settings.select = select.clone();
     }
-    if let Some(ignore) = &args.ignore {
+    if let Some(ignore) = ignore {
         settings.ignore = ignore.clone();
     }
-    if let Some(fail_on) = args.fail_on {
+    if let Some(fail_on) = fail_on {
         settings.fail_on = threshold(fail_on);
     }
     Ok(settings)

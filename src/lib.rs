@@ -9,8 +9,10 @@
 pub mod cli;
 mod commands;
 pub mod deployment;
+pub mod diff;
 pub mod eval;
 pub mod finding;
+pub mod fingerprint;
 pub mod model;
 pub mod report;
 pub mod rules;
@@ -41,6 +43,7 @@ pub fn run(cli: Cli) -> u8 {
         Command::Explain { code } => commands::explain(&code),
         Command::Rules { format } => commands::rules(format),
         Command::Trace(args) => commands::trace(&args),
+        Command::Diff(args) => diff::command::run(&args),
     }
 }
 
