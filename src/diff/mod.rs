@@ -33,6 +33,12 @@ pub struct Naming {
 
 impl Naming {
     pub fn new(root: &Path) -> Self {
+        // A file's parent is `` when the file was named without a folder.
+        let root = if root.as_os_str().is_empty() {
+            Path::new(".")
+        } else {
+            root
+        };
         Naming {
             root: normalize_path(root),
             alias: None,
