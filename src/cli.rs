@@ -143,6 +143,14 @@ pub struct CheckArgs {
     /// Width of human output, in columns.
     #[arg(long, default_value_t = 100)]
     pub width: usize,
+    /// Report and fail only on findings this baseline file (from --write-baseline) does
+    /// not hold; SARIF marks every result new, unchanged or absent.
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
+    /// Record every current finding in this baseline file. That accepts them: the exit
+    /// code is then 0, unless --baseline is given too (it then decides as usual).
+    #[arg(long, value_name = "FILE")]
+    pub write_baseline: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -134,6 +134,18 @@ pub fn check(args: &CheckArgs) -> u8 {
             return EXIT_ERROR;
         }
     };
+    let baseline = match args
+        .baseline
+        .as_deref()
+        .map(crate::baseline::read)
+        .transpose()
+    {
+        Ok(baseline) => baseline,
+        Err(message) => {
+            eprintln!("error: {message}");
+            return EXIT_ERROR;
+        }
+    };
     let projects = match workspace::discover(&args.paths, &|p| settings.is_excluded(p)) {
         Ok(projects) => projects,
         Err(error) => {
@@ -148,6 +160,22 @@ pub fn check(args: &CheckArgs) -> u8 {
             (p, findings)
         })
         .collect();
+    let all: Vec<(&[Finding], &crate::source::Sources)> = linted
+        .iter()
+        .map(|(p, f)| (f.as_slice(), &p.sources))
+        .collect();
+    if let Some(path) = &args.write_baseline {
+        if let Err(message) = crate::baseline::write(path, &crate::baseline::of(&all)) {
+            eprintln!("error: {message}");
+            return EXIT_ERROR;
+        }
+    }
+    let comparison = baseline.map(|b| crate::baseline::compare(&b, &all));
+    let known = |part: usize, finding: usize| {
+        comparison
+            .as_ref()
+            .is_some_and(|c| c.is_known(part, finding))
+    };
     let color = match args.color {
         Color::Always => true,
         Color::Never => false,
@@ -157,14 +185,16 @@ pub fn check(args: &CheckArgs) -> u8 {
                 && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
         }
     };
-    // Suppressed findings live on only in SARIF.
+    // Suppressed and baseline findings live on only in SARIF.
     let visible: Vec<(Vec<Finding>, &crate::source::Sources)> = linted
         .iter()
-        .map(|(p, f)| {
+        .enumerate()
+        .map(|(part, (p, f))| {
             (
                 f.iter()
-                    .filter(|f| f.suppressed.is_none())
-                    .cloned()
+                    .enumerate()
+                    .filter(|(i, f)| f.suppressed.is_none() && !known(part, *i))
+                    .map(|(_, f)| f.clone())
                     .collect(),
                 &p.sources,
             )
@@ -188,18 +218,18 @@ pub fn check(args: &CheckArgs) -> u8 {
             if suppressed > 0 {
                 out.push_str(&format!(" ({suppressed} suppressed)"));
             }
+            if let Some(c) = &comparison {
+                out.push_str(&format!(" ({} in the baseline)", c.known_count()));
+            }
             out.push('\n');
             out
         }
         Format::Json => report::json::render_all(&parts),
         Format::Github => report::github::render_all(&parts),
-        Format::Sarif => {
-            let all: Vec<(&[Finding], &crate::source::Sources)> = linted
-                .iter()
-                .map(|(p, f)| (f.as_slice(), &p.sources))
-                .collect();
-            report::sarif::render_all(&all)
-        }
+        Format::Sarif => match &comparison {
+            Some(c) => crate::baseline::sarif(&all, c),
+            None => report::sarif::render_all(&all),
+        },
     };
     match &args.output_file {
         Some(path) => {
@@ -210,7 +240,15 @@ pub fn check(args: &CheckArgs) -> u8 {
         }
         None => print(&out),
     }
-    if settings.fails(linted.iter().flat_map(|(_, f)| f)) {
+    // Writing a baseline accepts every finding, unless a baseline is applied too.
+    let accepted_all = args.write_baseline.is_some() && comparison.is_none();
+    let unknown = linted.iter().enumerate().flat_map(|(part, (_, f))| {
+        f.iter()
+            .enumerate()
+            .filter(move |(i, _)| !known(part, *i))
+            .map(|(_, f)| f)
+    });
+    if !accepted_all && settings.fails(unknown) {
         EXIT_FINDINGS
     } else {
         EXIT_CLEAN

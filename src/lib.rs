@@ -6,6 +6,7 @@
 //! → findings ([`rules`]) → report ([`report`]). [`workspace`] reads the inputs;
 //! [`run`] is the command line's entry point.
 
+pub mod baseline;
 pub mod cli;
 mod commands;
 pub mod deployment;

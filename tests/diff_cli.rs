@@ -103,6 +103,7 @@ fn sarif_marks_baseline_states() {
     let output = mralint(&["diff", "--format", "sarif", &old, &new]);
     let log: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
     let _: serde_sarif::sarif::Sarif = serde_json::from_value(log.clone()).expect("valid SARIF");
+    validate_sarif(&log);
     let results = log["runs"][0]["results"].as_array().unwrap();
     let state = |code: &str| -> Vec<String> {
         results
@@ -373,4 +374,32 @@ fn base_refuses_bad_revisions_and_places() {
             stderr(&output)
         );
     }
+}
+
+/// Validates a SARIF log against the official schema, when the schema is at hand.
+fn validate_sarif(log: &serde_json::Value) {
+    let schema_path = root().join("../shared/schemas/sarif-schema-2.1.0.json");
+    let Ok(text) = std::fs::read_to_string(&schema_path) else {
+        eprintln!(
+            "skipped schema validation: {} is absent",
+            schema_path.display()
+        );
+        return;
+    };
+    // The official `language` pattern has a stray `]` (see tests/formats.rs).
+    let text = text.replace(
+        r#""^[a-zA-Z]{2}|^[a-zA-Z]{2}-[a-zA-Z]{2}]?$""#,
+        r#""^[a-zA-Z]{2}(-[a-zA-Z]{2})?$""#,
+    );
+    let schema: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let validator = jsonschema::validator_for(&schema).expect("the schema compiles");
+    let errors: Vec<String> = validator
+        .iter_errors(log)
+        .map(|e| format!("{} at {}", e, e.instance_path()))
+        .collect();
+    assert!(
+        errors.is_empty(),
+        "SARIF schema violations:\n{}",
+        errors.join("\n")
+    );
 }

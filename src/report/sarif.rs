@@ -51,7 +51,7 @@ fn physical(sources: &Sources, location: &Location, path_of: &PathOf<'_>) -> Val
 }
 
 /// A relative URI reference: forward slashes, spaces and `%` escaped.
-fn uri(path: &str) -> String {
+pub(crate) fn uri(path: &str) -> String {
     path.trim_start_matches('/')
         .replace('%', "%25")
         .replace(' ', "%20")
