@@ -14,7 +14,7 @@ pub enum GitError {
     NoGit(String),
     #[error("`{0}` is not inside a git repository (--base compares with a git revision)")]
     NotARepository(String),
-    #[error("`{0}` is not a revision of this repository")]
+    #[error("`{0}` is not a revision of this repository (a shallow clone may lack it: fetch it first, e.g. `git fetch origin main`)")]
     BadRevision(String),
     #[error("`{0}` is outside the repository")]
     OutsideRepository(String),
