@@ -551,8 +551,11 @@ pub fn headline(
             }
             _ => String::new(),
         };
+        let lost = no_longer_applies(was, now)
+            .map(|line| format!("; {} no longer applies", cite_old(line, new)))
+            .unwrap_or_default();
         return format!(
-            "{}{by_was} → now {}{by_now}",
+            "{}{by_was} → now {}{by_now}{lost}",
             was.end.phrase(),
             now.end.phrase()
         );
@@ -643,6 +646,32 @@ pub fn headline(
             now.end.phrase()
         ),
     }
+}
+
+/// The first un-NAT, access or NAT line the old path relied on that the new path does
+/// not use: often the line whose meaning the change took away (an object renamed under
+/// it, a port taken out of its group).
+fn no_longer_applies<'a>(was: &'a Outcome, now: &Outcome) -> Option<&'a ConfigLine> {
+    let used_now: HashSet<(&str, &str)> = now
+        .hops
+        .iter()
+        .flat_map(|h| h.steps.iter().flat_map(|s| s.lines.iter()))
+        .map(|l| (l.file.as_str(), l.text.as_str()))
+        .collect();
+    was.hops
+        .iter()
+        .flat_map(|h| h.steps.iter())
+        .filter(|s| {
+            s.allowed
+                && matches!(
+                    s.kind,
+                    crate::eval::PhaseKind::UnNat
+                        | crate::eval::PhaseKind::AccessList
+                        | crate::eval::PhaseKind::Nat
+                )
+        })
+        .filter_map(|s| s.deciding_line())
+        .find(|l| !used_now.contains(&(l.file.as_str(), l.text.as_str())))
 }
 
 /// An outcome with the line that explains it.

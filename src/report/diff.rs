@@ -317,11 +317,15 @@ pub fn human(diff: &Diff, fail_on: Option<Severity>, color: bool, width: usize) 
 
     let introduced_counts = severities(introduced.iter().map(|at| diff.new.finding(*at)));
     out.push_str(&format!(
-        "\nmralint diff: {} introduced ({}, {}, {} advice), {} fixed, {} unchanged; {} broken, {} repaired — {}\n",
+        "\nmralint diff: {} introduced ({}, {}, {} advice), {}{} fixed, {} unchanged; {} broken, {} repaired — {}\n",
         introduced.len(),
         plural(introduced_counts[0], "error"),
         plural(introduced_counts[1], "warning"),
         introduced_counts[2],
+        match diff.count(|c| matches!(c, FindingChange::Worsened { .. })) {
+            0 => String::new(),
+            n => format!("{n} worse, "),
+        },
         fixed.len(),
         unchanged.len(),
         plural(diff.flows_of(FlowChangeKind::Broken), "flow"),
