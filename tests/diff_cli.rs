@@ -403,3 +403,72 @@ fn validate_sarif(log: &serde_json::Value) {
         errors.join("\n")
     );
 }
+
+#[test]
+fn suppressions_in_the_change_are_reported_as_such() {
+    let scratch = std::env::temp_dir().join(format!("mralint-diff-sup-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&scratch);
+    for side in ["old", "new"] {
+        std::fs::create_dir_all(scratch.join(side)).unwrap();
+        for file in ["asa.cfg", "deployment.yaml"] {
+            std::fs::copy(
+                root()
+                    .join("samples-diff/introduce-seed")
+                    .join(side)
+                    .join(file),
+                scratch.join(side).join(file),
+            )
+            .unwrap();
+        }
+    }
+    // The change introduces the seed case and silences MRA001 at once.
+    let config = std::fs::read_to_string(scratch.join("new/asa.cfg")).unwrap();
+    let silenced = config.replacen(
+        "nat (inside,dmz) source dynamic",
+        "! mralint: ignore[MRA001] accepted until CHG-7 moves E to dual NIC\nnat (inside,dmz) source dynamic",
+        1,
+    );
+    std::fs::write(scratch.join("new/asa.cfg"), silenced).unwrap();
+    let output = mralint_in(
+        &scratch,
+        &[
+            "diff",
+            "--format",
+            "json",
+            "--output-file",
+            "diff.json",
+            "old",
+            "new",
+        ],
+    );
+    assert!(output.stdout.is_empty(), "--output-file takes the report");
+    let json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(scratch.join("diff.json")).unwrap()).unwrap();
+    let human = stdout(&mralint_in(&scratch, &["diff", "old", "new"]));
+    let _ = std::fs::remove_dir_all(&scratch);
+    // MRA002 is still new, so the change fails; MRA001 is reported as silenced, not new.
+    assert_eq!(output.status.code(), Some(1));
+    let codes = |list: &str| -> Vec<String> {
+        json["findings"][list]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f["code"].as_str().unwrap().to_string())
+            .collect()
+    };
+    assert_eq!(codes("introduced"), ["MRA002"]);
+    assert_eq!(codes("suppressed"), ["MRA001"]);
+    assert_eq!(json["findings"]["suppressed"][0]["reported_before"], false);
+    assert_eq!(
+        json["findings"]["suppressed"][0]["reason"],
+        "accepted until CHG-7 moves E to dual NIC"
+    );
+    assert!(
+        human.contains("Silenced by a suppression comment in this change: 1 finding"),
+        "{human}"
+    );
+    assert!(
+        human.contains("new, suppressed at once; reason: accepted until CHG-7"),
+        "{human}"
+    );
+}
