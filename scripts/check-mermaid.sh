@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Parses every Mermaid diagram that `mralint diff --format markdown` writes for the
-# before/after pairs in samples-diff/ with Mermaid's own parser, headless (jsdom stands
+# before/after pairs in samples-diff/, and `mralint check --format markdown` for the MRA
+# samples, with Mermaid's own parser, headless (jsdom stands
 # in for the browser). The test suite runs a structural check of the same diagrams; this
 # script is the proof that Mermaid itself accepts them. Needs node and npm; installs
 # mermaid and jsdom once into a cache folder.
@@ -55,6 +56,12 @@ else
         # Exit code 1 only says the change has new findings.
         (cd "$root" && target/debug/mralint diff --format markdown "samples-diff/$name/old" "samples-diff/$name/new" > "$out/$name.md") || [ $? -eq 1 ]
         files+=("$out/$name.md")
+    done
+    # `check --format markdown` draws the broken flows of each sample.
+    for sample in "$root"/samples/mra-*/; do
+        name=$(basename "$sample")
+        (cd "$root" && target/debug/mralint check --format markdown "samples/$name" > "$out/check-$name.md") || [ $? -eq 1 ]
+        files+=("$out/check-$name.md")
     done
 fi
 node "$cache/parse.mjs" "${files[@]}"

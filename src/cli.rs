@@ -159,6 +159,8 @@ pub enum Format {
     Json,
     Sarif,
     Github,
+    /// A review comment: the findings and a Mermaid diagram of each broken flow.
+    Markdown,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

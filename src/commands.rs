@@ -226,6 +226,14 @@ pub fn check(args: &CheckArgs) -> u8 {
         }
         Format::Json => report::json::render_all(&parts),
         Format::Github => report::github::render_all(&parts),
+        Format::Markdown => {
+            let projects: Vec<(&Project, &[Finding])> = linted
+                .iter()
+                .zip(&parts)
+                .map(|((p, _), (f, _))| (p, *f))
+                .collect();
+            report::markdown::check(&projects, settings.fail_on)
+        }
         Format::Sarif => match &comparison {
             Some(c) => crate::baseline::sarif(&all, c),
             None => report::sarif::render_all(&all),

@@ -274,3 +274,23 @@ fn the_structural_check_rejects_broken_diagrams() {
         assert!(check_mermaid(&broken).is_err(), "accepted:\n{broken}");
     }
 }
+
+#[test]
+fn check_markdown_draws_every_broken_flow() {
+    let projects = mralint::workspace::discover(
+        &[PathBuf::from("samples/mra-single-nic-source-translated")],
+        &|_| false,
+    )
+    .unwrap();
+    let linted: Vec<_> = projects.iter().map(|p| (p, mralint::lint(p))).collect();
+    let parts: Vec<(&mralint::workspace::Project, &[mralint::finding::Finding])> =
+        linted.iter().map(|(p, f)| (*p, f.as_slice())).collect();
+    let markdown = mralint::report::markdown::check(&parts, Settings::default().fail_on);
+    insta::assert_snapshot!(markdown);
+    let blocks = mermaid_blocks(&markdown);
+    // Four traversal flows source-translated and the media hairpin dropped.
+    assert_eq!(blocks.len(), 5);
+    for block in blocks {
+        check_mermaid(&block).unwrap_or_else(|problem| panic!("{problem}\n{block}"));
+    }
+}

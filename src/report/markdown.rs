@@ -94,14 +94,12 @@ pub fn mermaid(group: FlowGroup, outcome: &Outcome) -> String {
         previous = format!("h{h}_in");
         for (s, step) in hop.steps.iter().filter(|s| shown_step(s)).enumerate() {
             let id = format!("h{h}_s{s}");
-            let mut lines = vec![format!(
-                "{}: {}",
-                step.kind.as_str(),
-                step_action(hop, step)
-            )];
+            let mut lines = vec![cut(&step_action(hop, step))];
             if let Some(line) = step.deciding_line() {
                 lines.push(cut(&line.text));
-                lines.push(format!("{}:{}", line.file, line.line));
+                // The file's name is enough inside one path's diagram; folders make nodes tall.
+                let name = line.file.rsplit('/').next().unwrap_or(&line.file);
+                lines.push(format!("{name}:{}", line.line));
             }
             inner.push(format!("    {id}[\"{}\"]", label(&lines)));
             connect(&mut edges, &previous, &id, pending.take());
@@ -411,6 +409,110 @@ pub fn diff(diff: &Diff, fail_on: Option<Severity>) -> String {
         ));
         out.push_str(&findings_table(&diff.new, &unchanged));
         out.push_str("\n</details>\n");
+    }
+    out
+}
+
+/// The review comment for `mralint check`: the findings, and a diagram of each flow that
+/// does not meet what MRA needs. `parts` are the projects with their visible findings.
+pub fn check(
+    parts: &[(&crate::workspace::Project, &[Finding])],
+    fail_on: Option<Severity>,
+) -> String {
+    let all = || parts.iter().flat_map(|(_, findings)| findings.iter());
+    let failing = fail_on.map_or(0, |t| all().filter(|f| f.severity >= t).count());
+    let mut out = String::from("## mralint: what MRA needs from these configs\n\n");
+    out.push_str(&match fail_on {
+        Some(threshold) if failing > 0 => format!(
+            "❌ **fails: {failing} finding{} at or above {}**\n\n",
+            if failing == 1 { "" } else { "s" },
+            threshold.as_str()
+        ),
+        _ => "✅ **passes**\n\n".to_string(),
+    });
+    let c = counts(all());
+    out.push_str("| errors | warnings | advice | total |\n|---:|---:|---:|---:|\n");
+    out.push_str(&format!(
+        "| {} | {} | {} | {} |\n\n",
+        c[0], c[1], c[2], c[3]
+    ));
+    if c[3] > 0 {
+        out.push_str("### Findings\n\n| severity | rule | where | what |\n|---|---|---|---|\n");
+        let mut details = String::new();
+        for (project, findings) in parts {
+            for finding in findings.iter() {
+                let file = project.sources.get(finding.primary.file);
+                let (line, _) = file.line_col(finding.primary.span.start);
+                let place = format!("{}:{line}", file.display_name());
+                out.push_str(&format!(
+                    "| {} | {} {} | {} | {} |\n",
+                    finding.severity.as_str(),
+                    code(finding.code),
+                    finding.name,
+                    code(&place),
+                    cell(&finding.message)
+                ));
+                details.push_str(&format!(
+                    "**{}** ({}) at {}: {}\n\n```text\n{}\n```\n\n",
+                    finding.code,
+                    finding.name,
+                    code(&place),
+                    finding.message,
+                    crate::fingerprint::normalized_line(&project.sources, finding)
+                ));
+                for note in &finding.notes {
+                    details.push_str(&format!("- {note}\n"));
+                }
+                if !finding.notes.is_empty() {
+                    details.push('\n');
+                }
+                if let Some(help) = &finding.help {
+                    details.push_str(&format!("help:\n```text\n{help}\n```\n\n"));
+                }
+            }
+        }
+        out.push_str("\n<details><summary>Details and fixes</summary>\n\n");
+        out.push_str(&details);
+        out.push_str("</details>\n\n");
+    }
+    let mut simulated = 0;
+    let mut broken = Vec::new();
+    for (project, _) in parts {
+        let cx = crate::rules::Context::new(project);
+        let records =
+            crate::diff::outcome::records(&cx, &|id| project.sources.get(id).display_name());
+        simulated += records.len();
+        broken.extend(
+            records
+                .into_iter()
+                .filter(|r| r.outcome.healthy == Some(false)),
+        );
+    }
+    if !broken.is_empty() {
+        out.push_str(&format!(
+            "### Flows that do not meet what MRA needs ({} of {simulated} simulated)\n\n",
+            broken.len()
+        ));
+        for (i, flow) in broken.iter().enumerate() {
+            out.push_str(&format!(
+                "#### ❌ {}\n\n{}\n\n",
+                flow.title,
+                flow.outcome.verdict()
+            ));
+            if i < MAX_DIAGRAMS {
+                out.push_str(&fence(&mermaid(flow.group, &flow.outcome)));
+                out.push('\n');
+            }
+        }
+        if broken.len() > MAX_DIAGRAMS {
+            out.push_str(&format!(
+                "_Diagrams shown for the first {MAX_DIAGRAMS} flows; `mralint check` lists every finding._\n\n"
+            ));
+        }
+    } else if simulated > 0 {
+        out.push_str(&format!(
+            "All {simulated} simulated flows meet what MRA needs.\n"
+        ));
     }
     out
 }
