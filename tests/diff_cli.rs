@@ -281,6 +281,23 @@ fn base_reads_the_revision_through_git() {
     assert_eq!(json["summary"]["introduced"], 2);
     assert_eq!(json["summary"]["unchanged"], 1);
 
+    // Through a symbolic link to the repository: git names the root by its real path, the
+    // working tree is read by the linked one; the files still pair up.
+    #[cfg(unix)]
+    {
+        let link = repo.0.with_extension("link");
+        let _ = std::fs::remove_file(&link);
+        std::os::unix::fs::symlink(&repo.0, &link).unwrap();
+        let output = mralint_in(
+            &link.join("fw"),
+            &["diff", "--base", "HEAD", "--format", "json"],
+        );
+        let _ = std::fs::remove_file(&link);
+        let json: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+        assert_eq!(json["summary"]["introduced"], 2, "{json}");
+        assert_eq!(json["summary"]["unchanged"], 1, "{json}");
+    }
+
     // Nothing changed against the working tree's own commit once it is committed.
     repo.git(&[
         "-c",

@@ -55,7 +55,7 @@ impl Drop for ScratchDir {
 pub struct Revision {
     /// The folder standing for the repository root at that revision.
     pub scratch: ScratchDir,
-    /// The repository's root in the working tree.
+    /// The repository's root in the working tree, spelled as the working directory is.
     pub repository: PathBuf,
     /// Each path asked for, inside `scratch`; `None` when it did not exist at the revision.
     pub paths: Vec<Option<PathBuf>>,
@@ -168,15 +168,26 @@ pub fn read_revision(cwd: &Path, rev: &str, paths: &[PathBuf]) -> Result<Revisio
     // one at the scratch root keeps it inside the revision.
     std::fs::create_dir_all(scratch.path().join(".git")).map_err(scratch_error)?;
 
+    // Where the working directory sits in the repository, as git sees it: immune to
+    // symbolic links between the two spellings of the root.
+    let prefix = PathBuf::from(text(git(cwd, &["rev-parse", "--show-prefix"])?));
+    // The root as reached from the working directory, for naming working-tree files.
+    let repository = crate::source::normalize_path(cwd)
+        .ancestors()
+        .nth(prefix.components().count())
+        .map_or(repository, Path::to_path_buf);
     let root = crate::source::normalize_path(&repository);
     let mut relatives = Vec::new();
     for path in paths {
-        let absolute = crate::source::normalize_path(&cwd.join(path));
-        let relative = absolute
-            .strip_prefix(&root)
-            .ok()
-            .and_then(lexical)
-            .ok_or_else(|| GitError::OutsideRepository(crate::source::display_path(path)))?;
+        let relative = if path.is_absolute() {
+            crate::source::normalize_path(path)
+                .strip_prefix(&root)
+                .ok()
+                .and_then(lexical)
+        } else {
+            lexical(&prefix.join(path))
+        }
+        .ok_or_else(|| GitError::OutsideRepository(crate::source::display_path(path)))?;
         relatives.push(relative);
     }
 
