@@ -6,11 +6,14 @@
 //! → findings ([`rules`]) → report ([`report`]). [`workspace`] reads the inputs;
 //! [`run`] is the command line's entry point.
 
+pub mod baseline;
 pub mod cli;
 mod commands;
 pub mod deployment;
+pub mod diff;
 pub mod eval;
 pub mod finding;
+pub mod fingerprint;
 pub mod model;
 pub mod report;
 pub mod rules;
@@ -41,6 +44,7 @@ pub fn run(cli: Cli) -> u8 {
         Command::Explain { code } => commands::explain(&code),
         Command::Rules { format } => commands::rules(format),
         Command::Trace(args) => commands::trace(&args),
+        Command::Diff(args) => diff::command::run(&args),
     }
 }
 

@@ -69,7 +69,7 @@ fn read(path: &Path) -> Result<Vec<u8>, InputError> {
     Ok(bytes)
 }
 
-fn is_deployment(path: &Path) -> bool {
+pub(crate) fn is_deployment(path: &Path) -> bool {
     let name = path
         .file_name()
         .and_then(|n| n.to_str())
@@ -80,7 +80,7 @@ fn is_deployment(path: &Path) -> bool {
         || name.ends_with(".deployment.yml")
 }
 
-fn is_config(path: &Path) -> bool {
+pub(crate) fn is_config(path: &Path) -> bool {
     matches!(
         path.extension().and_then(|e| e.to_str()),
         Some("cfg" | "conf" | "asa")
