@@ -128,17 +128,24 @@ pub fn config(aces: usize, seed: u64) -> String {
                 4..=5 => subnet(&mut rng),
                 6..=7 => format!("object {}", object_name(rng.below(objects as u64) as usize)),
                 8 => format!("object-group G{}", rng.below(groups as u64)),
-                _ => "any4".to_string(),
+                _ if rng.below(3) == 0 => "any4".to_string(),
+                _ => format!("host {}", host(&mut rng)),
             };
             let destination = match rng.below(20) {
                 0..=8 => format!("host {}", host(&mut rng)),
                 9..=12 => subnet(&mut rng),
                 13..=16 => format!("object {}", object_name(rng.below(objects as u64) as usize)),
                 17..=18 => format!("object-group G{}", rng.below(groups as u64)),
-                _ => "any".to_string(),
+                _ if rng.below(5) == 0 => "any".to_string(),
+                _ => format!("host {}", host(&mut rng)),
+            };
+            let port = if rng.below(2) == 0 {
+                rng.pick(PORTS).to_string()
+            } else {
+                (1024 + rng.below(64_000)).to_string()
             };
             let _ = match rng.below(10) {
-                0..=5 => writeln!(out, "access-list {name} extended {action} tcp {source} {destination} eq {}", rng.pick(PORTS)),
+                0..=5 => writeln!(out, "access-list {name} extended {action} tcp {source} {destination} eq {port}"),
                 6 => writeln!(out, "access-list {name} extended {action} udp {source} {destination} range {} {}", 1024 + rng.below(1000), 3000 + rng.below(1000)),
                 7 => writeln!(out, "access-list {name} extended {action} tcp {source} {destination} object-group S{}", rng.below((groups / 4).max(2) as u64)),
                 8 => writeln!(out, "access-list {name} extended {action} icmp {source} {destination} echo"),

@@ -1,8 +1,9 @@
 //! Throughput and scaling of mralint on generated configurations (a release-mode bench
 //! binary; `cargo bench --bench throughput`). For each size it reports parse, model build,
 //! the simulation of every deployment flow, the ACL001 analysis and the whole `check`, as
-//! time and MB/s, and the peak memory of a process that did all of them (each size runs in
-//! its own child process, on one thread).
+//! time and MB/s, and the peak memory `check` adds to a process (measured in a child
+//! process that does nothing else). Each size runs in its own child processes, on one
+//! thread.
 //!
 //! ```text
 //! cargo bench --bench throughput                       # 1k, 10k, 100k ACEs
@@ -101,6 +102,20 @@ fn main() {
         println!("{:.4}", parse.as_secs_f64());
         return;
     }
+    if let Some(i) = args.iter().position(|a| a == "--memory") {
+        // Only a check, as `mralint check` runs it: its peak memory.
+        let aces: usize = args[i + 1].parse().expect("a size");
+        let dir = std::env::temp_dir().join(format!("mralint-bench-memory-{}", std::process::id()));
+        let deployment = write_inputs(&dir, aces);
+        let baseline = peak_memory_kb();
+        let projects =
+            mralint::workspace::discover(std::slice::from_ref(&deployment), &|_| false).unwrap();
+        let findings: usize = projects.iter().map(|p| mralint::lint(p).len()).sum();
+        std::hint::black_box(findings);
+        let _ = std::fs::remove_dir_all(&dir);
+        println!("{}", peak_memory_kb().saturating_sub(baseline));
+        return;
+    }
     if let Some(i) = args.iter().position(|a| a == "--one") {
         measure(args[i + 1].parse().expect("a size"));
         return;
@@ -123,7 +138,7 @@ fn main() {
         }
         return;
     }
-    println!("| ACEs | file MB | parse ms | parse MB/s | model ms | flows ms | ACL001 ms | check ms | check MB/s | peak MB | peak / file | findings |");
+    println!("| ACEs | file MB | parse ms | parse MB/s | model ms | flows ms | ACL001 ms | check ms | check MB/s | check peak MB | peak / file | findings |");
     println!("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
     let mut checks = Vec::new();
     for &aces in &sizes {
@@ -132,6 +147,15 @@ fn main() {
             .env("RAYON_NUM_THREADS", "1")
             .output()
             .expect("the bench runs itself");
+        let memory = Command::new(std::env::current_exe().unwrap())
+            .args(["--memory", &aces.to_string()])
+            .env("RAYON_NUM_THREADS", "1")
+            .output()
+            .expect("the bench runs itself");
+        let check_kb: f64 = String::from_utf8_lossy(&memory.stdout)
+            .trim()
+            .parse()
+            .unwrap_or(0.0);
         let line = String::from_utf8_lossy(&output.stdout);
         let f: Vec<f64> = line
             .trim()

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use crate::deployment::{self, Deployment, DeploymentError};
 use crate::model::{self, Firewall};
 use crate::source::{normalize_path as normalize, FileId, SourceFile, Sources};
-use crate::syntax::{self, Parsed};
+use crate::syntax;
 
 /// One firewall config, parsed and modelled.
 #[derive(Debug)]
@@ -15,7 +15,10 @@ pub struct FirewallInput {
     /// The deployment's name for it, or its hostname or file name.
     pub name: String,
     pub file: FileId,
-    pub parsed: Parsed,
+    /// What parsing found wrong, and how many commands it modelled, ignored and rejected.
+    /// (The AST itself is dropped once the model is built: large configs keep memory low.)
+    pub syntax_errors: Vec<syntax::SyntaxError>,
+    pub stats: syntax::ParseStats,
     pub model: Firewall,
 }
 
@@ -275,7 +278,8 @@ fn firewall_input(sources: &mut Sources, file: SourceFile, name: Option<String>)
     FirewallInput {
         name,
         file,
-        parsed,
+        syntax_errors: parsed.errors,
+        stats: parsed.stats,
         model,
     }
 }

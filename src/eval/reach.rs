@@ -127,6 +127,30 @@ pub fn covered(target: &[Region], blockers: &[(usize, &[Region])]) -> Option<Vec
             None => remainder.push(t.clone()),
         }
     }
+    if remainder.is_empty() {
+        return Some(used);
+    }
+    // A cheap necessary condition: in every dimension, the blockers together must span
+    // what is left; most uncovered entries fail it without any box arithmetic.
+    let dimensions = remainder[0].dims.len();
+    let meeting: Vec<&Region> = blockers
+        .iter()
+        .flat_map(|(_, b)| b.iter())
+        .filter(|b| remainder.iter().any(|r| r.intersects(b)))
+        .collect();
+    for k in 0..dimensions {
+        let needed: IntervalSet = remainder
+            .iter()
+            .flat_map(|r| r.dims[k].ranges().iter().copied())
+            .collect();
+        let spanned: IntervalSet = meeting
+            .iter()
+            .flat_map(|b| b.dims[k].ranges().iter().copied())
+            .collect();
+        if !needed.is_subset_of(&spanned) {
+            return None;
+        }
+    }
     let mut work = 0;
     for (id, blocker) in blockers {
         if remainder.is_empty() {
