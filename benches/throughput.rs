@@ -169,9 +169,8 @@ fn main() {
             );
             continue;
         }
-        let (mb, parse, model, flows, acl, check, peak_kb) =
-            (f[1], f[2], f[3], f[4], f[5], f[6], f[7]);
-        let peak_mb = peak_kb / 1024.0;
+        let (mb, parse, model, flows, acl, check) = (f[1], f[2], f[3], f[4], f[5], f[6]);
+        let peak_mb = check_kb / 1024.0;
         println!(
             "| {aces} | {mb:.2} | {:.1} | {:.0} | {:.1} | {:.1} | {:.1} | {:.1} | {:.0} | {peak_mb:.0} | {:.1}× | {} |",
             parse * 1e3,
