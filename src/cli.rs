@@ -49,6 +49,16 @@ pub enum Command {
     /// Exit codes: 0 written and complete; 1 written, but something a check needs is
     /// missing (reported); 2 nothing written (unreadable input, an existing file).
     Init(InitArgs),
+    /// Change review: what a change does to MRA, before it is deployed.
+    ///
+    /// Compares two states of the same configs: `mralint diff OLD NEW` (two files or two
+    /// folders), or `mralint diff --base REV [PATH]...` (the files at git revision REV,
+    /// read with `git show`, against the working tree). Reports the findings the change
+    /// introduces, fixes or leaves, and every simulated flow whose outcome changed.
+    ///
+    /// Exit codes: 0 the change brings no new finding at or above --fail-on (old findings
+    /// never fail it); 1 it does; 2 usage error, an unreadable input or a bad revision.
+    Diff(DiffArgs),
 }
 
 #[derive(Debug, clap::Args)]
@@ -80,6 +90,50 @@ pub enum SystemSize {
     Small,
     Medium,
     Large,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct DiffArgs {
+    /// OLD and NEW (two files or two folders); with --base, the paths to compare
+    /// [default: .].
+    #[arg(value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+    /// Compare the working tree with this git revision (a commit, branch or tag such as
+    /// `origin/main` or `HEAD~1`).
+    #[arg(long, value_name = "REV")]
+    pub base: Option<String>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = DiffFormat::Human)]
+    pub format: DiffFormat,
+    /// Write the report to this file instead of standard output.
+    #[arg(long, value_name = "FILE")]
+    pub output_file: Option<PathBuf>,
+    /// The lowest severity of a NEW finding that makes the exit code 1 [default:
+    /// warning, or the `fail-on` of .mralint.yaml].
+    #[arg(long, value_enum)]
+    pub fail_on: Option<FailOn>,
+    /// Only these rules: codes or prefixes, comma-separated (e.g. `MRA,OBJ001`).
+    #[arg(long, value_delimiter = ',', value_name = "CODES")]
+    pub select: Option<Vec<String>>,
+    /// Not these rules: codes or prefixes, comma-separated.
+    #[arg(long, value_delimiter = ',', value_name = "CODES")]
+    pub ignore: Option<Vec<String>>,
+    /// Colour in human output (NO_COLOR is honoured with `auto`).
+    #[arg(long, value_enum, default_value_t = Color::Auto)]
+    pub color: Color,
+    /// Width of human output, in columns.
+    #[arg(long, default_value_t = 100)]
+    pub width: usize,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum DiffFormat {
+    Human,
+    Json,
+    Sarif,
+    Github,
+    /// A review comment: summary tables and a Mermaid diagram of each changed flow.
+    Markdown,
 }
 
 #[derive(Debug, clap::Args)]
@@ -135,6 +189,14 @@ pub struct CheckArgs {
     /// the evidence for it, the NIC design, unconfirmed keys, skipped lines.
     #[arg(long, short)]
     pub verbose: bool,
+    /// Report and fail only on findings this baseline file (from --write-baseline) does
+    /// not hold; SARIF marks every result new, unchanged or absent.
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
+    /// Record every current finding in this baseline file. That accepts them: the exit
+    /// code is then 0, unless --baseline is given too (it then decides as usual).
+    #[arg(long, value_name = "FILE")]
+    pub write_baseline: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -143,6 +205,8 @@ pub enum Format {
     Json,
     Sarif,
     Github,
+    /// A review comment: the findings and a Mermaid diagram of each broken flow.
+    Markdown,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -14,7 +14,7 @@ use crate::syntax::lexical::{named_port, PROTOCOL_NAMES};
 use crate::workspace::{self, Project};
 use crate::{lint, report, rules, EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS};
 
-fn print(text: &str) {
+pub(crate) fn print(text: &str) {
     // A closed pipe (`| head`) is not an error worth reporting.
     let _ = std::io::stdout().write_all(text.as_bytes());
 }
@@ -87,6 +87,15 @@ pub fn rules(format: RulesFormat) -> u8 {
 /// The settings of a run: `.mralint.yaml` (found upward from the working directory),
 /// then the command line's flags over it.
 fn settings(args: &CheckArgs) -> Result<Settings, String> {
+    run_settings(&args.select, &args.ignore, args.fail_on)
+}
+
+/// The settings file with these flags over it.
+pub(crate) fn run_settings(
+    select: &Option<Vec<String>>,
+    ignore: &Option<Vec<String>>,
+    fail_on: Option<FailOn>,
+) -> Result<Settings, String> {
     let cwd = std::env::current_dir().map_err(|e| e.to_string())?;
     let mut settings = match crate::settings::find_config(&cwd) {
         Some(path) => {
@@ -97,13 +106,13 @@ fn settings(args: &CheckArgs) -> Result<Settings, String> {
         }
         None => Settings::default(),
     };
-    if let Some(select) = &args.select {
+    if let Some(select) = select {
         settings.select = select.clone();
     }
-    if let Some(ignore) = &args.ignore {
+    if let Some(ignore) = ignore {
         settings.ignore = ignore.clone();
     }
-    if let Some(fail_on) = args.fail_on {
+    if let Some(fail_on) = fail_on {
         settings.fail_on = threshold(fail_on);
     }
     Ok(settings)
@@ -122,6 +131,18 @@ pub fn check(args: &CheckArgs) -> u8 {
     use rayon::prelude::*;
     let settings = match settings(args) {
         Ok(settings) => settings,
+        Err(message) => {
+            eprintln!("error: {message}");
+            return EXIT_ERROR;
+        }
+    };
+    let baseline = match args
+        .baseline
+        .as_deref()
+        .map(crate::baseline::read)
+        .transpose()
+    {
+        Ok(baseline) => baseline,
         Err(message) => {
             eprintln!("error: {message}");
             return EXIT_ERROR;
@@ -146,6 +167,22 @@ pub fn check(args: &CheckArgs) -> u8 {
             (p, findings)
         })
         .collect();
+    let all: Vec<(&[Finding], &crate::source::Sources)> = linted
+        .iter()
+        .map(|(p, f)| (f.as_slice(), &p.sources))
+        .collect();
+    if let Some(path) = &args.write_baseline {
+        if let Err(message) = crate::baseline::write(path, &crate::baseline::of(&all)) {
+            eprintln!("error: {message}");
+            return EXIT_ERROR;
+        }
+    }
+    let comparison = baseline.map(|b| crate::baseline::compare(&b, &all));
+    let known = |part: usize, finding: usize| {
+        comparison
+            .as_ref()
+            .is_some_and(|c| c.is_known(part, finding))
+    };
     let color = match args.color {
         Color::Always => true,
         Color::Never => false,
@@ -155,14 +192,16 @@ pub fn check(args: &CheckArgs) -> u8 {
                 && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
         }
     };
-    // Suppressed findings live on only in SARIF.
+    // Suppressed and baseline findings live on only in SARIF.
     let visible: Vec<(Vec<Finding>, &crate::source::Sources)> = linted
         .iter()
-        .map(|(p, f)| {
+        .enumerate()
+        .map(|(part, (p, f))| {
             (
                 f.iter()
-                    .filter(|f| f.suppressed.is_none())
-                    .cloned()
+                    .enumerate()
+                    .filter(|(i, f)| f.suppressed.is_none() && !known(part, *i))
+                    .map(|(_, f)| f.clone())
                     .collect(),
                 &p.sources,
             )
@@ -186,18 +225,26 @@ pub fn check(args: &CheckArgs) -> u8 {
             if suppressed > 0 {
                 out.push_str(&format!(" ({suppressed} suppressed)"));
             }
+            if let Some(c) = &comparison {
+                out.push_str(&format!(" ({} in the baseline)", c.known_count()));
+            }
             out.push('\n');
             out
         }
         Format::Json => report::json::render_all(&parts),
         Format::Github => report::github::render_all(&parts),
-        Format::Sarif => {
-            let all: Vec<(&[Finding], &crate::source::Sources)> = linted
+        Format::Markdown => {
+            let projects: Vec<(&Project, &[Finding])> = linted
                 .iter()
-                .map(|(p, f)| (f.as_slice(), &p.sources))
+                .zip(&parts)
+                .map(|((p, _), (f, _))| (p, *f))
                 .collect();
-            report::sarif::render_all(&all)
+            report::markdown::check(&projects, settings.fail_on)
         }
+        Format::Sarif => match &comparison {
+            Some(c) => crate::baseline::sarif(&all, c),
+            None => report::sarif::render_all(&all),
+        },
     };
     match &args.output_file {
         Some(path) => {
@@ -208,7 +255,15 @@ pub fn check(args: &CheckArgs) -> u8 {
         }
         None => print(&out),
     }
-    if settings.fails(linted.iter().flat_map(|(_, f)| f)) {
+    // Writing a baseline accepts every finding, unless a baseline is applied too.
+    let accepted_all = args.write_baseline.is_some() && comparison.is_none();
+    let unknown = linted.iter().enumerate().flat_map(|(part, (_, f))| {
+        f.iter()
+            .enumerate()
+            .filter(move |(i, _)| !known(part, *i))
+            .map(|(_, f)| f)
+    });
+    if !accepted_all && settings.fails(unknown) {
         EXIT_FINDINGS
     } else {
         EXIT_CLEAN

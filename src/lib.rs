@@ -6,11 +6,14 @@
 //! → findings ([`rules`]) → report ([`report`]). [`workspace`] reads the inputs;
 //! [`run`] is the command line's entry point.
 
+pub mod baseline;
 pub mod cli;
 mod commands;
 pub mod deployment;
+pub mod diff;
 pub mod eval;
 pub mod finding;
+pub mod fingerprint;
 mod init;
 pub mod model;
 pub mod report;
@@ -44,6 +47,7 @@ pub fn run(cli: Cli) -> u8 {
         Command::Rules { format } => commands::rules(format),
         Command::Trace(args) => commands::trace(&args),
         Command::Init(args) => commands::init(&args),
+        Command::Diff(args) => diff::command::run(&args),
     }
 }
 

@@ -44,6 +44,8 @@ pub struct SourceFile {
     /// The path as the user gave it or as found relative to the deployment.
     pub path: PathBuf,
     pub text: String,
+    /// Byte offsets where lines start, computed on first use.
+    line_starts: std::sync::OnceLock<Vec<usize>>,
 }
 
 impl SourceFile {
@@ -51,6 +53,7 @@ impl SourceFile {
         SourceFile {
             path: path.into(),
             text: text.into(),
+            line_starts: std::sync::OnceLock::new(),
         }
     }
 
@@ -69,23 +72,41 @@ impl SourceFile {
         display_path(&self.path)
     }
 
+    fn line_starts(&self) -> &[usize] {
+        self.line_starts.get_or_init(|| {
+            std::iter::once(0)
+                .chain(self.text.match_indices('\n').map(|(i, _)| i + 1))
+                .collect()
+        })
+    }
+
+    /// The 0-based index of the line holding a byte offset.
+    pub fn line_index(&self, offset: usize) -> usize {
+        let starts = self.line_starts();
+        starts.partition_point(|&s| s <= offset.min(self.text.len())) - 1
+    }
+
+    /// The byte range of a 0-based line, without its line break.
+    pub fn line_range(&self, index: usize) -> (usize, usize) {
+        let starts = self.line_starts();
+        let start = starts.get(index).copied().unwrap_or(self.text.len());
+        let end = starts
+            .get(index + 1)
+            .map_or(self.text.len(), |next| next - 1);
+        (start, end.max(start))
+    }
+
     /// 1-based line and column (in characters) of a byte offset.
     pub fn line_col(&self, offset: usize) -> (usize, usize) {
-        let offset = offset.min(self.text.len());
-        let before = &self.text[..floor_char_boundary(&self.text, offset)];
-        let line = before.matches('\n').count() + 1;
-        let line_start = before.rfind('\n').map_or(0, |i| i + 1);
-        let column = before[line_start..].chars().count() + 1;
-        (line, column)
+        let offset = floor_char_boundary(&self.text, offset.min(self.text.len()));
+        let index = self.line_index(offset);
+        let (start, _) = self.line_range(index);
+        (index + 1, self.text[start..offset].chars().count() + 1)
     }
 
     /// The whole line holding `offset`, without its line break.
     pub fn line_text(&self, offset: usize) -> &str {
-        let offset = floor_char_boundary(&self.text, offset.min(self.text.len()));
-        let start = self.text[..offset].rfind('\n').map_or(0, |i| i + 1);
-        let end = self.text[offset..]
-            .find('\n')
-            .map_or(self.text.len(), |i| offset + i);
+        let (start, end) = self.line_range(self.line_index(offset));
         self.text[start..end].trim_end_matches('\r')
     }
 }

@@ -20,7 +20,8 @@ pub struct Suppression {
     pub codes: Vec<(String, Span)>,
     pub reason: String,
     pub scope: Scope,
-    /// The comment is an ASA `access-list … remark` (limited to 100 characters on the device).
+    /// For an ASA `access-list … remark`: the length of the remark text (the device
+    /// accepts at most 100 characters).
     pub remark: Option<usize>,
 }
 
@@ -78,7 +79,7 @@ pub fn scan(file: &SourceFile, yaml: bool) -> Vec<Suppression> {
             codes,
             reason,
             scope,
-            remark: remark.then(|| line.trim_end().len()),
+            remark: remark.then(|| line[comment_at..].trim().len()),
         });
     }
     found

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use crate::deployment::{self, Deployment, DeploymentError, DumpInput, Mismatch};
 use crate::model::{self, Firewall};
 use crate::source::{normalize_path as normalize, FileId, SourceFile, Sources};
-use crate::syntax::{self, Parsed};
+use crate::syntax;
 
 /// One firewall config, parsed and modelled.
 #[derive(Debug)]
@@ -15,7 +15,10 @@ pub struct FirewallInput {
     /// The deployment's name for it, or its hostname or file name.
     pub name: String,
     pub file: FileId,
-    pub parsed: Parsed,
+    /// What parsing found wrong, and how many commands it modelled, ignored and rejected.
+    /// (The AST itself is dropped once the model is built: large configs keep memory low.)
+    pub syntax_errors: Vec<syntax::SyntaxError>,
+    pub stats: syntax::ParseStats,
     pub model: Firewall,
 }
 
@@ -73,7 +76,7 @@ fn read(path: &Path) -> Result<Vec<u8>, InputError> {
     Ok(bytes)
 }
 
-fn is_deployment(path: &Path) -> bool {
+pub(crate) fn is_deployment(path: &Path) -> bool {
     let name = path
         .file_name()
         .and_then(|n| n.to_str())
@@ -84,7 +87,7 @@ fn is_deployment(path: &Path) -> bool {
         || name.ends_with(".deployment.yml")
 }
 
-fn is_config(path: &Path) -> bool {
+pub(crate) fn is_config(path: &Path) -> bool {
     matches!(
         path.extension().and_then(|e| e.to_str()),
         Some("cfg" | "conf" | "asa")
@@ -225,15 +228,10 @@ fn deployment_naming(config: &Path) -> Option<PathBuf> {
             let Ok(text) = std::fs::read_to_string(&candidate) else {
                 continue;
             };
-            // The dumps it names, without reading them.
-            let mut dumps = Vec::new();
-            let loaded = deployment::load_with(&text, &mut |path| {
-                dumps.push(path.to_string());
-                Err(String::new())
-            });
-            let Some(deployment) = loaded.deployment else {
+            let (Some(deployment), _) = deployment::load(&text) else {
                 continue;
             };
+            let dumps = deployment::dump_paths(&text);
             let names_it = deployment
                 .firewalls
                 .iter()
@@ -294,7 +292,8 @@ fn firewall_input(sources: &mut Sources, file: SourceFile, name: Option<String>)
     FirewallInput {
         name,
         file,
-        parsed,
+        syntax_errors: parsed.errors,
+        stats: parsed.stats,
         model,
     }
 }

@@ -24,7 +24,7 @@ fn the_seed_sample_fails_with_mra001() {
         text.contains("MRA001(traversal-source-translated)"),
         "{text}"
     );
-    assert!(text.contains("asa.cfg:61:1"), "{text}");
+    assert!(text.contains("asa.cfg:59:1"), "{text}");
     assert!(text.contains("deployment.yaml:25:13"), "{text}");
 }
 
@@ -74,7 +74,7 @@ fn json_output() {
     assert_eq!(json["summary"]["advice"], 1);
     let first = &json["findings"][0];
     assert_eq!(first["code"], "MRA001");
-    assert_eq!(first["line"], 61);
+    assert_eq!(first["line"], 59);
     assert_eq!(
         first["related"][0]["file"],
         "samples/mra-single-nic-source-translated/deployment.yaml"

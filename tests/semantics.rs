@@ -215,6 +215,16 @@ fn cases() -> Vec<Case> {
         case("identity NAT with route-lookup where routing agrees", "§2.3", "route outside 0 0 64.100.0.1\nnat (inside,dmz) source static EXPC EXPC destination static EXPE EXPE route-lookup\n", "inside tcp 10.0.30.2 25000 10.0.10.2 7003", "allow")
             .egress("dmz")
             .line("route-lookup"),
+        // §2.3 static address arithmetic and twice-NAT port forwarding
+        case("twice NAT port forwarding", "§1.6, §2.3", "object network WEB\n host 10.0.10.80\nobject network WEB-PUBLIC\n host 64.100.0.80\nobject service S80\n service tcp source eq 80\nobject service S8080\n service tcp source eq 8080\nnat (dmz,outside) source static WEB WEB-PUBLIC service S80 S8080\naccess-list OUT extended permit tcp any host 10.0.10.80 eq 80\naccess-group OUT in interface outside\n", "outside tcp 198.51.100.7 40000 64.100.0.80 8080", "allow")
+            .egress("dmz")
+            .output("198.51.100.7:40000 -> 10.0.10.80:80"),
+        case("many-to-one static: the mapped side reaches the first real address", "§2.3", "object network FARM\n range 10.0.10.80 10.0.10.83\nobject network FARM-PUBLIC\n host 64.100.0.80\nnat (dmz,outside) source static FARM FARM-PUBLIC\naccess-list OUT extended permit tcp any any eq 443\naccess-group OUT in interface outside\n", "outside tcp 198.51.100.7 40000 64.100.0.80 443", "allow")
+            .output("198.51.100.7:40000 -> 10.0.10.80:443"),
+        case("one-to-many static: every mapped address leads to the real host", "§2.3", "object network WEB\n host 10.0.10.80\nobject network WEB-PUBLIC\n range 64.100.0.80 64.100.0.83\nnat (dmz,outside) source static WEB WEB-PUBLIC\naccess-list OUT extended permit tcp any any eq 443\naccess-group OUT in interface outside\n", "outside tcp 198.51.100.7 40000 64.100.0.82 443", "allow")
+            .output("198.51.100.7:40000 -> 10.0.10.80:443"),
+        case("one-to-many static: the real host leaves as the first mapped address", "§2.3", "route outside 0 0 64.100.0.1\nobject network WEB\n host 10.0.10.80\nobject network WEB-PUBLIC\n range 64.100.0.80 64.100.0.83\nnat (dmz,outside) source static WEB WEB-PUBLIC\n", "dmz tcp 10.0.10.80 40000 198.51.100.7 443", "allow")
+            .output("64.100.0.80:40000 -> 198.51.100.7:443"),
         // §2.4 NAT RPF check
         case("the mapped side reaching a static host's real address fails RPF", "§2.4 case (b), §2.7", "object network EXPE\n nat (dmz,any) static 64.100.0.10\n", "inside tcp 10.0.30.2 25000 10.0.10.2 7003", "nat-rpf-failed")
             .egress("dmz")

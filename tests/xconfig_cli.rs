@@ -264,3 +264,39 @@ fn no_output_shows_a_secret() {
         }
     }
 }
+
+#[test]
+fn diff_base_reads_the_dumps_of_the_revision() {
+    let dir = scratch("diff-dumps");
+    let git = |args: &[&str]| {
+        let status = Command::new("git")
+            .args(args)
+            .current_dir(&dir)
+            .status()
+            .unwrap();
+        assert!(status.success(), "git {args:?}");
+    };
+    git(&["init", "-q"]);
+    for entry in std::fs::read_dir(root().join("samples/xconfig-single-nic-reflection-ok"))
+        .unwrap()
+        .flatten()
+    {
+        std::fs::copy(entry.path(), dir.join(entry.file_name())).unwrap();
+    }
+    git(&["add", "."]);
+    git(&[
+        "-c",
+        "user.name=t",
+        "-c",
+        "user.email=t@example.com",
+        "commit",
+        "-qm",
+        "dumps",
+    ]);
+    let output = mralint(&["diff", "--base", "HEAD", "--format", "json"], &dir);
+    let json: serde_json::Value = serde_json::from_slice(&output.stdout)
+        .unwrap_or_else(|_| panic!("{}", text(&output.stderr)));
+    assert_eq!(json["summary"]["introduced"], 0, "{json}");
+    assert_eq!(json["summary"]["fixed"], 0, "{json}");
+    assert_eq!(json["summary"]["unchanged"], 1, "{json}");
+}

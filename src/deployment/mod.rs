@@ -184,6 +184,17 @@ pub fn load(text: &str) -> (Option<Deployment>, Vec<DeploymentError>) {
     (loaded.deployment, loaded.errors)
 }
 
+/// The `xconfig` dump paths a deployment file names, as written, without reading them
+/// (for the callers that gather a deployment's files).
+pub fn dump_paths(text: &str) -> Vec<String> {
+    let mut paths = Vec::new();
+    let _ = load_with(text, &mut |path| {
+        paths.push(path.to_string());
+        Err(String::new())
+    });
+    paths
+}
+
 /// What loading a deployment and its dumps gives.
 #[derive(Debug, Default)]
 pub struct Loaded {
@@ -477,7 +488,7 @@ impl Validator<'_> {
         let nic = match &raw.nic {
             Some(nic) => at(nic),
             None => {
-                if dumps.is_empty() {
+                if raw.xconfig.is_empty() {
                     self.error(anchor, "`expressway_e.nic` is required (single or dual), unless `xconfig` names Expressway-E's dumps");
                 }
                 At::new(Nic::Single, anchor)
@@ -486,7 +497,7 @@ impl Validator<'_> {
         let size = match &raw.size {
             Some(size) => at(size),
             None => {
-                if dumps.is_empty() {
+                if raw.xconfig.is_empty() {
                     self.error(anchor, "`expressway_e.size` is required (small, medium or large), unless `xconfig` names Expressway-E's dumps");
                 }
                 At::new(Size::Medium, anchor)
@@ -576,7 +587,7 @@ impl Validator<'_> {
             demux_setting: None,
         };
         self.e_from_dumps(raw, &mut e, dumps);
-        if e.nodes.is_empty() && dumps.is_empty() {
+        if e.nodes.is_empty() && raw.xconfig.is_empty() {
             self.error(
                 raw.nic.as_ref().map(span_of).unwrap_or_default(),
                 "`expressway_e` needs `nodes` or `xconfig` (the nodes' xConfiguration dumps)",

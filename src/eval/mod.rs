@@ -7,6 +7,7 @@ pub mod flows;
 pub mod nat;
 pub mod path;
 pub mod policy;
+pub mod reach;
 pub mod route;
 
 use std::fmt;

@@ -85,8 +85,70 @@ impl IntervalSet {
         IntervalSet { ranges }
     }
 
+    /// The values of `self` not in `other`.
+    pub fn difference(&self, other: &IntervalSet) -> IntervalSet {
+        let mut ranges = Vec::new();
+        let mut j = 0;
+        for &(lo, hi) in &self.ranges {
+            let mut start = lo;
+            let mut open = true;
+            while j < other.ranges.len() && other.ranges[j].1 < start {
+                j += 1;
+            }
+            let mut k = j;
+            while open && k < other.ranges.len() && other.ranges[k].0 <= hi {
+                let (olo, ohi) = other.ranges[k];
+                if olo > start {
+                    ranges.push((start, olo - 1));
+                }
+                if ohi >= hi {
+                    open = false;
+                } else {
+                    start = ohi + 1;
+                    k += 1;
+                }
+            }
+            if open {
+                ranges.push((start, hi));
+            }
+        }
+        IntervalSet { ranges }
+    }
+
+    /// Whether the two sets share a value.
+    pub fn intersects(&self, other: &IntervalSet) -> bool {
+        let (mut i, mut j) = (0, 0);
+        while i < self.ranges.len() && j < other.ranges.len() {
+            let (a, b) = (self.ranges[i], other.ranges[j]);
+            if a.0 <= b.1 && b.0 <= a.1 {
+                return true;
+            }
+            if a.1 < b.1 {
+                i += 1;
+            } else {
+                j += 1;
+            }
+        }
+        false
+    }
+
+    /// The smallest and largest values.
+    pub fn bounds(&self) -> Option<(u32, u32)> {
+        Some((self.ranges.first()?.0, self.ranges.last()?.1))
+    }
+
     pub fn is_subset_of(&self, other: &IntervalSet) -> bool {
-        self.intersection(other) == *self
+        let mut j = 0;
+        for &(lo, hi) in &self.ranges {
+            while j < other.ranges.len() && other.ranges[j].1 < lo {
+                j += 1;
+            }
+            match other.ranges.get(j) {
+                Some(&(olo, ohi)) if olo <= lo && hi <= ohi => {}
+                _ => return false,
+            }
+        }
+        true
     }
 
     /// The position of `value` in the set's ascending order.
@@ -212,6 +274,20 @@ mod tests {
         assert_eq!(a.intersection(&b).ranges(), &[(5, 10), (20, 25)]);
         assert!(set(&[(21, 22)]).is_subset_of(&a));
         assert!(!b.is_subset_of(&a));
+    }
+
+    #[test]
+    fn difference_and_intersects() {
+        let a = set(&[(1, 10), (20, 30)]);
+        let b = set(&[(5, 6), (9, 21), (30, 40)]);
+        assert_eq!(a.difference(&b).ranges(), &[(1, 4), (7, 8), (22, 29)]);
+        assert!(a.intersects(&b));
+        assert!(!set(&[(11, 19)]).intersects(&a));
+        assert_eq!(a.difference(&any_address()), IntervalSet::empty());
+        assert_eq!(
+            set(&[(0, u32::MAX)]).difference(&set(&[(0, 0)])).ranges(),
+            &[(1, u32::MAX)]
+        );
     }
 
     #[test]

@@ -77,6 +77,18 @@ pub fn build(config: &Config) -> Firewall {
         .collect();
     firewall.undefined = builder.undefined;
     firewall.redefined = builder.redefined;
+    firewall.definitions = builder.definitions;
+    firewall.cycles = builder.cycles;
+    firewall.used = builder.used;
+    firewall.used.extend(
+        builder
+            .object_order
+            .iter()
+            .filter(|name| builder.networks[*name].nat.is_some())
+            .cloned(),
+    );
+    firewall.used.extend(config.mentions.iter().cloned());
+    firewall.acl_references = acl_references(config);
     firewall.network_objects = builder.network_sets.into_iter().collect();
     firewall
 }
@@ -94,6 +106,28 @@ fn insert_at(section: &mut Vec<NatRule>, line: Option<u32>, rule: NatRule) {
 fn section2_order(a: &(NatRule, u64, u32), b: &(NatRule, u64, u32)) -> std::cmp::Ordering {
     let kind = |r: &NatRule| matches!(r.kind, NatKind::Dynamic);
     (kind(&a.0), a.1, a.2, &a.0.object).cmp(&(kind(&b.0), b.1, b.2, &b.0.object))
+}
+
+/// The ACLs something names: an `access-group`, a class-map `match access-list`, or any
+/// command mralint does not model (crypto maps, VPN filters, route-maps, captures, …).
+fn acl_references(config: &Config) -> HashSet<String> {
+    let mut names: HashSet<String> = config.mentions.clone();
+    for command in &config.commands {
+        match &command.kind {
+            CommandKind::AccessGroup(group) => {
+                names.insert(group.acl.text.clone());
+            }
+            CommandKind::ClassMap(class) => {
+                for (m, _) in &class.matches {
+                    if let crate::syntax::ast::ClassMatch::AccessList(acl) = m {
+                        names.insert(acl.text.clone());
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    names
 }
 
 /// The classes of every applied service policy. `class-default` matches any traffic.
@@ -176,9 +210,6 @@ fn connected_routes(interfaces: &[Interface]) -> Vec<Route> {
         .collect()
 }
 
-/// How deep object-groups may nest before the rest is ignored (bounds the recursion).
-const MAX_NESTING: usize = 128;
-
 /// A flattened object-group.
 #[derive(Clone, Debug)]
 enum Flat {
@@ -208,6 +239,10 @@ struct Builder<'a> {
     /// What each object or group name was first defined as.
     kinds: HashMap<String, &'static str>,
     redefined: Vec<(Span, String, &'static str)>,
+    definitions: Vec<(String, &'static str, Span)>,
+    used: HashSet<String>,
+    cycles: Vec<(Span, String, String)>,
+    cyclic: HashSet<String>,
 }
 
 impl<'a> Builder<'a> {
@@ -224,6 +259,10 @@ impl<'a> Builder<'a> {
             object_order: Vec::new(),
             kinds: HashMap::new(),
             redefined: Vec::new(),
+            definitions: Vec::new(),
+            used: HashSet::new(),
+            cycles: Vec::new(),
+            cyclic: HashSet::new(),
         };
         for command in &config.commands {
             match &command.kind {
@@ -234,6 +273,7 @@ impl<'a> Builder<'a> {
                     if !builder.claim(&object.name, "object network") {
                         continue;
                     }
+                    let entry_is_new = !builder.networks.contains_key(&object.name.text);
                     let entry = builder
                         .networks
                         .entry(object.name.text.clone())
@@ -247,7 +287,7 @@ impl<'a> Builder<'a> {
                     if let Some(nat) = &object.nat {
                         entry.nat = Some((nat, &object.name));
                     }
-                    if !builder.object_order.contains(&object.name.text) {
+                    if entry_is_new {
                         builder.object_order.push(object.name.text.clone());
                     }
                 }
@@ -296,31 +336,69 @@ impl<'a> Builder<'a> {
             Some(_) => true,
             None => {
                 self.kinds.insert(name.text.clone(), kind);
+                self.definitions.push((name.text.clone(), kind, name.span));
                 true
             }
         }
     }
 
+    /// Flattens every group, members before the groups that hold them, with an explicit
+    /// stack (no recursion, so nesting depth is not limited by the call stack). A member
+    /// that leads back to a group on the current path closes a cycle and contributes
+    /// nothing.
     fn flatten_groups(&mut self, config: &'a Config) {
         for command in &config.commands {
-            if let CommandKind::ObjectGroup(group) = &command.kind {
-                let mut visiting = HashSet::new();
-                self.flatten(&group.name.text, &mut visiting);
+            let CommandKind::ObjectGroup(group) = &command.kind else {
+                continue;
+            };
+            let root = group.name.text.clone();
+            if self.flat.contains_key(&root) || !self.groups.contains_key(&root) {
+                continue;
+            }
+            let mut path: Vec<String> = Vec::new();
+            let mut on_path: HashSet<String> = HashSet::new();
+            let mut stack: Vec<(String, bool)> = vec![(root, false)];
+            while let Some((name, expanded)) = stack.pop() {
+                if expanded {
+                    self.combine(&name);
+                    on_path.remove(&name);
+                    path.pop();
+                    continue;
+                }
+                if self.flat.contains_key(&name) || on_path.contains(&name) {
+                    continue;
+                }
+                let Some(group) = self.groups.get(name.as_str()).copied() else {
+                    continue;
+                };
+                on_path.insert(name.clone());
+                path.push(name.clone());
+                stack.push((name.clone(), true));
+                for (member, _) in group.members.iter().rev() {
+                    let GroupMember::Group(n) = member else {
+                        continue;
+                    };
+                    self.used.insert(n.text.clone());
+                    if on_path.contains(&n.text) {
+                        self.cycles.push((n.span, n.text.clone(), name.clone()));
+                        let from = path.iter().position(|p| *p == n.text).unwrap_or_default();
+                        self.cyclic.extend(path[from..].iter().cloned());
+                    } else if !self.flat.contains_key(&n.text) && self.groups.contains_key(&n.text)
+                    {
+                        stack.push((n.text.clone(), false));
+                    }
+                }
             }
         }
+        self.cycles.sort_by_key(|(span, ..)| *span);
     }
 
-    /// Flattens a group once; a member that leads back into a group being flattened
-    /// (a cycle) contributes nothing.
-    fn flatten(&mut self, name: &str, visiting: &mut HashSet<String>) -> Option<Flat> {
-        if let Some(flat) = self.flat.get(name) {
-            return Some(flat.clone());
-        }
-        let group = *self.groups.get(name)?;
-        // A cycle, or nesting deeper than any real config, contributes nothing.
-        if visiting.len() >= MAX_NESTING || !visiting.insert(name.to_string()) {
-            return None;
-        }
+    /// Flattens one group whose member groups are flattened already (a member still
+    /// unflattened is on a cycle and contributes nothing).
+    fn combine(&mut self, name: &str) {
+        let Some(group) = self.groups.get(name).copied() else {
+            return;
+        };
         let mut addresses = AddrSet::empty();
         let mut services = Vec::new();
         let mut ports = PortSet::empty();
@@ -346,7 +424,7 @@ impl<'a> Builder<'a> {
                 }
                 GroupMember::Protocol(p) => protocols.push(protocol_number(*p)),
                 GroupMember::IcmpType(t) => icmp.push(*t),
-                GroupMember::Group(n) => match self.flatten(&n.text, visiting) {
+                GroupMember::Group(n) => match self.flat.get(&n.text).cloned() {
                     Some(Flat::Network(s)) => addresses = addresses.union(&s),
                     Some(Flat::Services(s)) => services.extend(s),
                     Some(Flat::Ports(s)) => ports = ports.union(&s),
@@ -357,7 +435,6 @@ impl<'a> Builder<'a> {
                 },
             }
         }
-        visiting.remove(name);
         let flat = match group.group_type {
             GroupType::Network => Flat::Network(addresses),
             GroupType::Service(Some(_)) => Flat::Ports(ports),
@@ -365,8 +442,7 @@ impl<'a> Builder<'a> {
             GroupType::Protocol => Flat::Protocols(protocols),
             GroupType::IcmpType => Flat::IcmpTypes(icmp),
         };
-        self.flat.insert(name.to_string(), flat.clone());
-        Some(flat)
+        self.flat.insert(name.to_string(), flat);
     }
 
     fn undefined(&mut self, name: &Name, kind: &'static str) {
@@ -425,7 +501,10 @@ impl<'a> Builder<'a> {
 
     fn network_object(&mut self, name: &Name) -> AddrSet {
         match self.network_sets.get(&name.text) {
-            Some(set) => set.clone(),
+            Some(set) => {
+                self.used.insert(name.text.clone());
+                set.clone()
+            }
             None => {
                 self.undefined(name, "object");
                 AddrSet::empty()
@@ -434,6 +513,7 @@ impl<'a> Builder<'a> {
     }
 
     fn network_group(&mut self, name: &Name) -> AddrSet {
+        self.used.insert(name.text.clone());
         match self.flat.get(&name.text) {
             Some(Flat::Network(set)) => set.clone(),
             Some(_) => AddrSet::empty(),
@@ -447,6 +527,7 @@ impl<'a> Builder<'a> {
 
     /// An object or a group, as NAT's address slots allow either.
     fn object_or_group(&mut self, name: &Name) -> AddrSet {
+        self.used.insert(name.text.clone());
         if self.network_sets.contains_key(&name.text) {
             self.network_sets[&name.text].clone()
         } else if self.groups.contains_key(&name.text) {
@@ -458,6 +539,7 @@ impl<'a> Builder<'a> {
     }
 
     fn service_object(&mut self, name: &Name) -> Vec<Service> {
+        self.used.insert(name.text.clone());
         match self.services.get(&name.text) {
             Some(Some(service)) => self.service(service),
             Some(None) => Vec::new(),
@@ -495,8 +577,8 @@ impl<'a> Builder<'a> {
         match spec {
             None => any_port(),
             Some(PortSpec::Op(op, _)) => port_op_set(op, protocol),
-            Some(PortSpec::Group(name)) => match self.flat.get(&name.text) {
-                Some(Flat::Ports(set)) => set.clone(),
+            Some(PortSpec::Group(name)) => match self.use_group(name) {
+                Some(Flat::Ports(set)) => set,
                 Some(_) => PortSet::empty(),
                 None => {
                     self.undefined(name, "object-group");
@@ -514,13 +596,17 @@ impl<'a> Builder<'a> {
                 name: list.name.text.clone(),
                 span,
                 entries: Vec::new(),
+                extended: false,
             });
         let AclEntry::Extended(ace) = &list.entry else {
             return;
         };
+        acl.extended = true;
+        let undefined_before = self.undefined.len();
         let services = self.ace_services(ace);
         let source = self.literal_addresses(&ace.source);
         let destination = self.literal_addresses(&ace.destination);
+        let unresolved = self.undefined.len() > undefined_before || self.names_cyclic(ace);
         acl.entries.push(Ace {
             action: ace.action,
             services,
@@ -528,7 +614,22 @@ impl<'a> Builder<'a> {
             destination,
             span,
             inactive: ace.inactive,
+            unresolved,
         });
+    }
+
+    /// A flattened group named at a use, which counts as using it.
+    fn use_group(&mut self, name: &Name) -> Option<Flat> {
+        self.used.insert(name.text.clone());
+        self.flat.get(&name.text).cloned()
+    }
+
+    /// Whether an ACE names a group that is part of a cycle.
+    fn names_cyclic(&self, ace: &ast::Ace) -> bool {
+        let group = |a: &Address| matches!(a, Address::Group(n) if self.cyclic.contains(&n.text));
+        let protocol =
+            matches!(&ace.protocol, AceProtocol::Group(n) if self.cyclic.contains(&n.text));
+        protocol || group(&ace.source) || group(&ace.destination)
     }
 
     /// What an ACE's protocol, port and ICMP slots match together.
@@ -536,7 +637,7 @@ impl<'a> Builder<'a> {
         let protocols: Vec<Option<u8>> = match &ace.protocol {
             AceProtocol::Protocol(p) => vec![protocol_number(*p)],
             AceProtocol::ServiceObject(name) => return self.service_object(name),
-            AceProtocol::Group(name) => match self.flat.get(&name.text).cloned() {
+            AceProtocol::Group(name) => match self.use_group(name) {
                 Some(Flat::Services(services)) => return services,
                 Some(Flat::Protocols(protocols)) => protocols,
                 Some(_) => return Vec::new(),
@@ -560,7 +661,7 @@ impl<'a> Builder<'a> {
                     service.icmp_code = *c;
                     services.push(service);
                 }
-                Some(AceIcmp::Group(name)) => match self.flat.get(&name.text).cloned() {
+                Some(AceIcmp::Group(name)) => match self.use_group(name) {
                     Some(Flat::IcmpTypes(types)) => {
                         services.extend(types.into_iter().map(|t| Service {
                             icmp_type: Some(t),

@@ -42,6 +42,15 @@ pub struct Firewall {
     pub redefined: Vec<(Span, String, &'static str)>,
     /// Every network object's addresses, by name.
     pub network_objects: BTreeMap<String, AddrSet>,
+    /// Every object and object-group definition: name, kind, the span of its name.
+    pub definitions: Vec<(String, &'static str, Span)>,
+    /// Names of objects and groups something refers to.
+    pub used: std::collections::HashSet<String>,
+    /// Group references that close a cycle: the span of the reference, the group named,
+    /// and the group it appears in.
+    pub cycles: Vec<(Span, String, String)>,
+    /// Names of ACLs something refers to (bindings, class-maps, unmodelled commands).
+    pub acl_references: std::collections::HashSet<String>,
 }
 
 /// One class of an applied policy-map: what traffic it matches and what it does.
@@ -176,6 +185,8 @@ pub struct Ace {
     pub destination: AddrSet,
     pub span: Span,
     pub inactive: bool,
+    /// It names something undefined or cyclic, so what it matches is uncertain.
+    pub unresolved: bool,
 }
 
 #[derive(Clone, Debug, Default)]
@@ -184,6 +195,9 @@ pub struct Acl {
     /// The first line of the list.
     pub span: Span,
     pub entries: Vec<Ace>,
+    /// Whether it has extended entries (standard, webtype and ethertype lists are not
+    /// through-traffic filters).
+    pub extended: bool,
 }
 
 /// An `access-group` line binding an ACL.

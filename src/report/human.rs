@@ -3,7 +3,8 @@
 use std::fmt;
 
 use miette::{
-    Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, SourceCode,
+    Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteError,
+    MietteSpanContents, SourceCode, SourceSpan, SpanContents,
 };
 
 use crate::finding::{Finding, Location, Severity};
@@ -12,20 +13,83 @@ use crate::source::Sources;
 /// A finding bound to its sources, as miette renders it.
 struct Rendered<'a> {
     finding: &'a Finding,
-    source: NamedSource<String>,
+    source: Window,
     /// Related locations in other files, each its own small diagnostic.
     elsewhere: Vec<Elsewhere>,
     message: String,
 }
 
 struct Elsewhere {
-    source: NamedSource<String>,
+    source: Window,
     location: Location,
 }
 
-fn named(sources: &Sources, location: &Location) -> NamedSource<String> {
-    let file = sources.get(location.file);
-    NamedSource::new(file.display_name(), file.text.clone())
+/// The lines of a file around some spans: what miette needs to draw them, without
+/// copying or scanning the whole file for every finding.
+struct Window {
+    name: String,
+    text: String,
+    /// Byte offset of `text` in the file.
+    start: usize,
+    /// 0-based line number of `text`'s first line.
+    first_line: usize,
+}
+
+/// Lines of context kept around the labelled lines (miette shows one).
+const CONTEXT_LINES: usize = 3;
+
+fn window(
+    sources: &Sources,
+    file: crate::source::FileId,
+    spans: impl Iterator<Item = crate::source::Span>,
+) -> Window {
+    let source = sources.get(file);
+    let (lo, hi) = spans.fold((usize::MAX, 0), |(lo, hi), s| {
+        (lo.min(s.start), hi.max(s.end))
+    });
+    let first_line = source
+        .line_index(lo.min(source.text.len()))
+        .saturating_sub(CONTEXT_LINES);
+    let last_line = source.line_index(hi) + CONTEXT_LINES;
+    let (start, _) = source.line_range(first_line);
+    let (_, end) = source.line_range(last_line);
+    let end = if source.text[end..].starts_with('\n') {
+        end + 1
+    } else {
+        end
+    };
+    Window {
+        name: source.display_name(),
+        text: source.text[start..end].to_string(),
+        start,
+        first_line,
+    }
+}
+
+impl SourceCode for Window {
+    fn read_span<'a>(
+        &'a self,
+        span: &SourceSpan,
+        context_lines_before: usize,
+        context_lines_after: usize,
+    ) -> Result<Box<dyn SpanContents<'a> + 'a>, MietteError> {
+        let local = SourceSpan::new(span.offset().saturating_sub(self.start).into(), span.len());
+        let inner =
+            self.text
+                .as_bytes()
+                .read_span(&local, context_lines_before, context_lines_after)?;
+        Ok(Box::new(MietteSpanContents::new_named(
+            self.name.clone(),
+            inner.data(),
+            SourceSpan::new(
+                (inner.span().offset() + self.start).into(),
+                inner.span().len(),
+            ),
+            inner.line() + self.first_line,
+            inner.column(),
+            inner.line_count(),
+        )))
+    }
 }
 
 impl fmt::Debug for Rendered<'_> {
@@ -136,15 +200,25 @@ fn rendered<'a>(finding: &'a Finding, sources: &Sources) -> Rendered<'a> {
         message.push_str("\n- ");
         message.push_str(note);
     }
+    let primary = &finding.primary;
+    let same_file = finding
+        .related
+        .iter()
+        .filter(|r| r.file == primary.file)
+        .map(|r| r.span);
     Rendered {
         finding,
-        source: named(sources, &finding.primary),
+        source: window(
+            sources,
+            primary.file,
+            std::iter::once(primary.span).chain(same_file),
+        ),
         elsewhere: finding
             .related
             .iter()
-            .filter(|r| r.file != finding.primary.file)
+            .filter(|r| r.file != primary.file)
             .map(|r| Elsewhere {
-                source: named(sources, r),
+                source: window(sources, r.file, std::iter::once(r.span)),
                 location: r.clone(),
             })
             .collect(),

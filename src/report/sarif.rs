@@ -6,7 +6,7 @@ use serde_json::{json, Value};
 
 use crate::finding::{Finding, Location, Severity};
 use crate::rules::{RuleMeta, ALL};
-use crate::source::Sources;
+use crate::source::{FileId, Sources};
 
 const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
 
@@ -35,12 +35,12 @@ fn rule_descriptor(rule: &RuleMeta) -> Value {
     })
 }
 
-fn physical(sources: &Sources, location: &Location) -> Value {
+fn physical(sources: &Sources, location: &Location, path_of: &PathOf<'_>) -> Value {
     let file = sources.get(location.file);
     let (start_line, start_column) = file.line_col(location.span.start);
     let (end_line, end_column) = file.line_col(location.span.end.max(location.span.start));
     json!({
-        "artifactLocation": { "uri": uri(&file.display_name()), "uriBaseId": "%SRCROOT%" },
+        "artifactLocation": { "uri": uri(&path_of(location.file)), "uriBaseId": "%SRCROOT%" },
         "region": {
             "startLine": start_line,
             "startColumn": start_column,
@@ -51,80 +51,76 @@ fn physical(sources: &Sources, location: &Location) -> Value {
 }
 
 /// A relative URI reference: forward slashes, spaces and `%` escaped.
-fn uri(path: &str) -> String {
+pub(crate) fn uri(path: &str) -> String {
     path.trim_start_matches('/')
         .replace('%', "%25")
         .replace(' ', "%20")
 }
 
-/// FNV-1a, 64 bits: a stable hash of the fingerprint's parts.
-fn fnv1a(parts: &[&str]) -> String {
-    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
-    for part in parts {
-        for byte in part.bytes().chain(std::iter::once(0)) {
-            hash ^= u64::from(byte);
-            hash = hash.wrapping_mul(0x0100_0000_01b3);
-        }
-    }
-    format!("{hash:016x}")
-}
-
 /// The fingerprint of a finding: code, file, and the whitespace-normalised text of the
 /// line it points at, plus its message. Line numbers never enter it.
 pub fn fingerprint(finding: &Finding, sources: &Sources) -> String {
-    let file = sources.get(finding.primary.file);
-    let line: String = file
-        .line_text(finding.primary.span.start)
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ");
-    fnv1a(&[finding.code, &file.display_name(), &line, &finding.message])
+    let file = sources.get(finding.primary.file).display_name();
+    crate::fingerprint::exact(finding, sources, &file)
+}
+
+/// The path of a file in a SARIF log, relative to `%SRCROOT%`.
+pub type PathOf<'a> = dyn Fn(FileId) -> String + 'a;
+
+/// The SARIF result for one finding; `path_of` names its files.
+pub fn result(finding: &Finding, sources: &Sources, path_of: &PathOf<'_>) -> Value {
+    let index = ALL
+        .iter()
+        .position(|r| r.code == finding.code)
+        .unwrap_or_default();
+    let mut text = finding.message.clone();
+    for note in &finding.notes {
+        text.push_str("\n- ");
+        text.push_str(note);
+    }
+    if let Some(help) = &finding.help {
+        text.push_str("\nhelp: ");
+        text.push_str(help);
+    }
+    let fingerprint = crate::fingerprint::exact(finding, sources, &path_of(finding.primary.file));
+    let mut result = json!({
+        "ruleId": finding.code,
+        "ruleIndex": index,
+        "level": level(finding.severity),
+        "message": { "text": text },
+        "locations": [{
+            "physicalLocation": physical(sources, &finding.primary, path_of),
+            "message": { "text": finding.primary.label },
+        }],
+        "partialFingerprints": { "mralintFingerprint/v1": fingerprint },
+    });
+    if !finding.related.is_empty() {
+        result["relatedLocations"] = finding
+            .related
+            .iter()
+            .enumerate()
+            .map(|(i, r)| json!({ "id": i, "physicalLocation": physical(sources, r, path_of), "message": { "text": r.label } }))
+            .collect();
+    }
+    if let Some(reason) = &finding.suppressed {
+        result["suppressions"] = json!([{ "kind": "inSource", "justification": reason }]);
+    }
+    result
 }
 
 /// The SARIF log for the findings of several projects.
 pub fn render_all(parts: &[(&[Finding], &Sources)]) -> String {
-    let rules: Vec<Value> = ALL.iter().map(|r| rule_descriptor(r)).collect();
     let mut results = Vec::new();
     for (findings, sources) in parts {
-        for finding in findings.iter() {
-            let index = ALL
-                .iter()
-                .position(|r| r.code == finding.code)
-                .unwrap_or_default();
-            let mut text = finding.message.clone();
-            for note in &finding.notes {
-                text.push_str("\n- ");
-                text.push_str(note);
-            }
-            if let Some(help) = &finding.help {
-                text.push_str("\nhelp: ");
-                text.push_str(help);
-            }
-            let mut result = json!({
-                "ruleId": finding.code,
-                "ruleIndex": index,
-                "level": level(finding.severity),
-                "message": { "text": text },
-                "locations": [{
-                    "physicalLocation": physical(sources, &finding.primary),
-                    "message": { "text": finding.primary.label },
-                }],
-                "partialFingerprints": { "mralintFingerprint/v1": fingerprint(finding, sources) },
-            });
-            if !finding.related.is_empty() {
-                result["relatedLocations"] = finding
-                    .related
-                    .iter()
-                    .enumerate()
-                    .map(|(i, r)| json!({ "id": i, "physicalLocation": physical(sources, r), "message": { "text": r.label } }))
-                    .collect();
-            }
-            if let Some(reason) = &finding.suppressed {
-                result["suppressions"] = json!([{ "kind": "inSource", "justification": reason }]);
-            }
-            results.push(result);
-        }
+        let path_of = |id: FileId| sources.get(id).display_name();
+        results.extend(findings.iter().map(|f| result(f, sources, &path_of)));
     }
+    log(results)
+}
+
+/// A SARIF log of one run holding these results.
+pub fn log(results: Vec<Value>) -> String {
+    let rules: Vec<Value> = ALL.iter().map(|r| rule_descriptor(r)).collect();
     let log = json!({
         "$schema": SCHEMA,
         "version": "2.1.0",

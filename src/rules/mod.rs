@@ -1,6 +1,7 @@
 //! Findings: one file per rule, each named after the pattern it flags. A rule reads
 //! the models and the simulated flows and pushes findings; it never parses or prints.
 
+mod cyclic_reference;
 mod demux_ports_mismatch;
 mod deployment_xconfig_mismatch;
 mod external_port_blocked;
@@ -21,7 +22,11 @@ mod traversal_not_delivered;
 mod traversal_port_blocked;
 mod traversal_source_translated;
 mod traversal_zone_unpaired;
+mod unapplied_acl;
 mod undefined_reference;
+mod unreachable_ace;
+mod unreachable_nat_rule;
+mod unused_object;
 mod unused_suppression;
 
 use crate::deployment::Deployment;
@@ -87,8 +92,13 @@ pub static ALL: &[&RuleMeta] = &[
     &idle_timeout_short::RULE,
     &media_hairpin_blocked::RULE,
     &return_path_asymmetric::RULE,
+    &unreachable_nat_rule::RULE,
     &legacy_nat_syntax::RULE,
+    &unreachable_ace::RULE,
+    &unapplied_acl::RULE,
     &undefined_reference::RULE,
+    &unused_object::RULE,
+    &cyclic_reference::RULE,
     &syntax_error::RULE,
     &invalid_deployment::RULE,
     &deployment_xconfig_mismatch::RULE,
@@ -123,21 +133,26 @@ pub struct Context<'a> {
 }
 
 impl<'a> Context<'a> {
+    /// A context for the firewall-only rules: no network, no flows.
+    pub fn without_flows(project: &'a Project) -> Self {
+        Context {
+            project,
+            network: None,
+            traversal: Vec::new(),
+            internet_entry: None,
+            internet: Vec::new(),
+            hairpins: Vec::new(),
+            outbound: Vec::new(),
+        }
+    }
+
     pub fn new(project: &'a Project) -> Self {
         let deployment = project
             .deployment
             .as_ref()
             .and_then(|d| d.deployment.as_ref());
         let Some(deployment) = deployment else {
-            return Context {
-                project,
-                network: None,
-                traversal: Vec::new(),
-                internet_entry: None,
-                internet: Vec::new(),
-                hairpins: Vec::new(),
-                outbound: Vec::new(),
-            };
+            return Context::without_flows(project);
         };
         let firewalls = project
             .firewalls
@@ -207,6 +222,14 @@ impl<'a> Context<'a> {
     }
 }
 
+/// The ACL001 analysis alone (for the benchmark).
+pub fn unreachable_aces(project: &Project) -> Vec<Finding> {
+    let cx = Context::without_flows(project);
+    let mut findings = Vec::new();
+    unreachable_ace::check(&cx, &mut findings);
+    findings
+}
+
 /// Runs every rule over a project.
 pub fn run(project: &Project) -> Vec<Finding> {
     let cx = Context::new(project);
@@ -219,6 +242,11 @@ pub fn run(project: &Project) -> Vec<Finding> {
     static_nat_on_internal_lan::check(&cx, &mut findings);
     undefined_reference::check(&cx, &mut findings);
     legacy_nat_syntax::check(&cx, &mut findings);
+    unreachable_nat_rule::check(&cx, &mut findings);
+    unreachable_ace::check(&cx, &mut findings);
+    unapplied_acl::check(&cx, &mut findings);
+    unused_object::check(&cx, &mut findings);
+    cyclic_reference::check(&cx, &mut findings);
     traversal_source_translated::check(&cx, &mut findings);
     shared_nat_address::check(&cx, &mut findings);
     traversal_not_delivered::check(&cx, &mut findings);

@@ -39,7 +39,7 @@ declare_rule! {
 
 pub fn check(cx: &Context<'_>, out: &mut Vec<Finding>) {
     for firewall in &cx.project.firewalls {
-        for error in &firewall.parsed.errors {
+        for error in &firewall.syntax_errors {
             out.push(RULE.finding(
                 error.message.clone(),
                 Location::new(firewall.file, error.span, "not valid here"),

@@ -49,6 +49,9 @@ pub enum PortSpec {
 #[derive(Debug, Default, Clone)]
 pub struct Config {
     pub commands: Vec<Command>,
+    /// Every word of the commands mralint does not model: a name that appears here may be
+    /// used by them (an ACL in a `crypto map`, an object in a `capture`).
+    pub mentions: std::collections::HashSet<String>,
 }
 
 /// One top-level command with its sub-lines.

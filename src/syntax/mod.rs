@@ -62,7 +62,16 @@ pub fn parse_config(text: &str) -> Parsed {
     for block in &blocks {
         let command = command(block, &groups, &mut parsed.errors);
         match command.kind {
-            CommandKind::Unrecognized => parsed.stats.unrecognized += 1,
+            CommandKind::Unrecognized => {
+                parsed.stats.unrecognized += 1;
+                let lines = std::iter::once(&block.header).chain(&block.children);
+                for line in lines {
+                    parsed
+                        .config
+                        .mentions
+                        .extend(line.fragment().split_whitespace().map(str::to_string));
+                }
+            }
             CommandKind::Malformed => parsed.stats.rejected += 1,
             _ => parsed.stats.modelled += 1,
         }

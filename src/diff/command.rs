@@ -1,0 +1,193 @@
+//! `mralint diff`: reads both states, compares them, renders, and decides the exit code.
+
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+
+use super::{git, Diff, LintedProject, Naming, State};
+use crate::cli::{Color, DiffArgs, DiffFormat};
+use crate::settings::Settings;
+use crate::workspace::{self, Project};
+use crate::{report, EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS};
+
+pub fn run(args: &DiffArgs) -> u8 {
+    let settings = match crate::commands::run_settings(&args.select, &args.ignore, args.fail_on) {
+        Ok(settings) => settings,
+        Err(message) => {
+            eprintln!("error: {message}");
+            return EXIT_ERROR;
+        }
+    };
+    let diff = match compare(args, &settings) {
+        Ok(diff) => diff,
+        Err(message) => {
+            eprintln!("{message}");
+            return EXIT_ERROR;
+        }
+    };
+    let color = match args.color {
+        Color::Always => true,
+        Color::Never => false,
+        Color::Auto => {
+            args.output_file.is_none()
+                && std::io::stdout().is_terminal()
+                && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+        }
+    };
+    let out = match args.format {
+        DiffFormat::Human => report::diff::human(&diff, settings.fail_on, color, args.width),
+        DiffFormat::Json => report::diff::json(&diff, settings.fail_on),
+        DiffFormat::Sarif => report::diff::sarif(&diff),
+        DiffFormat::Github => report::diff::github(&diff, settings.fail_on),
+        DiffFormat::Markdown => report::markdown::diff(&diff, settings.fail_on),
+    };
+    match &args.output_file {
+        Some(path) => {
+            if let Err(error) = std::fs::write(path, out) {
+                eprintln!("error: cannot write `{}`: {error}", path.display());
+                return EXIT_ERROR;
+            }
+        }
+        None => crate::commands::print(&out),
+    }
+    if diff.fails(settings.fail_on) {
+        EXIT_FINDINGS
+    } else {
+        EXIT_CLEAN
+    }
+}
+
+const USAGE: &str =
+    "error: `mralint diff` compares OLD NEW (two files or two folders), or --base REV [PATH]...";
+
+/// Reads, lints and compares the two states the command line names. The error is the
+/// message to print.
+pub fn compare(args: &DiffArgs, settings: &Settings) -> Result<Diff, String> {
+    if args.paths.iter().any(|p| p.as_os_str() == "-") {
+        return Err(format!(
+            "{USAGE}; standard input cannot be one of the states"
+        ));
+    }
+    match &args.base {
+        Some(rev) => compare_with_revision(rev, &args.paths, settings),
+        None => match args.paths.as_slice() {
+            [old, new] => compare_paths(old, new, settings),
+            _ => Err(USAGE.to_string()),
+        },
+    }
+}
+
+fn input_error(error: workspace::InputError) -> String {
+    format!("{:?}", miette::Report::new(error))
+}
+
+fn lint_all(projects: Vec<Project>, settings: &Settings, naming: &Naming) -> Vec<LintedProject> {
+    use rayon::prelude::*;
+    projects
+        .into_par_iter()
+        .map(|p| LintedProject::new(p, settings, naming))
+        .collect()
+}
+
+/// `mralint diff OLD NEW`.
+fn compare_paths(old: &Path, new: &Path, settings: &Settings) -> Result<Diff, String> {
+    for path in [old, new] {
+        if !path.exists() {
+            return Err(format!(
+                "error: cannot read `{}`: no such file or folder",
+                crate::source::display_path(path)
+            ));
+        }
+    }
+    let (old_naming, new_naming) = match (old.is_dir(), new.is_dir()) {
+        (true, true) => (Naming::new(old), Naming::new(new)),
+        (false, false) => {
+            // Two files: the configs a deployment names sit beside it, so each file's
+            // folder is its root, and the two files share the new one's name.
+            let shared = new
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            (
+                Naming::new(old.parent().unwrap_or(Path::new(""))).with_alias(old, &shared),
+                Naming::new(new.parent().unwrap_or(Path::new(""))),
+            )
+        }
+        _ => {
+            return Err(format!(
+                "{USAGE}; `{}` and `{}` must both be files or both be folders",
+                crate::source::display_path(old),
+                crate::source::display_path(new)
+            ))
+        }
+    };
+    let exclude = |p: &Path| settings.is_excluded(p);
+    let old_projects = workspace::discover(&[old.to_path_buf()], &exclude).map_err(input_error)?;
+    let new_projects = workspace::discover(&[new.to_path_buf()], &exclude).map_err(input_error)?;
+    Ok(Diff::new(
+        State::new(
+            crate::source::display_path(old),
+            lint_all(old_projects, settings, &old_naming),
+        ),
+        State::new(
+            crate::source::display_path(new),
+            lint_all(new_projects, settings, &new_naming),
+        ),
+    ))
+}
+
+/// `mralint diff --base REV [PATH]...`.
+fn compare_with_revision(
+    rev: &str,
+    paths: &[PathBuf],
+    settings: &Settings,
+) -> Result<Diff, String> {
+    let paths: Vec<PathBuf> = if paths.is_empty() {
+        vec![PathBuf::from(".")]
+    } else {
+        paths.to_vec()
+    };
+    let cwd = std::env::current_dir().map_err(|e| format!("error: {e}"))?;
+    let revision = git::read_revision(&cwd, rev, &paths).map_err(|e| format!("error: {e}"))?;
+    let scratch = revision.scratch.path().to_path_buf();
+    let repository = revision.repository.clone();
+
+    // The working tree: paths absent there are changes that delete them.
+    let present: Vec<PathBuf> = paths.iter().filter(|p| p.exists()).cloned().collect();
+    let missing_everywhere = paths
+        .iter()
+        .zip(&revision.paths)
+        .find(|(p, at_rev)| !p.exists() && at_rev.is_none());
+    if let Some((path, _)) = missing_everywhere {
+        return Err(format!(
+            "error: cannot read `{}`: it exists neither in the working tree nor at `{rev}`",
+            crate::source::display_path(path)
+        ));
+    }
+    let new_projects = if present.is_empty() {
+        Vec::new()
+    } else {
+        workspace::discover(&present, &|p: &Path| settings.is_excluded(p)).map_err(input_error)?
+    };
+    // Excludes name repository paths; the old files live in the scratch folder.
+    let old_excluded = |p: &Path| {
+        let absolute = crate::source::normalize_path(p);
+        let inside = absolute.strip_prefix(&scratch).unwrap_or(&absolute);
+        settings.is_excluded(&repository.join(inside))
+    };
+    let old_paths: Vec<PathBuf> = revision.paths.iter().flatten().cloned().collect();
+    let old_projects = if old_paths.is_empty() {
+        Vec::new()
+    } else {
+        workspace::discover(&old_paths, &old_excluded).map_err(input_error)?
+    };
+    let old_naming = Naming::new(&scratch).shown_as(&format!("{rev}:"));
+    let new_naming = Naming::new(&repository);
+    let old = State::new(rev, lint_all(old_projects, settings, &old_naming));
+    let new = State::new(
+        "working tree",
+        lint_all(new_projects, settings, &new_naming),
+    );
+    // The scratch folder goes when `revision` does; everything read from it is in memory.
+    drop(revision);
+    Ok(Diff::new(old, new))
+}

@@ -1,0 +1,223 @@
+use std::collections::HashMap;
+
+use super::{declare_rule, Context};
+use crate::eval::reach::{
+    ace_regions, bounds, covered, minimal_blockers, overlaps, Bounds, Region,
+};
+use crate::finding::{Finding, Location};
+use crate::model::Acl;
+use crate::source::FileId;
+use crate::syntax::ast::Action;
+
+declare_rule! {
+    /// ## What it does
+    /// Finds access-list entries that can never match, exactly: an entry is unreachable
+    /// when the earlier entries of its list together cover everything it matches (not only
+    /// when a single earlier entry does). Says why, as Batfish's filterLineReachability
+    /// does: blocked by earlier lines (a minimal set of them, always including one with the
+    /// other action when there is one — the dangerous case), matches nothing (an empty
+    /// group), or depends on an undefined or cyclic reference. Matches are compared as
+    /// boxes over protocol × source × source port × destination × destination port × ICMP
+    /// type, without expanding object-groups.
+    ///
+    /// ## Why is this bad?
+    /// The entry does nothing, so the list does not do what it reads as doing. When a
+    /// blocker has the other action, traffic the entry was written to permit is denied
+    /// (or the reverse): usually a rule inserted above in the wrong place.
+    ///
+    /// ## Example
+    /// ```text
+    /// access-list OUT extended deny tcp any any range 5000 5100
+    /// access-list OUT extended permit tcp any host 10.0.10.2 eq 5061
+    /// ```
+    ///
+    /// ## Use instead
+    /// ```text
+    /// access-list OUT extended permit tcp any host 10.0.10.2 eq 5061
+    /// access-list OUT extended deny tcp any any range 5000 5100
+    /// ```
+    ///
+    /// ## References
+    /// - Batfish, filterLineReachability question
+    /// - Cisco ASA Series Firewall CLI Configuration Guide, Access control lists (first match)
+    pub static RULE = {
+        code: "ACL001",
+        name: "unreachable-ace",
+        severity: Warning,
+        summary: "an ACE can never match: earlier entries (together) cover it",
+    };
+}
+
+/// Earlier entries whose boxes may meet an entry's: one bucket per destination /16 the
+/// entry's destinations touch, and a list of entries whose destinations span too many
+/// /16s to register (`any`, large ranges).
+#[derive(Default)]
+struct Index {
+    buckets: HashMap<u32, Vec<usize>>,
+    wide: Vec<usize>,
+}
+
+/// More /16 buckets than this and an entry counts as wide.
+const MAX_BUCKETS: u32 = 64;
+
+/// The destination /16 buckets of an entry, or `None` when it spans too many.
+fn buckets(regions: &[Region]) -> Option<Vec<u32>> {
+    let mut keys = Vec::new();
+    for region in regions {
+        for &(lo, hi) in region.destination().ranges() {
+            let (first, last) = (lo >> 16, hi >> 16);
+            if last - first >= MAX_BUCKETS || keys.len() as u32 > MAX_BUCKETS {
+                return None;
+            }
+            keys.extend(first..=last);
+        }
+    }
+    keys.sort_unstable();
+    keys.dedup();
+    Some(keys)
+}
+
+impl Index {
+    fn add(&mut self, entry: usize, keys: &Option<Vec<u32>>) {
+        match keys {
+            Some(keys) => {
+                for key in keys {
+                    self.buckets.entry(*key).or_default().push(entry);
+                }
+            }
+            None => self.wide.push(entry),
+        }
+    }
+
+    /// Earlier entries that may meet one with these buckets, in list order.
+    fn candidates(&self, keys: &Option<Vec<u32>>, earlier: usize) -> Vec<usize> {
+        let Some(keys) = keys else {
+            return (0..earlier).collect();
+        };
+        let mut found: Vec<usize> = keys
+            .iter()
+            .filter_map(|k| self.buckets.get(k))
+            .flatten()
+            .chain(&self.wide)
+            .copied()
+            .collect();
+        found.sort_unstable();
+        found.dedup();
+        found
+    }
+}
+
+pub fn check(cx: &Context<'_>, out: &mut Vec<Finding>) {
+    for input in &cx.project.firewalls {
+        for acl in input.model.acls.values().filter(|a| a.extended) {
+            check_acl(cx, input.file, acl, out);
+        }
+    }
+}
+
+fn action(action: Action) -> &'static str {
+    match action {
+        Action::Permit => "permit",
+        Action::Deny => "deny",
+    }
+}
+
+fn check_acl(cx: &Context<'_>, file: FileId, acl: &Acl, out: &mut Vec<Finding>) {
+    let source = cx.project.sources.get(file);
+    let line = |i: usize| source.line_col(acl.entries[i].span.start).0;
+    let regions: Vec<Vec<Region>> = acl.entries.iter().map(ace_regions).collect();
+    let bounds: Vec<Option<Bounds>> = regions.iter().map(|r| bounds(r)).collect();
+    let mut index = Index::default();
+    for (i, ace) in acl.entries.iter().enumerate() {
+        if ace.inactive {
+            continue;
+        }
+        let Some(own) = bounds[i] else {
+            let (message, label) = if ace.unresolved {
+                (
+                    "depends on an undefined or cyclic reference, so it matches nothing",
+                    "names something undefined or cyclic",
+                )
+            } else {
+                (
+                    "matches nothing (an empty object-group or address set)",
+                    "matches no packet",
+                )
+            };
+            out.push(
+                RULE.finding(
+                    format!("unreachable entry of `{}`: it {message}", acl.name),
+                    Location::new(file, ace.span, label),
+                )
+                .with_help("fix or remove the entry"),
+            );
+            continue;
+        };
+        let keys = buckets(&regions[i]);
+        let blockers: Vec<usize> = index
+            .candidates(&keys, i)
+            .into_iter()
+            .filter(|&j| {
+                bounds[j].is_some_and(|b| b.meets(&own)) && overlaps(&regions[i], &regions[j])
+            })
+            .collect();
+        index.add(i, &keys);
+        if blockers.is_empty() {
+            continue;
+        }
+        let blocking: Vec<(usize, &[Region])> = blockers
+            .iter()
+            .map(|&j| (j, regions[j].as_slice()))
+            .collect();
+        let Some(used) = covered(&regions[i], &blocking) else {
+            continue;
+        };
+        let mut minimal = minimal_blockers(&regions[i], &regions, &used);
+        let other_action = blockers
+            .iter()
+            .copied()
+            .find(|&j| acl.entries[j].action != ace.action);
+        if let Some(j) = other_action {
+            if !minimal.iter().any(|&m| acl.entries[m].action != ace.action) {
+                minimal.push(j);
+                minimal.sort_unstable();
+            }
+        }
+        let lines: Vec<String> = minimal.iter().map(|&j| line(j).to_string()).collect();
+        let mut message = format!(
+            "unreachable entry of `{}`: earlier entries (line {}) match everything it matches",
+            acl.name,
+            lines.join(", ")
+        );
+        if let Some(j) = minimal
+            .iter()
+            .copied()
+            .find(|&j| acl.entries[j].action != ace.action)
+        {
+            message.push_str(&format!(
+                "; the {} at line {} decides its traffic the other way",
+                action(acl.entries[j].action),
+                line(j)
+            ));
+        }
+        let mut finding = RULE
+            .finding(message, Location::new(file, ace.span, format!("never matched: this {} has no effect", action(ace.action))))
+            .with_help(if other_action.is_some() {
+                "move this entry above the entries that block it if its action is the intended one, or remove it"
+            } else {
+                "remove it: the entries above already do the same"
+            });
+        for &j in &minimal {
+            finding = finding.with_related(Location::new(
+                file,
+                acl.entries[j].span,
+                format!(
+                    "{} at line {} matches it first",
+                    action(acl.entries[j].action),
+                    line(j)
+                ),
+            ));
+        }
+        out.push(finding);
+    }
+}

@@ -1,0 +1,208 @@
+use super::{declare_rule, Context};
+use crate::eval::reach::{covered, minimal_blockers, overlaps, Region};
+use crate::finding::{Finding, Location};
+use crate::model::addr::{self, IntervalSet};
+use crate::model::{Firewall, Mapped, MappedDestination, NatRule};
+use crate::syntax::ast::NatKind;
+
+declare_rule! {
+    /// ## What it does
+    /// Finds NAT rules that can never match because rules earlier in the NAT table (twice
+    /// NAT, then object NAT in its automatic order, then `after-auto` twice NAT) together
+    /// take all their traffic, in every direction the rule can match: forward (real side
+    /// initiates; interfaces, real source, destination, service) and, for a static rule
+    /// that is not `unidirectional`, reverse (mapped side initiates).
+    ///
+    /// ## Why is this bad?
+    /// The first match wins, so the rule does nothing: the translation it describes never
+    /// happens, and traffic gets the earlier rule's translation instead. A static rule
+    /// still matched in reverse (connections the mapped side opens) is not reported; a
+    /// rule shadowed in one direction only is a place to look, not a finding.
+    ///
+    /// ## Example
+    /// ```text
+    /// nat (inside,outside) source dynamic INSIDE-NET interface
+    /// object network EXPC
+    ///  nat (inside,outside) dynamic 64.100.0.20
+    /// ```
+    ///
+    /// ## Use instead
+    /// ```text
+    /// object network EXPC
+    ///  nat (inside,outside) dynamic 64.100.0.20
+    /// nat (inside,outside) after-auto source dynamic INSIDE-NET interface
+    /// ```
+    ///
+    /// ## References
+    /// - asa-semantics §2.2 (three sections, first match wins)
+    /// - Cisco ASA Series Firewall CLI Configuration Guide, NAT rule order
+    pub static RULE = {
+        code: "NAT001",
+        name: "unreachable-nat-rule",
+        severity: Warning,
+        summary: "a NAT rule can never match because earlier rules take all its traffic",
+    };
+}
+
+/// An interface dimension: a named interface, or every interface for `any`.
+fn interface(firewall: &Firewall, name: &Option<String>) -> IntervalSet {
+    match name {
+        None => IntervalSet::range(0, u32::MAX),
+        Some(n) => {
+            let index = firewall
+                .interfaces
+                .iter()
+                .position(|i| i.name.eq_ignore_ascii_case(n));
+            IntervalSet::single(index.map_or(u32::MAX, |i| i as u32))
+        }
+    }
+}
+
+fn full(max: u32) -> IntervalSet {
+    IntervalSet::range(0, max)
+}
+
+/// Protocol and the two port dimensions of a rule's service (original or translated).
+fn service_dims(rule: &NatRule, translated: bool) -> [IntervalSet; 3] {
+    let Some(ports) = &rule.ports else {
+        return [full(255), full(65535), full(65535)];
+    };
+    let pick = |side: &Option<(IntervalSet, IntervalSet)>| {
+        side.as_ref().map_or(
+            full(65535),
+            |(o, t)| if translated { t.clone() } else { o.clone() },
+        )
+    };
+    let protocols = ports.protocols.iter().fold(IntervalSet::empty(), |acc, p| {
+        acc.union(&IntervalSet::single(u32::from(*p)))
+    });
+    [protocols, pick(&ports.source), pick(&ports.destination)]
+}
+
+/// Forward: (ingress, egress, source, destination, protocol, source port, destination port).
+fn forward(firewall: &Firewall, rule: &NatRule) -> Region {
+    let destination = match &rule.destination {
+        Some((MappedDestination::Addresses(m), _)) => m.clone(),
+        Some((MappedDestination::Interface, _)) => {
+            interface_address(firewall, &rule.real_interface)
+        }
+        None => addr::any_address(),
+    };
+    let [protocol, sport, dport] = service_dims(rule, false);
+    Region {
+        dims: vec![
+            interface(firewall, &rule.real_interface),
+            interface(firewall, &rule.mapped_interface),
+            rule.real_source.clone(),
+            destination,
+            protocol,
+            sport,
+            dport,
+        ],
+    }
+}
+
+fn interface_address(firewall: &Firewall, name: &Option<String>) -> IntervalSet {
+    name.as_deref()
+        .and_then(|n| firewall.interface(n))
+        .and_then(|i| i.address)
+        .map(addr::host)
+        .unwrap_or_default()
+}
+
+/// Reverse (static, bidirectional rules only): the mapped side opens a connection to the
+/// mapped source; the packet's source port meets the translated destination port and its
+/// destination port the translated source port.
+fn reverse(firewall: &Firewall, rule: &NatRule) -> Option<Region> {
+    if rule.kind != NatKind::Static || rule.unidirectional {
+        return None;
+    }
+    let mapped = match &rule.mapped_source {
+        Mapped::Addresses(m) => m.clone(),
+        Mapped::Interface => interface_address(firewall, &rule.mapped_interface),
+        Mapped::PatPool(_) => return None,
+    };
+    let source = rule
+        .destination
+        .as_ref()
+        .map_or(addr::any_address(), |(_, real)| real.clone());
+    let [protocol, source_ports, destination_ports] = service_dims(rule, true);
+    Some(Region {
+        dims: vec![
+            interface(firewall, &rule.mapped_interface),
+            interface(firewall, &rule.real_interface),
+            source,
+            mapped,
+            protocol,
+            destination_ports,
+            source_ports,
+        ],
+    })
+}
+
+/// Whether earlier rules cover `target` in one direction; the blockers used.
+fn blocked(target: &Region, earlier: &[(usize, Region)]) -> Option<Vec<usize>> {
+    let target = std::slice::from_ref(target);
+    let regions: Vec<Vec<Region>> = earlier.iter().map(|(_, r)| vec![r.clone()]).collect();
+    let blocking: Vec<(usize, &[Region])> = regions
+        .iter()
+        .enumerate()
+        .filter(|(_, r)| overlaps(target, r))
+        .map(|(p, r)| (p, r.as_slice()))
+        .collect();
+    if blocking.is_empty() {
+        return None;
+    }
+    let used = covered(target, &blocking)?;
+    Some(
+        minimal_blockers(target, &regions, &used)
+            .into_iter()
+            .map(|p| earlier[p].0)
+            .collect(),
+    )
+}
+
+pub fn check(cx: &Context<'_>, out: &mut Vec<Finding>) {
+    for input in &cx.project.firewalls {
+        let model = &input.model;
+        let mut forwards: Vec<(usize, Region)> = Vec::new();
+        let mut reverses: Vec<(usize, Region)> = Vec::new();
+        for (i, rule) in model.nat.iter().enumerate() {
+            let fwd = forward(model, rule);
+            let rev = reverse(model, rule);
+            let by_forward = blocked(&fwd, &forwards);
+            let by_reverse = match &rev {
+                Some(r) => blocked(r, &reverses),
+                None => Some(Vec::new()),
+            };
+            if let (Some(mut blockers), Some(more)) = (by_forward, by_reverse) {
+                blockers.extend(more);
+                blockers.sort_unstable();
+                blockers.dedup();
+                let source = cx.project.sources.get(input.file);
+                let line = |j: usize| source.line_col(model.nat[j].span.start).0;
+                let mut finding = RULE
+                    .finding(
+                        format!(
+                            "unreachable NAT rule: earlier rules (line {}) take all its traffic",
+                            blockers.iter().map(|&j| line(j).to_string()).collect::<Vec<_>>().join(", ")
+                        ),
+                        Location::new(input.file, rule.span, "never matched"),
+                    )
+                    .with_help("move it above the rules that take its traffic (`nat … 1 source …` inserts at the top of section 1), or remove it");
+                for &j in &blockers {
+                    finding = finding.with_related(Location::new(
+                        input.file,
+                        model.nat[j].span,
+                        format!("matches first (line {})", line(j)),
+                    ));
+                }
+                out.push(finding);
+            }
+            forwards.push((i, fwd));
+            if let Some(r) = rev {
+                reverses.push((i, r));
+            }
+        }
+    }
+}
