@@ -221,7 +221,7 @@ fn no_output_shows_a_secret() {
         std::fs::copy(root().join(SEED).join(file), dir.join(file)).unwrap();
     }
     let mut outputs = Vec::new();
-    for format in ["human", "json", "sarif", "github"] {
+    for format in ["human", "json", "sarif", "github", "markdown"] {
         let output = mralint(&["check", ".", "--format", format, "--verbose"], &dir);
         outputs.push(text(&output.stdout) + &text(&output.stderr));
         for twin in ["xconfig-single-nic-reflection-ok", "xconfig-dual-nic-ok"] {
