@@ -11,13 +11,12 @@
 
 use std::net::Ipv4Addr;
 
-use nom::branch::alt;
-use nom::bytes::complete::{tag_no_case, take_till1};
+use nom::bytes::complete::take_till1;
 use nom::character::complete::space0;
-use nom::combinator::{eof, map, map_opt, peek, recognize, rest, verify};
+use nom::combinator::{eof, map, map_opt, rest, verify};
 use nom::error::{ContextError, ErrorKind, FromExternalError, ParseError};
 use nom::sequence::terminated;
-use nom::{IResult, Parser};
+use nom::{IResult, Input as _, Parser};
 
 use super::ast::{Name, Port};
 use crate::source::Span;
@@ -88,16 +87,21 @@ pub fn word(input: Input<'_>) -> PResult<'_, Input<'_>> {
 pub fn kw<'a>(
     keyword: &'static str,
 ) -> impl Parser<Input<'a>, Output = Input<'a>, Error = Failure> {
-    nom::error::context(
-        keyword,
-        terminated(
-            tag_no_case(keyword),
-            terminated(
-                peek(alt((recognize(nom::character::complete::space1), eof))),
-                space0,
-            ),
-        ),
-    )
+    // One comparison of the next word, rather than a tag, a lookahead and a skip: keywords
+    // are most of what the parser tries, so this is its hot path.
+    move |input: Input<'a>| {
+        let text = input.fragment();
+        let end = text.find([' ', '\t']).unwrap_or(text.len());
+        if !text[..end].eq_ignore_ascii_case(keyword) {
+            return Err(nom::Err::Error(Failure {
+                offset: input.location_offset(),
+                expected: Some(keyword),
+            }));
+        }
+        let blanks = text[end..].len() - text[end..].trim_start_matches([' ', '\t']).len();
+        let (rest, matched) = input.take_split(end);
+        Ok((rest.take_from(blanks), matched))
+    }
 }
 
 /// `name = word`: an object, group, ACL or interface name with its span.
