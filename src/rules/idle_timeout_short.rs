@@ -1,7 +1,6 @@
 use std::collections::BTreeMap;
 
 use super::{declare_rule, first_line, Context};
-use crate::eval::path::Path;
 use crate::eval::policy::{applies_on, class_matches};
 use crate::finding::Finding;
 use crate::source::Span;
@@ -56,12 +55,7 @@ pub fn check(cx: &Context<'_>, out: &mut Vec<Finding>) {
     if cx.deployment().is_none() {
         return;
     }
-    let paths: Vec<&Path> = cx
-        .traversal
-        .iter()
-        .map(|r| &r.path)
-        .chain(cx.internet.iter().map(|r| &r.path))
-        .collect();
+    let paths = cx.expressway_paths();
     // (firewall, deciding line or None for the default) → (timeout, flows)
     let mut short: BTreeMap<(usize, Option<Span>), (u32, Vec<String>)> = BTreeMap::new();
     for path in paths {

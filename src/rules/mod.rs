@@ -179,6 +179,15 @@ impl<'a> Context<'a> {
         }
     }
 
+    /// The walks of every flow of Expressway-E's: C→E traversal and internet→E.
+    pub fn expressway_paths(&self) -> Vec<&crate::eval::path::Path> {
+        self.traversal
+            .iter()
+            .map(|r| &r.path)
+            .chain(self.internet.iter().map(|r| &r.path))
+            .collect()
+    }
+
     /// The valid deployment and its file.
     pub fn deployment(&self) -> Option<(&'a Deployment, FileId)> {
         let input = self.project.deployment.as_ref()?;

@@ -1,7 +1,6 @@
 use std::collections::BTreeMap;
 
 use super::{declare_rule, Context};
-use crate::eval::path::Path;
 use crate::eval::policy::{applies_on, class_matches};
 use crate::finding::{Finding, Severity};
 use crate::source::Span;
@@ -51,12 +50,7 @@ pub fn check(cx: &Context<'_>, out: &mut Vec<Finding>) {
     if cx.deployment().is_none() {
         return;
     }
-    let paths: Vec<&Path> = cx
-        .traversal
-        .iter()
-        .map(|r| &r.path)
-        .chain(cx.internet.iter().map(|r| &r.path))
-        .collect();
+    let paths = cx.expressway_paths();
     // (firewall, inspect line) → (inspection, flows it matches, crossed at all)
     let mut actions: BTreeMap<(usize, Span), (String, Vec<String>, bool)> = BTreeMap::new();
     for path in &paths {
