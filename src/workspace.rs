@@ -298,7 +298,8 @@ fn firewall_input(sources: &mut Sources, file: SourceFile, name: Option<String>)
     }
 }
 
-fn config_project(file: SourceFile) -> Project {
+/// A lone config, parsed and modelled, as its own project.
+pub fn config_project(file: SourceFile) -> Project {
     let mut project = Project::default();
     let input = firewall_input(&mut project.sources, file, None);
     project.firewalls.push(input);
@@ -309,7 +310,18 @@ fn config_project(file: SourceFile) -> Project {
 /// deployment error at its `config` value, not a failure of the run.
 fn deployment_project(path: &Path) -> Result<Project, InputError> {
     let bytes = read(path)?;
-    let file = SourceFile::from_bytes(path, &bytes);
+    Ok(deployment_project_with(path, &bytes, read))
+}
+
+/// A deployment read from `path` with content `bytes`, and the configs it names, each
+/// read through `read_config` (given the path relative to the deployment's folder, as
+/// the file system would see it). A run reads files; tests and fuzzing read from memory.
+pub fn deployment_project_with(
+    path: &Path,
+    bytes: &[u8],
+    mut read_config: impl FnMut(&Path) -> Result<Vec<u8>, InputError>,
+) -> Project {
+    let file = SourceFile::from_bytes(path, bytes);
     let text = file.text.clone();
     let mut project = Project::default();
     let file_id = project.sources.add(file);
@@ -321,7 +333,7 @@ fn deployment_project(path: &Path) -> Result<Project, InputError> {
     if let Some(d) = &deployment {
         for firewall in &d.firewalls {
             let config_path = base.join(&firewall.config.value);
-            match read(&config_path) {
+            match read_config(&config_path) {
                 Ok(bytes) => {
                     let file = SourceFile::from_bytes(&config_path, &bytes);
                     let input = firewall_input(
@@ -353,7 +365,7 @@ fn deployment_project(path: &Path) -> Result<Project, InputError> {
         mismatches: loaded.mismatches,
         dumps: loaded.dumps,
     });
-    Ok(project)
+    project
 }
 
 /// Reads an `xconfig` dump into the sources, its `{cipher}` secrets masked so that no
