@@ -163,7 +163,8 @@ pub fn check(args: &CheckArgs) -> u8 {
     let linted: Vec<(Project, Vec<Finding>)> = projects
         .into_par_iter()
         .map(|p| {
-            let findings = settings.apply(lint(&p));
+            let findings =
+                settings.apply(crate::rules::run_selected(&p, &|c| settings.is_enabled(c)));
             (p, findings)
         })
         .collect();

@@ -141,14 +141,20 @@ pub fn normalize_path(path: &Path) -> PathBuf {
     out
 }
 
-/// Every file read in one run; findings point into it by [`FileId`].
+/// Every file read in one run; findings point into it by [`FileId`]. A file that
+/// several projects read (one config named by many deployments) is shared, not copied.
 #[derive(Debug, Default, Clone)]
 pub struct Sources {
-    files: Vec<SourceFile>,
+    files: Vec<std::sync::Arc<SourceFile>>,
 }
 
 impl Sources {
     pub fn add(&mut self, file: SourceFile) -> FileId {
+        self.add_shared(std::sync::Arc::new(file))
+    }
+
+    /// Adds a file another project may hold too.
+    pub fn add_shared(&mut self, file: std::sync::Arc<SourceFile>) -> FileId {
         self.files.push(file);
         FileId(self.files.len() - 1)
     }
@@ -157,8 +163,16 @@ impl Sources {
         &self.files[id.0]
     }
 
+    /// The file itself, to share with another project.
+    pub fn shared(&self, id: FileId) -> std::sync::Arc<SourceFile> {
+        std::sync::Arc::clone(&self.files[id.0])
+    }
+
     pub fn iter(&self) -> impl Iterator<Item = (FileId, &SourceFile)> {
-        self.files.iter().enumerate().map(|(i, f)| (FileId(i), f))
+        self.files
+            .iter()
+            .enumerate()
+            .map(|(i, f)| (FileId(i), f.as_ref()))
     }
 }
 

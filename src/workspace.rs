@@ -1,15 +1,18 @@
 //! Finds and reads the inputs of a run: deployments, the configs they name, lone
 //! configs. Everything read lands in [`Sources`]; nothing here judges the content.
 
+use std::collections::HashMap;
 use std::io::Read;
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, OnceLock};
 
 use crate::deployment::{self, Deployment, DeploymentError, DumpInput, Mismatch};
 use crate::model::{self, Firewall};
 use crate::source::{normalize_path as normalize, FileId, SourceFile, Sources};
 use crate::syntax;
 
-/// One firewall config, parsed and modelled.
+/// One firewall config, parsed and modelled. A config several deployments (or firewall
+/// entries) name is read, parsed and modelled once; its entries share it.
 #[derive(Debug)]
 pub struct FirewallInput {
     /// The deployment's name for it, or its hostname or file name.
@@ -17,9 +20,95 @@ pub struct FirewallInput {
     pub file: FileId,
     /// What parsing found wrong, and how many commands it modelled, ignored and rejected.
     /// (The AST itself is dropped once the model is built: large configs keep memory low.)
-    pub syntax_errors: Vec<syntax::SyntaxError>,
+    pub syntax_errors: Arc<[syntax::SyntaxError]>,
     pub stats: syntax::ParseStats,
-    pub model: Firewall,
+    pub model: Arc<Firewall>,
+    /// Whether this entry reports what is wrong with the config itself (syntax, names,
+    /// unreachable entries): only the first entry naming a config in a run does, so those
+    /// findings appear once however many deployments name it.
+    pub reports_config: bool,
+}
+
+/// A config as read, parsed and modelled, shared by every entry that names it.
+#[derive(Debug)]
+struct LoadedConfig {
+    source: Arc<SourceFile>,
+    syntax_errors: Arc<[syntax::SyntaxError]>,
+    stats: syntax::ParseStats,
+    model: Arc<Firewall>,
+}
+
+impl LoadedConfig {
+    fn of(file: SourceFile) -> LoadedConfig {
+        let parsed = syntax::parse_config(&file.text);
+        let model = model::build(&parsed.config);
+        LoadedConfig {
+            source: Arc::new(file),
+            syntax_errors: parsed.errors.into(),
+            stats: parsed.stats,
+            model: Arc::new(model),
+        }
+    }
+
+    /// An entry of a project for this config.
+    fn entry(&self, sources: &mut Sources, name: Option<String>) -> FirewallInput {
+        let name = name
+            .or_else(|| self.model.hostname.clone())
+            .unwrap_or_else(|| {
+                self.source
+                    .path
+                    .file_stem()
+                    .map_or("firewall".into(), |s| s.to_string_lossy().into_owned())
+            });
+        FirewallInput {
+            name,
+            file: sources.add_shared(Arc::clone(&self.source)),
+            syntax_errors: Arc::clone(&self.syntax_errors),
+            stats: self.stats,
+            model: Arc::clone(&self.model),
+            reports_config: true,
+        }
+    }
+}
+
+/// The configs of one run, each loaded once by whichever project needs it first; the
+/// others wait for it and share it.
+#[derive(Default)]
+struct ConfigCache {
+    loaded: Mutex<HashMap<PathBuf, Arc<LoadOnce>>>,
+}
+
+/// A config loaded once (or the reason it could not be read), whoever asks first.
+type LoadOnce = OnceLock<Result<Arc<LoadedConfig>, String>>;
+
+impl ConfigCache {
+    fn load(&self, path: &Path) -> Result<Arc<LoadedConfig>, InputError> {
+        let key = normalize(path);
+        let cell = {
+            let mut loaded = self.loaded.lock().unwrap_or_else(|e| e.into_inner());
+            Arc::clone(loaded.entry(key).or_default())
+        };
+        cell.get_or_init(|| match read(path) {
+            Ok(bytes) => Ok(Arc::new(LoadedConfig::of(SourceFile::from_bytes(
+                path, &bytes,
+            )))),
+            Err(InputError::Unreadable { reason, .. }) => Err(reason),
+            Err(other) => Err(other.to_string()),
+        })
+        .clone()
+        .map_err(|reason| unreadable_because(path, reason))
+    }
+}
+
+/// Marks, in project order, the first entry of each config as the one that reports the
+/// config's own findings.
+fn assign_config_reports(projects: &mut [Project]) {
+    let mut seen: Vec<*const Firewall> = Vec::new();
+    for input in projects.iter_mut().flat_map(|p| p.firewalls.iter_mut()) {
+        let config = Arc::as_ptr(&input.model);
+        input.reports_config = !seen.contains(&config);
+        seen.push(config);
+    }
 }
 
 /// A deployment file and what loading it found.
@@ -55,9 +144,13 @@ pub enum InputError {
 }
 
 fn unreadable(path: &Path, error: impl std::fmt::Display) -> InputError {
+    unreadable_because(path, error.to_string())
+}
+
+fn unreadable_because(path: &Path, reason: String) -> InputError {
     InputError::Unreadable {
         path: crate::source::display_path(path),
-        reason: error.to_string(),
+        reason,
     }
 }
 
@@ -140,16 +233,13 @@ pub fn discover(
             inputs.push(Input::Config(path.clone()));
         }
     }
-    let mut seen = Vec::new();
+    // A file given twice (or found twice) is linted once.
+    let mut seen = std::collections::HashSet::new();
     inputs.retain(|input| match input {
-        Input::Deployment(p) => {
-            let key = normalize(p);
-            let first = !seen.contains(&key);
-            seen.push(key);
-            first
-        }
-        _ => true,
+        Input::Deployment(p) | Input::Config(p) => seen.insert(normalize(p)),
+        Input::Stdin => true,
     });
+    let cache = ConfigCache::default();
     let deployments: Vec<&PathBuf> = inputs
         .iter()
         .filter_map(|i| match i {
@@ -159,10 +249,10 @@ pub fn discover(
         .collect();
     let mut projects: Vec<Project> = deployments
         .par_iter()
-        .map(|p| deployment_project(p))
+        .map(|p| deployment_project(p, &cache))
         .collect::<Result<_, _>>()?;
     // Files a deployment reads (configs and dumps) are not linted again on their own.
-    let named: Vec<PathBuf> = projects
+    let named: std::collections::HashSet<PathBuf> = projects
         .iter()
         .flat_map(|p| {
             let dumps = p
@@ -200,11 +290,18 @@ pub fn discover(
                 }
                 Ok(config_project(SourceFile::from_bytes("<stdin>", &bytes)))
             }
-            Input::Config(path) => Ok(config_project(SourceFile::from_bytes(path, &read(path)?))),
+            Input::Config(path) => {
+                let loaded = cache.load(path)?;
+                let mut project = Project::default();
+                let input = loaded.entry(&mut project.sources, None);
+                project.firewalls.push(input);
+                Ok(project)
+            }
             Input::Deployment(_) => unreachable!("deployments are loaded above"),
         })
         .collect::<Result<_, InputError>>()?;
     projects.extend(lone);
+    assign_config_reports(&mut projects);
     Ok(projects)
 }
 
@@ -279,38 +376,19 @@ fn walk(root: &Path) -> Vec<PathBuf> {
     files
 }
 
-/// Parses and models one config.
-fn firewall_input(sources: &mut Sources, file: SourceFile, name: Option<String>) -> FirewallInput {
-    let parsed = syntax::parse_config(&file.text);
-    let model = model::build(&parsed.config);
-    let name = name.or_else(|| model.hostname.clone()).unwrap_or_else(|| {
-        file.path
-            .file_stem()
-            .map_or("firewall".into(), |s| s.to_string_lossy().into_owned())
-    });
-    let file = sources.add(file);
-    FirewallInput {
-        name,
-        file,
-        syntax_errors: parsed.errors,
-        stats: parsed.stats,
-        model,
-    }
-}
-
 /// A lone config, parsed and modelled, as its own project.
 pub fn config_project(file: SourceFile) -> Project {
     let mut project = Project::default();
-    let input = firewall_input(&mut project.sources, file, None);
+    let input = LoadedConfig::of(file).entry(&mut project.sources, None);
     project.firewalls.push(input);
     project
 }
 
-/// A deployment and the configs it names. A config that cannot be read is a
-/// deployment error at its `config` value, not a failure of the run.
-fn deployment_project(path: &Path) -> Result<Project, InputError> {
+/// A deployment and the configs it names (each through the run's cache). A config that
+/// cannot be read is a deployment error at its `config` value, not a failure of the run.
+fn deployment_project(path: &Path, cache: &ConfigCache) -> Result<Project, InputError> {
     let bytes = read(path)?;
-    Ok(deployment_project_with(path, &bytes, read))
+    Ok(deployment_project_loading(path, &bytes, |p| cache.load(p)))
 }
 
 /// A deployment read from `path` with content `bytes`, and the configs it names, each
@@ -320,6 +398,22 @@ pub fn deployment_project_with(
     path: &Path,
     bytes: &[u8],
     mut read_config: impl FnMut(&Path) -> Result<Vec<u8>, InputError>,
+) -> Project {
+    let mut project = deployment_project_loading(path, bytes, |p| {
+        let bytes = read_config(p)?;
+        Ok(Arc::new(LoadedConfig::of(SourceFile::from_bytes(
+            p, &bytes,
+        ))))
+    });
+    assign_config_reports(std::slice::from_mut(&mut project));
+    project
+}
+
+/// A deployment and the configs it names, each given by `load_config`.
+fn deployment_project_loading(
+    path: &Path,
+    bytes: &[u8],
+    mut load_config: impl FnMut(&Path) -> Result<Arc<LoadedConfig>, InputError>,
 ) -> Project {
     let file = SourceFile::from_bytes(path, bytes);
     let text = file.text.clone();
@@ -333,14 +427,10 @@ pub fn deployment_project_with(
     if let Some(d) = &deployment {
         for firewall in &d.firewalls {
             let config_path = base.join(&firewall.config.value);
-            match read_config(&config_path) {
-                Ok(bytes) => {
-                    let file = SourceFile::from_bytes(&config_path, &bytes);
-                    let input = firewall_input(
-                        &mut project.sources,
-                        file,
-                        Some(firewall.name.value.clone()),
-                    );
+            match load_config(&config_path) {
+                Ok(loaded) => {
+                    let input =
+                        loaded.entry(&mut project.sources, Some(firewall.name.value.clone()));
                     project.firewalls.push(input);
                 }
                 Err(InputError::Unreadable { reason, .. }) => errors.push(DeploymentError::new(

@@ -106,7 +106,9 @@ pub struct LintedProject {
 
 impl LintedProject {
     pub fn new(project: Project, settings: &Settings, naming: &Naming) -> Self {
-        let findings = settings.apply(crate::lint(&project));
+        let findings = settings.apply(crate::rules::run_selected(&project, &|c| {
+            settings.is_enabled(c)
+        }));
         let files: Vec<_> = project
             .sources
             .iter()

@@ -3,6 +3,8 @@
 //! (protocol × source × source port × destination × destination port × ICMP type/code),
 //! so object-groups are never expanded into a cross product.
 
+use std::collections::HashMap;
+
 use crate::model::addr::IntervalSet;
 use crate::model::{Ace, Service};
 
@@ -185,23 +187,26 @@ pub fn overlaps(a: &[Region], b: &[Region]) -> bool {
     a.iter().any(|x| b.iter().any(|y| x.intersects(y)))
 }
 
+/// The most dimensions a box has (ACEs have 6, NAT rules 7).
+const MAX_DIMS: usize = 8;
+
 /// The per-dimension bounds of some boxes, for a cheap first test of overlap.
 #[derive(Clone, Copy, Debug)]
 pub struct Bounds {
-    lo: [u32; 6],
-    hi: [u32; 6],
+    lo: [u32; MAX_DIMS],
+    hi: [u32; MAX_DIMS],
 }
 
 pub fn bounds(regions: &[Region]) -> Option<Bounds> {
     let mut b = Bounds {
-        lo: [u32::MAX; 6],
-        hi: [0; 6],
+        lo: [0; MAX_DIMS],
+        hi: [u32::MAX; MAX_DIMS],
     };
-    for region in regions {
-        for (k, dim) in region.dims.iter().enumerate().take(6) {
+    for (n, region) in regions.iter().enumerate() {
+        for (k, dim) in region.dims.iter().enumerate().take(MAX_DIMS) {
             let (lo, hi) = dim.bounds()?;
-            b.lo[k] = b.lo[k].min(lo);
-            b.hi[k] = b.hi[k].max(hi);
+            b.lo[k] = if n == 0 { lo } else { b.lo[k].min(lo) };
+            b.hi[k] = if n == 0 { hi } else { b.hi[k].max(hi) };
         }
     }
     (!regions.is_empty()).then_some(b)
@@ -209,7 +214,243 @@ pub fn bounds(regions: &[Region]) -> Option<Bounds> {
 
 impl Bounds {
     pub fn meets(&self, other: &Bounds) -> bool {
-        (0..6).all(|k| self.lo[k] <= other.hi[k] && other.lo[k] <= self.hi[k])
+        (0..MAX_DIMS).all(|k| self.lo[k] <= other.hi[k] && other.lo[k] <= self.hi[k])
+    }
+}
+
+/// The intervals of one dimension of every entry of a list, grouped by length class
+/// (class `c` holds intervals spanning fewer than 2^c values) and sorted by their start:
+/// the intervals meeting `[a, b]` in class `c` start within `[a - 2^c + 1, b]`, found by
+/// two binary searches, so a query costs about what it returns.
+#[derive(Default)]
+struct DimensionIndex {
+    classes: Vec<LengthClass>,
+}
+
+struct LengthClass {
+    /// Every interval in the class spans fewer than `1 << log2` values.
+    log2: u32,
+    starts: Vec<u32>,
+    ends: Vec<u32>,
+    entries: Vec<u32>,
+}
+
+fn length_class(lo: u32, hi: u32) -> u32 {
+    u32::BITS - (hi - lo).leading_zeros()
+}
+
+impl LengthClass {
+    /// The positions whose intervals may meet `[a, b]`: every one that does, and others
+    /// that start less than `2^log2` before `a`.
+    fn window(&self, a: u32, b: u32) -> std::ops::Range<usize> {
+        let reach = (1u64 << self.log2) - 1;
+        let from = u64::from(a).saturating_sub(reach) as u32;
+        let first = self.starts.partition_point(|&s| s < from);
+        let last = self.starts.partition_point(|&s| s <= b);
+        first..last.max(first)
+    }
+}
+
+impl DimensionIndex {
+    fn new(mut items: Vec<(u32, u32, u32, u32)>) -> Self {
+        items.sort_unstable();
+        let mut classes: Vec<LengthClass> = Vec::new();
+        for (class, lo, hi, entry) in items {
+            if classes.last().is_none_or(|c| c.log2 != class) {
+                classes.push(LengthClass {
+                    log2: class,
+                    starts: Vec::new(),
+                    ends: Vec::new(),
+                    entries: Vec::new(),
+                });
+            }
+            let last = classes.last_mut().expect("pushed above");
+            last.starts.push(lo);
+            last.ends.push(hi);
+            last.entries.push(entry);
+        }
+        DimensionIndex { classes }
+    }
+
+    /// Calls `visit` with every entry that has an interval meeting one of `ranges`
+    /// (an entry may be visited more than once).
+    fn visit(&self, ranges: &[(u32, u32)], mut visit: impl FnMut(usize)) {
+        for &(a, b) in ranges {
+            for class in &self.classes {
+                for p in class.window(a, b) {
+                    if class.ends[p] >= a {
+                        visit(class.entries[p] as usize);
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// The ranges of dimension `k` over all of an entry's boxes.
+fn ranges_of(regions: &[Region], k: usize) -> IntervalSet {
+    regions
+        .iter()
+        .flat_map(|r| r.dims[k].ranges().iter().copied())
+        .collect()
+}
+
+/// How much of its dimension a set covers, in bits (0 for one value, 32 for every
+/// address), scaled to the dimension's width so that addresses and ports compare.
+fn breadth(set: &IntervalSet, width_bits: u32) -> f64 {
+    (set.size().max(1) as f64).log2() / f64::from(width_bits)
+}
+
+/// An ordered list of entries (each a union of boxes) indexed for two questions: is a
+/// point matched by an earlier entry, and which earlier entries meet this one.
+///
+/// Each entry is filed under one dimension, the one where it is narrowest (a host
+/// destination, a source host, a single port), in an interval index of that dimension.
+/// An entry can only contain a point, or meet another entry, if it does so in the
+/// dimension it is filed under, so a query asks every dimension's index with the
+/// target's values there. Filed entries are narrow in their dimension, so a point query
+/// visits the few entries near the point, however many `any`s the list holds: a list of
+/// host entries packed in one /16, or thousands of `permit tcp host X any` beside
+/// thousands of `permit tcp any host Y`, is answered entry by entry.
+pub struct ListIndex<'a> {
+    entries: &'a [Vec<Region>],
+    bounds: Vec<Option<Bounds>>,
+    dimensions: Vec<(usize, DimensionIndex)>,
+    /// The last query that visited each entry, so each is reported once.
+    seen: Vec<u32>,
+    query: u32,
+}
+
+impl<'a> ListIndex<'a> {
+    /// Indexes `entries` on the given dimensions, each with its width in bits (those
+    /// that tell entries apart: addresses and destination ports).
+    pub fn new(entries: &'a [Vec<Region>], dimensions: &[(usize, u32)]) -> Self {
+        let mut filed: Vec<Vec<(u32, u32, u32, u32)>> = vec![Vec::new(); dimensions.len()];
+        // How many entries share each exact range, per dimension: of two equally narrow
+        // dimensions, an entry is filed under the one where its value is rarer.
+        let per_entry: Vec<Vec<IntervalSet>> = entries
+            .iter()
+            .map(|regions| {
+                dimensions
+                    .iter()
+                    .map(|&(k, _)| ranges_of(regions, k))
+                    .collect()
+            })
+            .collect();
+        let mut popularity: Vec<HashMap<&IntervalSet, u32>> =
+            vec![HashMap::new(); dimensions.len()];
+        for sets in &per_entry {
+            for (d, set) in sets.iter().enumerate() {
+                *popularity[d].entry(set).or_default() += 1;
+            }
+        }
+        for (e, sets) in per_entry.iter().enumerate() {
+            if entries[e].is_empty() {
+                continue;
+            }
+            let narrowest = (0..dimensions.len())
+                .min_by(|&x, &y| {
+                    let key =
+                        |d: usize| (breadth(&sets[d], dimensions[d].1), popularity[d][&sets[d]]);
+                    let (bx, px) = key(x);
+                    let (by, py) = key(y);
+                    bx.total_cmp(&by).then(px.cmp(&py))
+                })
+                .unwrap_or(0);
+            filed[narrowest].extend(
+                sets[narrowest]
+                    .ranges()
+                    .iter()
+                    .map(|&(lo, hi)| (length_class(lo, hi), lo, hi, e as u32)),
+            );
+        }
+        drop(popularity);
+        let dimensions = dimensions
+            .iter()
+            .zip(filed)
+            .map(|(&(k, _), items)| (k, DimensionIndex::new(items)))
+            .collect();
+        ListIndex {
+            entries,
+            bounds: entries.iter().map(|r| bounds(r)).collect(),
+            dimensions,
+            seen: vec![u32::MAX; entries.len()],
+            query: 0,
+        }
+    }
+
+    /// The bounds of entry `i`, `None` when it matches nothing.
+    pub fn bounds(&self, i: usize) -> Option<Bounds> {
+        self.bounds[i]
+    }
+
+    /// Whether an entry before `i` that `usable` accepts matches the packet `point`.
+    fn point_matched_earlier(
+        &self,
+        i: usize,
+        point: &[u32],
+        usable: &impl Fn(usize) -> bool,
+    ) -> bool {
+        let mut matched = false;
+        for (k, index) in &self.dimensions {
+            index.visit(&[(point[*k], point[*k])], |j| {
+                matched = matched
+                    || (j < i
+                        && usable(j)
+                        && self.entries[j]
+                            .iter()
+                            .any(|r| r.dims.iter().zip(point).all(|(d, &v)| d.contains(v))));
+            });
+            if matched {
+                return true;
+            }
+        }
+        false
+    }
+
+    /// Whether some corner of entry `i`'s boxes is matched by no earlier entry: then
+    /// the earlier entries cannot cover it. Settles most entries that are reachable
+    /// with a few point queries.
+    pub fn has_unmatched_corner(&self, i: usize, usable: impl Fn(usize) -> bool) -> bool {
+        self.entries[i].iter().any(|region| {
+            let low: Vec<u32> = region.dims.iter().map(|d| d.first().unwrap_or(0)).collect();
+            let high: Vec<u32> = region
+                .dims
+                .iter()
+                .map(|d| d.bounds().map_or(0, |(_, hi)| hi))
+                .collect();
+            !self.point_matched_earlier(i, &low, &usable)
+                || !self.point_matched_earlier(i, &high, &usable)
+        })
+    }
+
+    /// The entries before `i` that `usable` accepts and that share at least one packet
+    /// with entry `i`, in list order.
+    pub fn meeting_earlier(&mut self, i: usize, usable: impl Fn(usize) -> bool) -> Vec<usize> {
+        let Some(own) = self.bounds[i] else {
+            return Vec::new();
+        };
+        let target = &self.entries[i];
+        self.query += 1;
+        let (query_id, entries, bounds, seen) =
+            (self.query, self.entries, &self.bounds, &mut self.seen);
+        let mut found = Vec::new();
+        for (k, index) in &self.dimensions {
+            index.visit(ranges_of(target, *k).ranges(), |j| {
+                if j >= i || seen[j] == query_id {
+                    return;
+                }
+                seen[j] = query_id;
+                if usable(j)
+                    && bounds[j].is_some_and(|b| b.meets(&own))
+                    && overlaps(target, &entries[j])
+                {
+                    found.push(j);
+                }
+            });
+        }
+        found.sort_unstable();
+        found
     }
 }
 
@@ -244,6 +485,62 @@ mod tests {
                 .iter()
                 .map(|&(a, b)| IntervalSet::range(a, b))
                 .collect(),
+        }
+    }
+
+    /// A small deterministic generator of entries: boxes over three dimensions mixing
+    /// single values, ranges and everything, as ACLs mix hosts, subnets and `any`.
+    fn random_entries(seed: u64, count: usize) -> Vec<Vec<Region>> {
+        let mut state = seed;
+        let mut next = move |n: u32| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            (state % u64::from(n)) as u32
+        };
+        let dim = |next: &mut dyn FnMut(u32) -> u32| match next(4) {
+            0 => IntervalSet::range(0, 63),
+            1 => IntervalSet::single(next(64)),
+            2 => {
+                let lo = next(60);
+                IntervalSet::range(lo, lo + next(8))
+            }
+            _ => [next(64), next(64)].into_iter().map(|v| (v, v)).collect(),
+        };
+        (0..count)
+            .map(|_| {
+                (0..1 + next(2))
+                    .map(|_| Region {
+                        dims: (0..3).map(|_| dim(&mut next)).collect(),
+                    })
+                    .collect()
+            })
+            .collect()
+    }
+
+    #[test]
+    fn index_finds_exactly_the_earlier_entries_that_meet() {
+        for seed in 1..40 {
+            let entries = random_entries(seed, 60);
+            let mut index = ListIndex::new(&entries, &[(0, 6), (1, 6), (2, 6)]);
+            for i in 0..entries.len() {
+                let brute: Vec<usize> = (0..i)
+                    .filter(|&j| overlaps(&entries[i], &entries[j]))
+                    .collect();
+                assert_eq!(
+                    index.meeting_earlier(i, |_| true),
+                    brute,
+                    "seed {seed} entry {i}"
+                );
+                let blocking: Vec<(usize, &[Region])> =
+                    brute.iter().map(|&j| (j, entries[j].as_slice())).collect();
+                if index.has_unmatched_corner(i, |_| true) {
+                    assert!(
+                        covered(&entries[i], &blocking).is_none(),
+                        "seed {seed} entry {i}: a covered entry has an unmatched corner"
+                    );
+                }
+            }
         }
     }
 

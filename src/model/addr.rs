@@ -55,7 +55,12 @@ impl IntervalSet {
     }
 
     pub fn union(&self, other: &IntervalSet) -> IntervalSet {
-        let mut all: Vec<(u32, u32)> = self.ranges.iter().chain(&other.ranges).copied().collect();
+        self.ranges.iter().chain(&other.ranges).copied().collect()
+    }
+
+    /// The set of some ranges, in any order, overlapping or not: one sort, one merge.
+    fn from_ranges(mut all: Vec<(u32, u32)>) -> IntervalSet {
+        all.retain(|&(lo, hi)| lo <= hi);
         all.sort_unstable();
         let mut ranges: Vec<(u32, u32)> = Vec::with_capacity(all.len());
         for (lo, hi) in all {
@@ -64,6 +69,7 @@ impl IntervalSet {
                 _ => ranges.push((lo, hi)),
             }
         }
+        ranges.shrink_to_fit();
         IntervalSet { ranges }
     }
 
@@ -178,10 +184,7 @@ impl IntervalSet {
 
 impl FromIterator<(u32, u32)> for IntervalSet {
     fn from_iter<T: IntoIterator<Item = (u32, u32)>>(iter: T) -> Self {
-        iter.into_iter()
-            .fold(IntervalSet::empty(), |acc, (lo, hi)| {
-                acc.union(&IntervalSet::range(lo, hi))
-            })
+        IntervalSet::from_ranges(iter.into_iter().collect())
     }
 }
 

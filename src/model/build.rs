@@ -399,15 +399,21 @@ impl<'a> Builder<'a> {
         let Some(group) = self.groups.get(name).copied() else {
             return;
         };
-        let mut addresses = AddrSet::empty();
+        // Member ranges are gathered and merged once: a group of thousands of members
+        // costs one sort, not one merge per member.
+        let mut addresses: Vec<(u32, u32)> = Vec::new();
         let mut services = Vec::new();
-        let mut ports = PortSet::empty();
+        let mut ports: Vec<(u32, u32)> = Vec::new();
         let mut protocols = Vec::new();
         let mut icmp = Vec::new();
         for (member, _) in &group.members {
             match member {
-                GroupMember::Address(a) => addresses = addresses.union(&self.literal_addresses(a)),
-                GroupMember::Object(n) => addresses = addresses.union(&self.network_object(n)),
+                GroupMember::Address(a) => {
+                    addresses.extend_from_slice(self.literal_addresses(a).ranges())
+                }
+                GroupMember::Object(n) => {
+                    addresses.extend_from_slice(self.network_object(n).ranges())
+                }
                 GroupMember::Service(s) => services.extend(self.service(s)),
                 GroupMember::ServiceObject(n) => services.extend(self.service_object(n)),
                 GroupMember::Port(op) => {
@@ -419,15 +425,15 @@ impl<'a> Builder<'a> {
                     if matches!(group.group_type, GroupType::Service(None)) {
                         services.extend(port_services(Protocol::TcpUdp, any_port(), set));
                     } else {
-                        ports = ports.union(&set);
+                        ports.extend_from_slice(set.ranges());
                     }
                 }
                 GroupMember::Protocol(p) => protocols.push(protocol_number(*p)),
                 GroupMember::IcmpType(t) => icmp.push(*t),
                 GroupMember::Group(n) => match self.flat.get(&n.text).cloned() {
-                    Some(Flat::Network(s)) => addresses = addresses.union(&s),
+                    Some(Flat::Network(s)) => addresses.extend_from_slice(s.ranges()),
                     Some(Flat::Services(s)) => services.extend(s),
-                    Some(Flat::Ports(s)) => ports = ports.union(&s),
+                    Some(Flat::Ports(s)) => ports.extend_from_slice(s.ranges()),
                     Some(Flat::Protocols(p)) => protocols.extend(p),
                     Some(Flat::IcmpTypes(t)) => icmp.extend(t),
                     None if !self.groups.contains_key(&n.text) => self.undefined(n, "object-group"),
@@ -436,8 +442,8 @@ impl<'a> Builder<'a> {
             }
         }
         let flat = match group.group_type {
-            GroupType::Network => Flat::Network(addresses),
-            GroupType::Service(Some(_)) => Flat::Ports(ports),
+            GroupType::Network => Flat::Network(addresses.into_iter().collect()),
+            GroupType::Service(Some(_)) => Flat::Ports(ports.into_iter().collect()),
             GroupType::Service(None) => Flat::Services(services),
             GroupType::Protocol => Flat::Protocols(protocols),
             GroupType::IcmpType => Flat::IcmpTypes(icmp),

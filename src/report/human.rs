@@ -25,9 +25,16 @@ struct Elsewhere {
 }
 
 /// The lines of a file around some spans: what miette needs to draw them, without
-/// copying or scanning the whole file for every finding.
+/// copying or scanning the whole file for every finding. Spans far apart (an entry and
+/// the blocker 50,000 lines above it) get a chunk each, so rendering a finding costs the
+/// lines it shows, not the distance between them.
 struct Window {
     name: String,
+    chunks: Vec<Chunk>,
+}
+
+/// Consecutive lines of a file.
+struct Chunk {
     text: String,
     /// Byte offset of `text` in the file.
     start: usize,
@@ -44,25 +51,47 @@ fn window(
     spans: impl Iterator<Item = crate::source::Span>,
 ) -> Window {
     let source = sources.get(file);
-    let (lo, hi) = spans.fold((usize::MAX, 0), |(lo, hi), s| {
-        (lo.min(s.start), hi.max(s.end))
-    });
-    let first_line = source
-        .line_index(lo.min(source.text.len()))
-        .saturating_sub(CONTEXT_LINES);
-    let last_line = source.line_index(hi) + CONTEXT_LINES;
-    let (start, _) = source.line_range(first_line);
-    let (_, end) = source.line_range(last_line);
-    let end = if source.text[end..].starts_with('\n') {
-        end + 1
-    } else {
-        end
-    };
+    let len = source.text.len();
+    let mut lines: Vec<(usize, usize)> = spans
+        .map(|s| {
+            (
+                source
+                    .line_index(s.start.min(len))
+                    .saturating_sub(CONTEXT_LINES),
+                source.line_index(s.end.min(len)) + CONTEXT_LINES,
+            )
+        })
+        .collect();
+    lines.sort_unstable();
+    // Chunks that touch or nearly touch are one: miette may ask for the lines between
+    // two labels it draws in one snippet.
+    let mut merged: Vec<(usize, usize)> = Vec::new();
+    for (first, last) in lines {
+        match merged.last_mut() {
+            Some(prev) if first <= prev.1 + 2 * CONTEXT_LINES + 1 => prev.1 = prev.1.max(last),
+            _ => merged.push((first, last)),
+        }
+    }
+    let chunks = merged
+        .into_iter()
+        .map(|(first_line, last_line)| {
+            let (start, _) = source.line_range(first_line);
+            let (_, end) = source.line_range(last_line);
+            let end = if source.text[end..].starts_with('\n') {
+                end + 1
+            } else {
+                end
+            };
+            Chunk {
+                text: source.text[start..end].to_string(),
+                start,
+                first_line,
+            }
+        })
+        .collect();
     Window {
         name: source.display_name(),
-        text: source.text[start..end].to_string(),
-        start,
-        first_line,
+        chunks,
     }
 }
 
@@ -73,19 +102,25 @@ impl SourceCode for Window {
         context_lines_before: usize,
         context_lines_after: usize,
     ) -> Result<Box<dyn SpanContents<'a> + 'a>, MietteError> {
-        let local = SourceSpan::new(span.offset().saturating_sub(self.start).into(), span.len());
+        let at = self
+            .chunks
+            .partition_point(|c| c.start <= span.offset())
+            .saturating_sub(1);
+        let chunk = self.chunks.get(at).ok_or(MietteError::OutOfBounds)?;
+        let local = SourceSpan::new(span.offset().saturating_sub(chunk.start).into(), span.len());
         let inner =
-            self.text
+            chunk
+                .text
                 .as_bytes()
                 .read_span(&local, context_lines_before, context_lines_after)?;
         Ok(Box::new(MietteSpanContents::new_named(
             self.name.clone(),
             inner.data(),
             SourceSpan::new(
-                (inner.span().offset() + self.start).into(),
+                (inner.span().offset() + chunk.start).into(),
                 inner.span().len(),
             ),
-            inner.line() + self.first_line,
+            inner.line() + chunk.first_line,
             inner.column(),
             inner.line_count(),
         )))

@@ -34,7 +34,7 @@ declare_rule! {
 }
 
 pub fn check(cx: &Context<'_>, out: &mut Vec<Finding>) {
-    for input in &cx.project.firewalls {
+    for input in cx.configs() {
         for (span, named, inside) in &input.model.cycles {
             let message = if named == inside {
                 format!("object-group `{named}` includes itself")

@@ -157,7 +157,7 @@ impl<'a> Context<'a> {
         let firewalls = project
             .firewalls
             .iter()
-            .map(|f| (f.name.as_str(), &f.model))
+            .map(|f| (f.name.as_str(), &*f.model))
             .collect();
         let network = flows::network(deployment, firewalls);
         let traversal = flows::simulate_traversal(deployment, &network);
@@ -177,6 +177,12 @@ impl<'a> Context<'a> {
             hairpins,
             outbound,
         }
+    }
+
+    /// The configs whose own findings (syntax, names, unreachable entries) this project
+    /// reports: each config once per run, however many deployments name it.
+    pub fn configs(&self) -> impl Iterator<Item = &'a crate::workspace::FirewallInput> {
+        self.project.firewalls.iter().filter(|f| f.reports_config)
     }
 
     /// The walks of every flow of Expressway-E's: C→E traversal and internet→E.
@@ -231,45 +237,157 @@ impl<'a> Context<'a> {
     }
 }
 
-/// The ACL001 analysis alone (for the benchmark).
-pub fn unreachable_aces(project: &Project) -> Vec<Finding> {
-    let cx = Context::without_flows(project);
-    let mut findings = Vec::new();
-    unreachable_ace::check(&cx, &mut findings);
-    findings
+/// A rule's analysis: reads the context, pushes findings.
+type Check = fn(&Context<'_>, &mut Vec<Finding>);
+
+/// Whether a rule reads the simulated flows (which are simulated only for such rules).
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Reads {
+    Models,
+    Flows,
 }
+
+/// Every rule's analysis, in the order they run (SUP001 runs last, over their findings).
+static CHECKS: &[(&RuleMeta, Check, Reads)] = &[
+    (&syntax_error::RULE, syntax_error::check, Reads::Models),
+    (
+        &invalid_deployment::RULE,
+        invalid_deployment::check,
+        Reads::Flows,
+    ),
+    (
+        &deployment_xconfig_mismatch::RULE,
+        deployment_xconfig_mismatch::check,
+        Reads::Models,
+    ),
+    (
+        &traversal_zone_unpaired::RULE,
+        traversal_zone_unpaired::check,
+        Reads::Models,
+    ),
+    (&peer_not_on_e::RULE, peer_not_on_e::check, Reads::Models),
+    (
+        &static_nat_on_internal_lan::RULE,
+        static_nat_on_internal_lan::check,
+        Reads::Models,
+    ),
+    (
+        &undefined_reference::RULE,
+        undefined_reference::check,
+        Reads::Models,
+    ),
+    (
+        &legacy_nat_syntax::RULE,
+        legacy_nat_syntax::check,
+        Reads::Models,
+    ),
+    (
+        &unreachable_nat_rule::RULE,
+        unreachable_nat_rule::check,
+        Reads::Models,
+    ),
+    (
+        &unreachable_ace::RULE,
+        unreachable_ace::check,
+        Reads::Models,
+    ),
+    (&unapplied_acl::RULE, unapplied_acl::check, Reads::Models),
+    (&unused_object::RULE, unused_object::check, Reads::Models),
+    (
+        &cyclic_reference::RULE,
+        cyclic_reference::check,
+        Reads::Models,
+    ),
+    (
+        &traversal_source_translated::RULE,
+        traversal_source_translated::check,
+        Reads::Flows,
+    ),
+    (
+        &shared_nat_address::RULE,
+        shared_nat_address::check,
+        Reads::Flows,
+    ),
+    (
+        &traversal_not_delivered::RULE,
+        traversal_not_delivered::check,
+        Reads::Flows,
+    ),
+    (
+        &traversal_port_blocked::RULE,
+        traversal_port_blocked::check,
+        Reads::Flows,
+    ),
+    (
+        &static_nat_mismatch::RULE,
+        static_nat_mismatch::check,
+        Reads::Flows,
+    ),
+    (
+        &sip_inspection_enabled::RULE,
+        sip_inspection_enabled::check,
+        Reads::Flows,
+    ),
+    (
+        &external_port_blocked::RULE,
+        external_port_blocked::check,
+        Reads::Flows,
+    ),
+    (
+        &peer_address_mismatch::RULE,
+        peer_address_mismatch::check,
+        Reads::Flows,
+    ),
+    (
+        &single_nic_reflection::RULE,
+        single_nic_reflection::check,
+        Reads::Flows,
+    ),
+    (
+        &demux_ports_mismatch::RULE,
+        demux_ports_mismatch::check,
+        Reads::Flows,
+    ),
+    (
+        &idle_timeout_short::RULE,
+        idle_timeout_short::check,
+        Reads::Flows,
+    ),
+    (
+        &media_hairpin_blocked::RULE,
+        media_hairpin_blocked::check,
+        Reads::Flows,
+    ),
+    (
+        &return_path_asymmetric::RULE,
+        return_path_asymmetric::check,
+        Reads::Flows,
+    ),
+];
 
 /// Runs every rule over a project.
 pub fn run(project: &Project) -> Vec<Finding> {
-    let cx = Context::new(project);
+    run_selected(project, &|_| true)
+}
+
+/// Runs only the rules `selected` accepts (by code) over a project: a rule that is not
+/// selected costs nothing, and the flows are simulated only when a selected rule reads
+/// them.
+pub fn run_selected(project: &Project, selected: &dyn Fn(&str) -> bool) -> Vec<Finding> {
+    let chosen: Vec<&(&RuleMeta, Check, Reads)> = CHECKS
+        .iter()
+        .filter(|(rule, ..)| selected(rule.code))
+        .collect();
+    let cx = if chosen.iter().any(|(.., reads)| *reads == Reads::Flows) {
+        Context::new(project)
+    } else {
+        Context::without_flows(project)
+    };
     let mut findings = Vec::new();
-    syntax_error::check(&cx, &mut findings);
-    invalid_deployment::check(&cx, &mut findings);
-    deployment_xconfig_mismatch::check(&cx, &mut findings);
-    traversal_zone_unpaired::check(&cx, &mut findings);
-    peer_not_on_e::check(&cx, &mut findings);
-    static_nat_on_internal_lan::check(&cx, &mut findings);
-    undefined_reference::check(&cx, &mut findings);
-    legacy_nat_syntax::check(&cx, &mut findings);
-    unreachable_nat_rule::check(&cx, &mut findings);
-    unreachable_ace::check(&cx, &mut findings);
-    unapplied_acl::check(&cx, &mut findings);
-    unused_object::check(&cx, &mut findings);
-    cyclic_reference::check(&cx, &mut findings);
-    traversal_source_translated::check(&cx, &mut findings);
-    shared_nat_address::check(&cx, &mut findings);
-    traversal_not_delivered::check(&cx, &mut findings);
-    traversal_port_blocked::check(&cx, &mut findings);
-    static_nat_mismatch::check(&cx, &mut findings);
-    sip_inspection_enabled::check(&cx, &mut findings);
-    external_port_blocked::check(&cx, &mut findings);
-    peer_address_mismatch::check(&cx, &mut findings);
-    single_nic_reflection::check(&cx, &mut findings);
-    demux_ports_mismatch::check(&cx, &mut findings);
-    idle_timeout_short::check(&cx, &mut findings);
-    media_hairpin_blocked::check(&cx, &mut findings);
-    return_path_asymmetric::check(&cx, &mut findings);
-    unused_suppression::apply(project, &mut findings);
+    for (_, check, _) in chosen {
+        check(&cx, &mut findings);
+    }
+    unused_suppression::apply(project, &mut findings, selected);
     crate::finding::sort(&mut findings, &project.sources);
     findings
 }

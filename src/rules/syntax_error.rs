@@ -38,8 +38,8 @@ declare_rule! {
 }
 
 pub fn check(cx: &Context<'_>, out: &mut Vec<Finding>) {
-    for firewall in &cx.project.firewalls {
-        for error in &firewall.syntax_errors {
+    for firewall in cx.configs() {
+        for error in firewall.syntax_errors.iter() {
             out.push(RULE.finding(
                 error.message.clone(),
                 Location::new(firewall.file, error.span, "not valid here"),

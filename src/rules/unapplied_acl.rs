@@ -35,7 +35,7 @@ declare_rule! {
 }
 
 pub fn check(cx: &Context<'_>, out: &mut Vec<Finding>) {
-    for input in &cx.project.firewalls {
+    for input in cx.configs() {
         let model = &input.model;
         for acl in model.acls.values().filter(|a| a.extended) {
             if !model.acl_references.contains(&acl.name) {

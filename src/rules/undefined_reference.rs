@@ -34,7 +34,7 @@ declare_rule! {
 }
 
 pub fn check(cx: &Context<'_>, out: &mut Vec<Finding>) {
-    for firewall in &cx.project.firewalls {
+    for firewall in cx.configs() {
         for undefined in &firewall.model.undefined {
             out.push(
                 RULE.finding(

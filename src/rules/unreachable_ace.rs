@@ -1,9 +1,5 @@
-use std::collections::HashMap;
-
 use super::{declare_rule, Context};
-use crate::eval::reach::{
-    ace_regions, bounds, covered, minimal_blockers, overlaps, Bounds, Region,
-};
+use crate::eval::reach::{ace_regions, covered, minimal_blockers, ListIndex, Region};
 use crate::finding::{Finding, Location};
 use crate::model::Acl;
 use crate::source::FileId;
@@ -48,67 +44,12 @@ declare_rule! {
     };
 }
 
-/// Earlier entries whose boxes may meet an entry's: one bucket per destination /16 the
-/// entry's destinations touch, and a list of entries whose destinations span too many
-/// /16s to register (`any`, large ranges).
-#[derive(Default)]
-struct Index {
-    buckets: HashMap<u32, Vec<usize>>,
-    wide: Vec<usize>,
-}
-
-/// More /16 buckets than this and an entry counts as wide.
-const MAX_BUCKETS: u32 = 64;
-
-/// The destination /16 buckets of an entry, or `None` when it spans too many.
-fn buckets(regions: &[Region]) -> Option<Vec<u32>> {
-    let mut keys = Vec::new();
-    for region in regions {
-        for &(lo, hi) in region.destination().ranges() {
-            let (first, last) = (lo >> 16, hi >> 16);
-            if last - first >= MAX_BUCKETS || keys.len() as u32 > MAX_BUCKETS {
-                return None;
-            }
-            keys.extend(first..=last);
-        }
-    }
-    keys.sort_unstable();
-    keys.dedup();
-    Some(keys)
-}
-
-impl Index {
-    fn add(&mut self, entry: usize, keys: &Option<Vec<u32>>) {
-        match keys {
-            Some(keys) => {
-                for key in keys {
-                    self.buckets.entry(*key).or_default().push(entry);
-                }
-            }
-            None => self.wide.push(entry),
-        }
-    }
-
-    /// Earlier entries that may meet one with these buckets, in list order.
-    fn candidates(&self, keys: &Option<Vec<u32>>, earlier: usize) -> Vec<usize> {
-        let Some(keys) = keys else {
-            return (0..earlier).collect();
-        };
-        let mut found: Vec<usize> = keys
-            .iter()
-            .filter_map(|k| self.buckets.get(k))
-            .flatten()
-            .chain(&self.wide)
-            .copied()
-            .collect();
-        found.sort_unstable();
-        found.dedup();
-        found
-    }
-}
+/// The dimensions entries are told apart by, with their widths in bits: source,
+/// destination, destination port.
+const INDEXED: [(usize, u32); 3] = [(1, 32), (3, 32), (4, 16)];
 
 pub fn check(cx: &Context<'_>, out: &mut Vec<Finding>) {
-    for input in &cx.project.firewalls {
+    for input in cx.configs() {
         for acl in input.model.acls.values().filter(|a| a.extended) {
             check_acl(cx, input.file, acl, out);
         }
@@ -126,13 +67,12 @@ fn check_acl(cx: &Context<'_>, file: FileId, acl: &Acl, out: &mut Vec<Finding>) 
     let source = cx.project.sources.get(file);
     let line = |i: usize| source.line_col(acl.entries[i].span.start).0;
     let regions: Vec<Vec<Region>> = acl.entries.iter().map(ace_regions).collect();
-    let bounds: Vec<Option<Bounds>> = regions.iter().map(|r| bounds(r)).collect();
-    let mut index = Index::default();
+    let mut index = ListIndex::new(&regions, &INDEXED);
     for (i, ace) in acl.entries.iter().enumerate() {
         if ace.inactive {
             continue;
         }
-        let Some(own) = bounds[i] else {
+        if index.bounds(i).is_none() {
             let (message, label) = if ace.unresolved {
                 (
                     "depends on an undefined or cyclic reference, so it matches nothing",
@@ -152,19 +92,12 @@ fn check_acl(cx: &Context<'_>, file: FileId, acl: &Acl, out: &mut Vec<Finding>) 
                 .with_help("fix or remove the entry"),
             );
             continue;
-        };
-        let keys = buckets(&regions[i]);
-        let blockers: Vec<usize> = index
-            .candidates(&keys, i)
-            .into_iter()
-            .filter(|&j| {
-                bounds[j].is_some_and(|b| b.meets(&own)) && overlaps(&regions[i], &regions[j])
-            })
-            .collect();
-        index.add(i, &keys);
-        if blockers.is_empty() {
+        }
+        let usable = |j: usize| !acl.entries[j].inactive;
+        if index.has_unmatched_corner(i, usable) {
             continue;
         }
+        let blockers = index.meeting_earlier(i, usable);
         let blocking: Vec<(usize, &[Region])> = blockers
             .iter()
             .map(|&j| (j, regions[j].as_slice()))

@@ -1,5 +1,5 @@
 use super::{declare_rule, Context};
-use crate::eval::reach::{covered, minimal_blockers, overlaps, Region};
+use crate::eval::reach::{covered, minimal_blockers, ListIndex, Region};
 use crate::finding::{Finding, Location};
 use crate::model::addr::{self, IntervalSet};
 use crate::model::{Firewall, Mapped, MappedDestination, NatRule};
@@ -140,40 +140,43 @@ fn reverse(firewall: &Firewall, rule: &NatRule) -> Option<Region> {
     })
 }
 
-/// Whether earlier rules cover `target` in one direction; the blockers used.
-fn blocked(target: &Region, earlier: &[(usize, Region)]) -> Option<Vec<usize>> {
-    let target = std::slice::from_ref(target);
-    let regions: Vec<Vec<Region>> = earlier.iter().map(|(_, r)| vec![r.clone()]).collect();
-    let blocking: Vec<(usize, &[Region])> = regions
-        .iter()
-        .enumerate()
-        .filter(|(_, r)| overlaps(target, r))
-        .map(|(p, r)| (p, r.as_slice()))
-        .collect();
-    if blocking.is_empty() {
+/// Whether earlier rules cover rule `i` in one direction (`regions` holds one box per
+/// rule, or none when the rule has no such direction); the blockers used.
+fn blocked(i: usize, regions: &[Vec<Region>], index: &mut ListIndex<'_>) -> Option<Vec<usize>> {
+    if index.has_unmatched_corner(i, |_| true) {
         return None;
     }
-    let used = covered(target, &blocking)?;
-    Some(
-        minimal_blockers(target, &regions, &used)
-            .into_iter()
-            .map(|p| earlier[p].0)
-            .collect(),
-    )
+    let meeting = index.meeting_earlier(i, |_| true);
+    let blocking: Vec<(usize, &[Region])> = meeting
+        .iter()
+        .map(|&j| (j, regions[j].as_slice()))
+        .collect();
+    let used = covered(&regions[i], &blocking)?;
+    Some(minimal_blockers(&regions[i], regions, &used))
 }
 
+/// The dimensions rules are told apart by, with their widths in bits: source and
+/// destination addresses.
+const INDEXED: [(usize, u32); 2] = [(2, 32), (3, 32)];
+
 pub fn check(cx: &Context<'_>, out: &mut Vec<Finding>) {
-    for input in &cx.project.firewalls {
+    for input in cx.configs() {
         let model = &input.model;
-        let mut forwards: Vec<(usize, Region)> = Vec::new();
-        let mut reverses: Vec<(usize, Region)> = Vec::new();
+        let forwards: Vec<Vec<Region>> =
+            model.nat.iter().map(|r| vec![forward(model, r)]).collect();
+        let reverses: Vec<Vec<Region>> = model
+            .nat
+            .iter()
+            .map(|r| reverse(model, r).into_iter().collect())
+            .collect();
+        let mut forward_index = ListIndex::new(&forwards, &INDEXED);
+        let mut reverse_index = ListIndex::new(&reverses, &INDEXED);
         for (i, rule) in model.nat.iter().enumerate() {
-            let fwd = forward(model, rule);
-            let rev = reverse(model, rule);
-            let by_forward = blocked(&fwd, &forwards);
-            let by_reverse = match &rev {
-                Some(r) => blocked(r, &reverses),
-                None => Some(Vec::new()),
+            let by_forward = blocked(i, &forwards, &mut forward_index);
+            let by_reverse = if reverses[i].is_empty() {
+                Some(Vec::new())
+            } else {
+                blocked(i, &reverses, &mut reverse_index)
             };
             if let (Some(mut blockers), Some(more)) = (by_forward, by_reverse) {
                 blockers.extend(more);
@@ -198,10 +201,6 @@ pub fn check(cx: &Context<'_>, out: &mut Vec<Finding>) {
                     ));
                 }
                 out.push(finding);
-            }
-            forwards.push((i, fwd));
-            if let Some(r) = rev {
-                reverses.push((i, r));
             }
         }
     }

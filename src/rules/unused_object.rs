@@ -33,7 +33,7 @@ declare_rule! {
 }
 
 pub fn check(cx: &Context<'_>, out: &mut Vec<Finding>) {
-    for input in &cx.project.firewalls {
+    for input in cx.configs() {
         let model = &input.model;
         for (name, kind, span) in &model.definitions {
             if !model.used.contains(name) {

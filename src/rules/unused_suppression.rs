@@ -43,9 +43,17 @@ declare_rule! {
 const REMARK_LIMIT: usize = 100;
 
 /// Marks the findings each suppression covers, then reports the suppressions that are
-/// wrong or covered nothing.
-pub fn apply(project: &Project, findings: &mut Vec<Finding>) {
+/// wrong or covered nothing. A suppression of a rule that did not run (not `selected`)
+/// cannot be known to be unused, so it is not reported as such.
+pub fn apply(project: &Project, findings: &mut Vec<Finding>, selected: &dyn Fn(&str) -> bool) {
     let mut problems = Vec::new();
+    // A config another project reports on has its suppressions judged there.
+    let judged_elsewhere: Vec<FileId> = project
+        .firewalls
+        .iter()
+        .filter(|f| !f.reports_config)
+        .map(|f| f.file)
+        .collect();
     for (file, source) in project.sources.iter() {
         let yaml = source
             .path
@@ -53,7 +61,9 @@ pub fn apply(project: &Project, findings: &mut Vec<Finding>) {
             .is_some_and(|e| e == "yaml" || e == "yml");
         for suppression in suppress::scan(source, yaml) {
             let used = mark(&suppression, file, findings);
-            problems.extend(check(&suppression, file, &used));
+            if !judged_elsewhere.contains(&file) {
+                problems.extend(check(&suppression, file, &used, selected));
+            }
         }
     }
     findings.extend(problems);
@@ -74,7 +84,12 @@ fn mark(suppression: &Suppression, file: FileId, findings: &mut [Finding]) -> Ve
     used
 }
 
-fn check(suppression: &Suppression, file: FileId, used: &[String]) -> Vec<Finding> {
+fn check(
+    suppression: &Suppression,
+    file: FileId,
+    used: &[String],
+    selected: &dyn Fn(&str) -> bool,
+) -> Vec<Finding> {
     let at = |span, label: &str| Location::new(file, span, label);
     let mut out = Vec::new();
     if suppression.reason.is_empty() {
@@ -104,7 +119,9 @@ fn check(suppression: &Suppression, file: FileId, used: &[String]) -> Vec<Findin
                 )
                 .with_help("`mralint rules` lists the codes"),
             );
-        } else if !used.iter().any(|u| u.eq_ignore_ascii_case(code)) {
+        } else if selected(&code.to_ascii_uppercase())
+            && !used.iter().any(|u| u.eq_ignore_ascii_case(code))
+        {
             out.push(
                 RULE.finding(
                     format!("suppression of {code} suppresses nothing"),
