@@ -51,7 +51,8 @@ pub fn deployment(request: &Request) -> Result<Written, String> {
     let mut read = Vec::new();
     for path in &request.dumps {
         let bytes =
-            std::fs::read(path).map_err(|e| format!("cannot read `{}`: {e}", path.display()))?;
+            crate::fsio::read_capped(path, crate::fsio::DEFAULT_MAX_FILE_SIZE)
+                .map_err(|e| format!("cannot read `{}`: {e}", path.display()))?;
         let text = crate::xconfig::redact_secrets(&SourceFile::from_bytes(path, &bytes).text);
         let dump = syntax::dump(&text);
         if dump.records.is_empty() {
@@ -259,7 +260,8 @@ fn firewall_entries(
     let mut entries: Vec<(String, String, crate::model::Firewall)> = Vec::new();
     for path in configs {
         let bytes =
-            std::fs::read(path).map_err(|e| format!("cannot read `{}`: {e}", path.display()))?;
+            crate::fsio::read_capped(path, crate::fsio::DEFAULT_MAX_FILE_SIZE)
+                .map_err(|e| format!("cannot read `{}`: {e}", path.display()))?;
         let file = SourceFile::from_bytes(path, &bytes);
         let model = crate::model::build(&crate::syntax::parse_config(&file.text).config);
         let stem = path

@@ -1,10 +1,10 @@
 //! Finds and reads the inputs of a run: deployments, the configs they name, lone
 //! configs. Everything read lands in [`Sources`]; nothing here judges the content.
 
-use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use crate::deployment::{self, Deployment, DeploymentError, DumpInput, Mismatch};
+use crate::fsio::{self, InputPolicy, ReadError};
 use crate::model::{self, Firewall};
 use crate::source::{normalize_path as normalize, FileId, SourceFile, Sources};
 use crate::syntax;
@@ -35,12 +35,23 @@ pub struct DeploymentInput {
     pub dumps: Vec<DumpInput>,
 }
 
+/// A file the run found or was given but did not read (binary, over the size limit, a
+/// pipe or device, or outside the project root): reported by INP001, while the other
+/// files are linted as usual.
+#[derive(Debug, Clone)]
+pub struct Unreadable {
+    /// The file, with empty text: nothing of it was read.
+    pub file: FileId,
+    pub reason: String,
+}
+
 /// What one lint covers: a deployment with its configs, or a lone config.
 #[derive(Debug, Default)]
 pub struct Project {
     pub sources: Sources,
     pub firewalls: Vec<FirewallInput>,
     pub deployment: Option<DeploymentInput>,
+    pub unreadable: Vec<Unreadable>,
 }
 
 /// An input that could not be read at all (exit code 2).
@@ -61,19 +72,36 @@ fn unreadable(path: &Path, error: impl std::fmt::Display) -> InputError {
     }
 }
 
-/// Reads a file's bytes; a directory or an unreadable file is an error.
-fn read(path: &Path) -> Result<Vec<u8>, InputError> {
-    if path.is_dir() {
-        return Err(unreadable(path, "it is a directory"));
+/// The folder a path lies in, `.` for a bare file name.
+fn folder_of(path: &Path) -> &Path {
+    match path.parent() {
+        Some(dir) if !dir.as_os_str().is_empty() => dir,
+        _ => Path::new("."),
     }
-    let bytes = std::fs::read(path).map_err(|e| unreadable(path, e))?;
-    if bytes.contains(&0) {
-        return Err(unreadable(
-            path,
-            "it is a binary file, not a text configuration",
-        ));
-    }
-    Ok(bytes)
+}
+
+/// Reads a file given on the command line or found by a walk: inside the project root
+/// of its own folder (a link out of the repository is refused), regular, within the cap.
+fn read_input(path: &Path, policy: &InputPolicy) -> Result<Vec<u8>, ReadError> {
+    let root = policy.root_for(folder_of(path));
+    fsio::read_inside(path, &root, policy.max_file_size)
+}
+
+/// A missing path or a directory where a file was expected is a usage error (exit 2);
+/// any other unreadable file is reported as a finding and the run goes on.
+fn is_fatal(error: &ReadError) -> bool {
+    error.is_missing() || matches!(error, ReadError::Directory)
+}
+
+/// A project for a file that was not read: INP001 reports it.
+fn unreadable_project(path: &Path, error: &ReadError) -> Project {
+    let mut project = Project::default();
+    let file = project.sources.add(SourceFile::new(path, ""));
+    project.unreadable.push(Unreadable {
+        file,
+        reason: error.to_string(),
+    });
+    project
 }
 
 pub(crate) fn is_deployment(path: &Path) -> bool {
@@ -109,6 +137,15 @@ pub fn discover(
     paths: &[PathBuf],
     exclude: &(dyn Fn(&Path) -> bool + Sync),
 ) -> Result<Vec<Project>, InputError> {
+    discover_with(paths, exclude, &InputPolicy::default())
+}
+
+/// [`discover`] with a size limit and project root of the caller's choice.
+pub fn discover_with(
+    paths: &[PathBuf],
+    exclude: &(dyn Fn(&Path) -> bool + Sync),
+    policy: &InputPolicy,
+) -> Result<Vec<Project>, InputError> {
     use rayon::prelude::*;
     let mut inputs = Vec::new();
     for path in paths {
@@ -132,7 +169,7 @@ pub fn discover(
             continue;
         } else if path.extension().is_some_and(|e| e == "yaml" || e == "yml") {
             inputs.push(Input::Deployment(path.clone()));
-        } else if let Some(deployment) = deployment_naming(path) {
+        } else if let Some(deployment) = deployment_naming(path, policy) {
             // A config given alone (as pre-commit passes a changed file) is linted with the
             // deployment that names it, so the MRA rules run on it too.
             inputs.push(Input::Deployment(deployment));
@@ -159,7 +196,7 @@ pub fn discover(
         .collect();
     let mut projects: Vec<Project> = deployments
         .par_iter()
-        .map(|p| deployment_project(p))
+        .map(|p| deployment_project(p, policy))
         .collect::<Result<_, _>>()?;
     // Files a deployment reads (configs and dumps) are not linted again on their own.
     let named: Vec<PathBuf> = projects
@@ -188,19 +225,18 @@ pub fn discover(
         .par_iter()
         .map(|input| match input {
             Input::Stdin => {
-                let mut bytes = Vec::new();
-                std::io::stdin()
-                    .read_to_end(&mut bytes)
-                    .map_err(|e| unreadable(Path::new("<stdin>"), e))?;
-                if bytes.contains(&0) {
-                    return Err(unreadable(
-                        Path::new("<stdin>"),
-                        "it is binary data, not a text configuration",
-                    ));
+                let stdin = Path::new("<stdin>");
+                match fsio::bytes_capped(std::io::stdin().lock(), policy.max_file_size) {
+                    Ok(bytes) => Ok(config_project(SourceFile::from_bytes(stdin, &bytes))),
+                    Err(ReadError::Io(e)) => Err(unreadable(stdin, e)),
+                    Err(error) => Ok(unreadable_project(stdin, &error)),
                 }
-                Ok(config_project(SourceFile::from_bytes("<stdin>", &bytes)))
             }
-            Input::Config(path) => Ok(config_project(SourceFile::from_bytes(path, &read(path)?))),
+            Input::Config(path) => match read_input(path, policy) {
+                Ok(bytes) => Ok(config_project(SourceFile::from_bytes(path, &bytes))),
+                Err(error) if is_fatal(&error) => Err(unreadable(path, error)),
+                Err(error) => Ok(unreadable_project(path, &error)),
+            },
             Input::Deployment(_) => unreachable!("deployments are loaded above"),
         })
         .collect::<Result<_, InputError>>()?;
@@ -213,7 +249,7 @@ const DEPLOYMENT_SEARCH_DEPTH: usize = 8;
 
 /// The deployment file that names `config`, looked for in the config's folder and the
 /// folders above it, up to the repository root (a folder holding `.git`).
-fn deployment_naming(config: &Path) -> Option<PathBuf> {
+fn deployment_naming(config: &Path, policy: &InputPolicy) -> Option<PathBuf> {
     let target = normalize(config);
     let start = target.parent()?.to_path_buf();
     for dir in start.ancestors().take(DEPLOYMENT_SEARCH_DEPTH) {
@@ -225,7 +261,10 @@ fn deployment_naming(config: &Path) -> Option<PathBuf> {
             .collect();
         candidates.sort();
         for candidate in candidates {
-            let Ok(text) = std::fs::read_to_string(&candidate) else {
+            let Ok(bytes) = read_input(&candidate, policy) else {
+                continue;
+            };
+            let Ok(text) = String::from_utf8(bytes) else {
                 continue;
             };
             let (Some(deployment), _) = deployment::load(&text) else {
@@ -283,6 +322,9 @@ fn walk(root: &Path) -> Vec<PathBuf> {
 fn firewall_input(sources: &mut Sources, file: SourceFile, name: Option<String>) -> FirewallInput {
     let parsed = syntax::parse_config(&file.text);
     let model = model::build(&parsed.config);
+    // Reports quote the sources: from here on the text has its secrets masked (the
+    // parser has read the original; every span stays valid).
+    let file = SourceFile::new(file.path, crate::secrets::mask_config(&file.text));
     let name = name.or_else(|| model.hostname.clone()).unwrap_or_else(|| {
         file.path
             .file_stem()
@@ -308,14 +350,23 @@ pub fn config_project(file: SourceFile) -> Project {
 
 /// A deployment and the configs it names. A config that cannot be read is a
 /// deployment error at its `config` value, not a failure of the run.
-fn deployment_project(path: &Path) -> Result<Project, InputError> {
-    let bytes = read(path)?;
-    Ok(deployment_project_with(path, &bytes, read))
+fn deployment_project(path: &Path, policy: &InputPolicy) -> Result<Project, InputError> {
+    let bytes = match read_input(path, policy) {
+        Ok(bytes) => bytes,
+        Err(error) if is_fatal(&error) => return Err(unreadable(path, error)),
+        Err(error) => return Ok(unreadable_project(path, &error)),
+    };
+    // Configs and dumps the deployment names must lie inside its project root.
+    let root = policy.root_for(folder_of(path));
+    Ok(deployment_project_with(path, &bytes, |file| {
+        fsio::read_inside(file, &root, policy.max_file_size).map_err(|e| unreadable(file, e))
+    }))
 }
 
-/// A deployment read from `path` with content `bytes`, and the configs it names, each
-/// read through `read_config` (given the path relative to the deployment's folder, as
-/// the file system would see it). A run reads files; tests and fuzzing read from memory.
+/// A deployment read from `path` with content `bytes`, and the configs and dumps it
+/// names, each read through `read_config` (given the path relative to the deployment's
+/// folder, as the file system would see it). A run reads files inside the project root;
+/// tests and fuzzing read from memory.
 pub fn deployment_project_with(
     path: &Path,
     bytes: &[u8],
@@ -327,7 +378,12 @@ pub fn deployment_project_with(
     let file_id = project.sources.add(file);
     let base = path.parent().unwrap_or(Path::new(""));
     let loaded = deployment::load_with(&text, &mut |written| {
-        read_dump(&mut project.sources, &base.join(written))
+        let path = base.join(written);
+        let bytes = read_config(&path).map_err(|error| match error {
+            InputError::Unreadable { reason, .. } => reason,
+            other => other.to_string(),
+        })?;
+        Ok(add_dump(&mut project.sources, &path, &bytes))
     });
     let (deployment, mut errors) = (loaded.deployment, loaded.errors);
     if let Some(d) = &deployment {
@@ -368,15 +424,11 @@ pub fn deployment_project_with(
     project
 }
 
-/// Reads an `xconfig` dump into the sources, its `{cipher}` secrets masked so that no
-/// report quoting the file can show one.
-fn read_dump(sources: &mut Sources, path: &Path) -> Result<(FileId, String), String> {
-    let bytes = read(path).map_err(|error| match error {
-        InputError::Unreadable { reason, .. } => reason,
-        other => other.to_string(),
-    })?;
-    let file = SourceFile::from_bytes(path, &bytes);
-    let text = crate::xconfig::redact_secrets(&file.text);
+/// Adds an `xconfig` dump to the sources, its secrets masked so that no report quoting
+/// the file can show one; gives its id and the masked text the loader reads.
+fn add_dump(sources: &mut Sources, path: &Path, bytes: &[u8]) -> (FileId, String) {
+    let file = SourceFile::from_bytes(path, bytes);
+    let text = crate::secrets::mask_dump(&file.text);
     let id = sources.add(SourceFile::new(file.path, text.clone()));
-    Ok((id, text))
+    (id, text)
 }

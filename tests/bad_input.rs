@@ -111,7 +111,7 @@ fn cases() -> Vec<Case> {
     latin1.extend_from_slice(b"route inside 10.0.0.0 255.0.255.0 10.0.30.254\n");
     vec![
         case("an empty config", vec![("asa.cfg", vec![])], &["check", "asa.cfg"], 0, &["no findings"]),
-        case("a binary file", vec![("asa.cfg", vec![0x7f, b'E', b'L', b'F', 0, 1, 2, 0, 255])], &["check", "asa.cfg"], 2, &["binary file"]),
+        case("a binary file", vec![("asa.cfg", vec![0x7f, b'E', b'L', b'F', 0, 1, 2, 0, 255])], &["check", "asa.cfg"], 1, &["INP001", "binary file"]),
         case("Latin-1 bytes keep their spans", vec![("asa.cfg", latin1)], &["check", "asa.cfg"], 1, &["asa.cfg:5:23", "contiguous netmask"]),
         case("CRLF line endings", vec![("asa.cfg", text("route outside 0.0.0.0 255.0.255.0 1.1.1.1\r\nhostname fw\r\n"))], &["check", "asa.cfg"], 1, &["asa.cfg:1:23"]),
         case("tabs and trailing spaces", vec![("asa.cfg", text("interface G0\n\tnameif inside   \n\tsecurity-level 101 \t\n"))], &["check", "asa.cfg"], 1, &["asa.cfg:3:17", "security level 0-100"]),

@@ -26,6 +26,7 @@ mod unapplied_acl;
 mod undefined_reference;
 mod unreachable_ace;
 mod unreachable_nat_rule;
+mod unreadable_input;
 mod unused_object;
 mod unused_suppression;
 
@@ -105,6 +106,7 @@ pub static ALL: &[&RuleMeta] = &[
     &traversal_zone_unpaired::RULE,
     &peer_not_on_e::RULE,
     &static_nat_on_internal_lan::RULE,
+    &unreadable_input::RULE,
     &unused_suppression::RULE,
 ];
 
@@ -243,6 +245,7 @@ pub fn unreachable_aces(project: &Project) -> Vec<Finding> {
 pub fn run(project: &Project) -> Vec<Finding> {
     let cx = Context::new(project);
     let mut findings = Vec::new();
+    unreadable_input::check(&cx, &mut findings);
     syntax_error::check(&cx, &mut findings);
     invalid_deployment::check(&cx, &mut findings);
     deployment_xconfig_mismatch::check(&cx, &mut findings);
