@@ -45,17 +45,15 @@ pub(crate) fn emit(text: &str, output_file: Option<&std::path::Path>) -> Option<
 
 pub fn explain(code: &str) -> u8 {
     match rules::find(code) {
-        Some(rule) => {
-            print(&format!(
-                "{} ({}): {}\nDefault severity: {}\n\n{}",
-                rule.code,
-                rule.name,
-                rule.summary,
-                rule.severity.as_str(),
-                explain_text(rule.doc)
-            ))
-            .unwrap_or(EXIT_CLEAN)
-        }
+        Some(rule) => print(&format!(
+            "{} ({}): {}\nDefault severity: {}\n\n{}",
+            rule.code,
+            rule.name,
+            rule.summary,
+            rule.severity.as_str(),
+            explain_text(rule.doc)
+        ))
+        .unwrap_or(EXIT_CLEAN),
         None => {
             eprintln!("error: no rule has the code `{code}`; `mralint rules` lists them");
             EXIT_ERROR
@@ -182,17 +180,14 @@ pub fn check(args: &CheckArgs) -> u8 {
             return EXIT_ERROR;
         }
     };
-    let projects = match workspace::discover_with(
-        &args.paths,
-        &|p| settings.is_excluded(p),
-        &policy,
-    ) {
-        Ok(projects) => projects,
-        Err(error) => {
-            eprintln!("{:?}", miette::Report::new(error));
-            return EXIT_ERROR;
-        }
-    };
+    let projects =
+        match workspace::discover_with(&args.paths, &|p| settings.is_excluded(p), &policy) {
+            Ok(projects) => projects,
+            Err(error) => {
+                eprintln!("{:?}", miette::Report::new(error));
+                return EXIT_ERROR;
+            }
+        };
     if args.verbose {
         for project in &projects {
             eprint!("{}", report::evidence::render(project));

@@ -105,24 +105,46 @@ pub fn github_property(text: &str) -> String {
 }
 
 /// Plain text in Markdown (a paragraph, a list item, a table cell): every character
-/// that could open markup (a heading, emphasis, a link or image, HTML or a comment, a
-/// table column, an entity, an autolink) is escaped with a backslash or an entity, and
-/// line breaks become spaces so the text stays in its paragraph or cell.
+/// that could open markup that hides or fakes content (a heading, a block quote, HTML
+/// or a comment, a link or an image, a code span, emphasis, a table column) is escaped
+/// with a backslash or an entity, and line breaks become spaces, so the text stays in
+/// its paragraph or cell.
 pub fn markdown_text(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + 8);
     for c in text.chars() {
         match c {
             '<' => out.push_str("&lt;"),
             '>' => out.push_str("&gt;"),
-            '&' => out.push_str("&amp;"),
             '\n' | '\r' => out.push(' '),
-            '\\' | '`' | '*' | '_' | '[' | ']' | '(' | ')' | '#' | '!' | '|' | '~' | '{'
-            | '}' | '+' | '-' | '.' | ':' | '=' | '"' | '\'' | '$' | '^' | '@' => {
+            '\\' | '`' | '*' | '[' | ']' | '#' | '|' => {
                 out.push('\\');
                 out.push(c);
             }
             c if is_hazard(c) => visible(c, &mut out),
             c => out.push(c),
+        }
+    }
+    out
+}
+
+/// A message (ours, quoting input names in backticks) as Markdown: each backtick-quoted
+/// part becomes a code span that its content cannot close ([`markdown_code`]), every
+/// other part is escaped text ([`markdown_text`]). A backtick inside a name can only
+/// move where a code span starts or ends: whatever lands outside one is escaped, so no
+/// pairing opens markup.
+pub fn markdown_message(text: &str) -> String {
+    let parts: Vec<&str> = text.split('`').collect();
+    let paired = parts.len() % 2 == 1;
+    let mut out = String::with_capacity(text.len() + 8);
+    for (i, part) in parts.iter().enumerate() {
+        let unpaired_tail = !paired && i == parts.len() - 1;
+        if unpaired_tail {
+            out.push_str("\\`");
+            out.push_str(&markdown_text(part));
+        } else if i % 2 == 1 {
+            out.push_str(&markdown_code(part));
+        } else {
+            out.push_str(&markdown_text(part));
         }
     }
     out
@@ -136,10 +158,9 @@ fn longest_backtick_run(text: &str) -> usize {
 /// An inline code span that nothing inside can close: its fence is one backtick longer
 /// than the longest run inside, with a space of padding when the text touches a
 /// backtick. Control characters and line breaks are shown as escapes (a blank line
-/// would end the paragraph). A `|` is escaped: in a table, GitHub splits cells on it
-/// even inside code.
+/// would end the paragraph). In a table, also escape `|` ([`markdown_cell`]).
 pub fn markdown_code(text: &str) -> String {
-    let shown = controls_visible(text, &[]).replace('|', "\\|");
+    let shown = controls_visible(text, &[]);
     let fence = "`".repeat(longest_backtick_run(&shown) + 1);
     let pad = if shown.starts_with('`') || shown.ends_with('`') || shown.starts_with(' ') {
         " "
@@ -147,6 +168,20 @@ pub fn markdown_code(text: &str) -> String {
         ""
     };
     format!("{fence}{pad}{shown}{pad}{fence}")
+}
+
+/// Markdown for a table cell: GitHub splits cells on `|` even inside a code span.
+pub fn markdown_cell(markdown: &str) -> String {
+    let mut out = String::with_capacity(markdown.len());
+    let mut escaped = false;
+    for c in markdown.chars() {
+        if c == '|' && !escaped {
+            out.push('\\');
+        }
+        escaped = c == '\\' && !escaped;
+        out.push(c);
+    }
+    out
 }
 
 /// A fenced code block (```` ```text ````) whose fence is longer than any backtick run
@@ -220,17 +255,37 @@ mod tests {
     fn markdown_cannot_open_markup() {
         let hostile = "x\n## passes\n![i](http://e/x.png) <!-- [l](u) <b>";
         let text = markdown_text(hostile);
-        for opener in ["\n", "![", "](", "<!", "<b", "##"] {
+        for opener in ["\n", "<!", "<b", "##"] {
             assert!(!text.contains(opener), "{opener}: {text}");
         }
+        let unescaped_bracket = text
+            .match_indices(['[', ']'])
+            .any(|(i, _)| !text[..i].ends_with('\\'));
+        assert!(!unescaped_bracket, "{text}");
+    }
+
+    #[test]
+    fn messages_keep_their_code_spans_and_nothing_else() {
+        assert_eq!(
+            markdown_message("object `A|B` is not defined"),
+            "object `A|B` is not defined"
+        );
+        let forged = markdown_message("object `x`<img src=x>`y` and `z");
+        assert!(!forged.contains("<img"), "{forged}");
+        assert!(forged.ends_with("\\`z"), "{forged}");
     }
 
     #[test]
     fn code_spans_outlast_backticks_inside() {
         assert_eq!(markdown_code("a"), "`a`");
         assert_eq!(markdown_code("``<b>x</b>"), "``` ``<b>x</b> ```");
-        assert_eq!(markdown_code("a|b\nc"), "`a\\|b\\nc`");
+        assert_eq!(markdown_code("a\nc"), "`a\\nc`");
+        assert_eq!(markdown_cell(&markdown_code("a|b")), "`a\\|b`");
+        assert_eq!(markdown_cell(&markdown_text("a|b")), "a\\|b");
         let block = markdown_block("text", "x\n```\n# y");
-        assert!(block.starts_with("````text\n") && block.ends_with("\n````\n"), "{block}");
+        assert!(
+            block.starts_with("````text\n") && block.ends_with("\n````\n"),
+            "{block}"
+        );
     }
 }

@@ -50,9 +50,8 @@ pub fn deployment(request: &Request) -> Result<Written, String> {
     let dns = parse_dns(&request.dns)?;
     let mut read = Vec::new();
     for path in &request.dumps {
-        let bytes =
-            crate::fsio::read_capped(path, crate::fsio::DEFAULT_MAX_FILE_SIZE)
-                .map_err(|e| format!("cannot read `{}`: {e}", path.display()))?;
+        let bytes = crate::fsio::read_capped(path, crate::fsio::DEFAULT_MAX_FILE_SIZE)
+            .map_err(|e| format!("cannot read `{}`: {e}", path.display()))?;
         let text = crate::xconfig::redact_secrets(&SourceFile::from_bytes(path, &bytes).text);
         let dump = syntax::dump(&text);
         if dump.records.is_empty() {
@@ -259,9 +258,8 @@ fn firewall_entries(
 ) -> Result<Vec<(String, String, crate::model::Firewall)>, String> {
     let mut entries: Vec<(String, String, crate::model::Firewall)> = Vec::new();
     for path in configs {
-        let bytes =
-            crate::fsio::read_capped(path, crate::fsio::DEFAULT_MAX_FILE_SIZE)
-                .map_err(|e| format!("cannot read `{}`: {e}", path.display()))?;
+        let bytes = crate::fsio::read_capped(path, crate::fsio::DEFAULT_MAX_FILE_SIZE)
+            .map_err(|e| format!("cannot read `{}`: {e}", path.display()))?;
         let file = SourceFile::from_bytes(path, &bytes);
         let model = crate::model::build(&crate::syntax::parse_config(&file.text).config);
         let stem = path

@@ -126,9 +126,16 @@ fn is_secret_field(path: &str) -> bool {
         .last()
         .unwrap_or_default()
         .to_ascii_lowercase();
-    ["password", "secret", "passphrase", "community", "psk", "token"]
-        .iter()
-        .any(|w| last.contains(w))
+    [
+        "password",
+        "secret",
+        "passphrase",
+        "community",
+        "psk",
+        "token",
+    ]
+    .iter()
+    .any(|w| last.contains(w))
         || last == "key"
         || last.ends_with("key") && !last.ends_with("monkey")
 }
@@ -222,7 +229,7 @@ mod tests {
         for (line, secret) in cases {
             let masked = mask_config(&format!("hostname fw\n{line}\r\nroute a\n"));
             assert!(!masked.contains(secret), "{line}: {masked}");
-            assert_eq!(masked.len(), line.len() + 21, "{line}");
+            assert_eq!(masked.len(), line.len() + 22, "{line}");
             assert!(masked.ends_with("\r\nroute a\n"), "{masked}");
         }
     }

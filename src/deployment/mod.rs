@@ -162,6 +162,10 @@ pub struct Peer {
     pub address: Ipv4Addr,
 }
 
+/// The longest name or path a deployment may give (Expressway and ASA names are far
+/// shorter): longer ones would only flood the reports.
+pub const MAX_NAME_CHARS: usize = 256;
+
 fn span_of<T>(spanned: &Spanned<T>) -> Span {
     let span = spanned.referenced.span();
     match (span.byte_offset(), span.byte_len()) {
@@ -231,6 +235,7 @@ pub fn load_with(text: &str, read_dump: &mut ReadDump<'_>) -> Loaded {
     let c_dumps = v.read_dumps(&raw.expressway_c.xconfig, dumps::Side::C, read_dump);
     let e_dumps = v.read_dumps(&raw.expressway_e.xconfig, dumps::Side::E, read_dump);
     let deployment = v.deployment(&raw, &c_dumps, &e_dumps);
+    v.check_names(&deployment);
     Loaded {
         deployment: Some(deployment),
         errors: v.errors,
@@ -294,6 +299,46 @@ impl Validator<'_> {
     }
 
     /// A problem at a value, in the deployment file or in the dump it comes from.
+    /// Names and paths end up in every report, in logs and review comments: one with a
+    /// control character (a CR that forges a log line, an ESC that starts a terminal
+    /// sequence) or of absurd length is refused where it is written.
+    fn check_names(&mut self, deployment: &Deployment) {
+        let mut named: Vec<(&At<String>, &str)> = Vec::new();
+        for f in &deployment.firewalls {
+            named.push((&f.name, "firewall name"));
+            named.push((&f.config, "config path"));
+        }
+        named.extend(deployment.c_nodes.iter().map(|n| (&n.name, "node name")));
+        named.extend(deployment.e.nodes.iter().map(|n| (&n.name, "node name")));
+        for zone in &deployment.zones {
+            named.push((&zone.name, "zone name"));
+            named.extend(zone.peers.iter().map(|p| (&p.text, "traversal peer")));
+        }
+        if let Some((firewall, interface)) = &deployment.internet {
+            named.push((firewall, "firewall name"));
+            named.push((interface, "interface name"));
+        }
+        for (name, what) in named {
+            if crate::escape::has_control(&name.value) {
+                let shown = crate::escape::terminal_line(&name.value).into_owned();
+                self.error_at(
+                    name,
+                    format!(
+                        "{what} `{shown}` holds a control character: names must be printable text"
+                    ),
+                );
+            } else if name.value.chars().count() > MAX_NAME_CHARS {
+                self.error_at(
+                    name,
+                    format!(
+                        "{what} is {} characters long: at most {MAX_NAME_CHARS}",
+                        name.value.chars().count()
+                    ),
+                );
+            }
+        }
+    }
+
     fn error_at<T>(&mut self, at: &At<T>, message: impl Into<String>) {
         self.errors.push(DeploymentError {
             file: at.file,

@@ -125,8 +125,10 @@ fn compare_paths(
         }
     };
     let exclude = |p: &Path| settings.is_excluded(p);
-    let old_projects = workspace::discover_with(&[old.to_path_buf()], &exclude, policy).map_err(input_error)?;
-    let new_projects = workspace::discover_with(&[new.to_path_buf()], &exclude, policy).map_err(input_error)?;
+    let old_projects =
+        workspace::discover_with(&[old.to_path_buf()], &exclude, policy).map_err(input_error)?;
+    let new_projects =
+        workspace::discover_with(&[new.to_path_buf()], &exclude, policy).map_err(input_error)?;
     Ok(Diff::new(
         State::new(
             crate::source::display_path(old),
@@ -176,7 +178,8 @@ fn compare_with_revision(
     let new_projects = if present.is_empty() {
         Vec::new()
     } else {
-        workspace::discover_with(&present, &|p: &Path| settings.is_excluded(p), policy).map_err(input_error)?
+        workspace::discover_with(&present, &|p: &Path| settings.is_excluded(p), policy)
+            .map_err(input_error)?
     };
     // Excludes name repository paths; the old files live in the scratch folder.
     let old_excluded = |p: &Path| {

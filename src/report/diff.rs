@@ -582,10 +582,7 @@ pub fn github(diff: &Diff, fail_on: Option<Severity>) -> String {
     }
     out.push_str(&format!(
         "::notice title=mralint diff::{}\n",
-        summary
-            .replace('%', "%25")
-            .replace('\r', "%0D")
-            .replace('\n', "%0A")
+        crate::escape::github_data(&summary)
     ));
     out
 }

@@ -28,6 +28,7 @@ pub fn mermaid_text(text: &str) -> String {
             '&' => out.push_str("#amp;"),
             '`' => out.push_str("#96;"),
             '\n' | '\r' => out.push(' '),
+            c if crate::escape::is_hazard(c) => out.push(' '),
             c => out.push(c),
         }
     }
@@ -175,14 +176,25 @@ fn fence(diagram: &str) -> String {
     format!("```mermaid\n{diagram}```\n")
 }
 
-/// A table cell: no line breaks, no column separators.
+/// A message in a table cell: no markup but its code spans, no line breaks, no column
+/// separators.
 fn cell(text: &str) -> String {
-    text.replace('|', "\\|").replace(['\n', '\r'], " ")
+    crate::escape::markdown_cell(&crate::escape::markdown_message(text))
 }
 
-/// A code span that cannot be closed early by the text inside it.
+/// A message in prose: no markup but its code spans, no line breaks.
+fn prose(text: &str) -> String {
+    crate::escape::markdown_message(text)
+}
+
+/// A code span that cannot be closed early by the text inside it, safe in a table cell.
 fn code(text: &str) -> String {
-    format!("`{}`", text.replace('`', "'"))
+    crate::escape::markdown_cell(&crate::escape::markdown_code(text))
+}
+
+/// A fenced block of plain text that the text cannot close.
+fn block(text: &str) -> String {
+    crate::escape::markdown_block("text", text)
 }
 
 fn counts<'a>(findings: impl Iterator<Item = &'a Finding>) -> [usize; 4] {
@@ -223,17 +235,18 @@ fn finding_details(state: &State, at: FindingAt) -> String {
         finding.code,
         finding.name,
         code(&format!("{}:{}", place.shared, place.line)),
-        finding.message
+        prose(&finding.message)
     );
-    out.push_str(&format!("```text\n{}\n```\n\n", place.text));
+    out.push_str(&block(&place.text));
+    out.push('\n');
     for note in &finding.notes {
-        out.push_str(&format!("- {note}\n"));
+        out.push_str(&format!("- {}\n", prose(note)));
     }
     if !finding.notes.is_empty() {
         out.push('\n');
     }
     if let Some(help) = &finding.help {
-        out.push_str(&format!("help:\n```text\n{help}\n```\n\n"));
+        out.push_str(&format!("help:\n{}\n", block(help)));
     }
     out
 }
@@ -252,8 +265,8 @@ fn flow_section(change: &FlowChange, with_diagrams: bool) -> String {
     let mut out = format!(
         "#### {}: {}\n\n{}\n\n",
         heading(change.kind),
-        change.title,
-        change.headline
+        prose(&change.title),
+        prose(&change.headline)
     );
     if !with_diagrams {
         return out;
@@ -392,8 +405,8 @@ pub fn diff(diff: &Diff, fail_on: Option<Severity>) -> String {
         for (i, flow) in diff.still_broken.iter().enumerate() {
             out.push_str(&format!(
                 "#### ❌ {}\n\n{}\n\n",
-                flow.title,
-                flow.outcome.verdict()
+                prose(&flow.title),
+                prose(&flow.outcome.verdict())
             ));
             if i < room {
                 out.push_str(&fence(&mermaid(flow.group, &flow.outcome)));
@@ -453,21 +466,24 @@ pub fn check(
                     cell(&finding.message)
                 ));
                 details.push_str(&format!(
-                    "**{}** ({}) at {}: {}\n\n```text\n{}\n```\n\n",
+                    "**{}** ({}) at {}: {}\n\n{}\n",
                     finding.code,
                     finding.name,
                     code(&place),
-                    finding.message,
-                    crate::fingerprint::normalized_line(&project.sources, finding)
+                    prose(&finding.message),
+                    block(&crate::fingerprint::normalized_line(
+                        &project.sources,
+                        finding
+                    ))
                 ));
                 for note in &finding.notes {
-                    details.push_str(&format!("- {note}\n"));
+                    details.push_str(&format!("- {}\n", prose(note)));
                 }
                 if !finding.notes.is_empty() {
                     details.push('\n');
                 }
                 if let Some(help) = &finding.help {
-                    details.push_str(&format!("help:\n```text\n{help}\n```\n\n"));
+                    details.push_str(&format!("help:\n{}\n", block(help)));
                 }
             }
         }
@@ -496,8 +512,8 @@ pub fn check(
         for (i, flow) in broken.iter().enumerate() {
             out.push_str(&format!(
                 "#### ❌ {}\n\n{}\n\n",
-                flow.title,
-                flow.outcome.verdict()
+                prose(&flow.title),
+                prose(&flow.outcome.verdict())
             ));
             if i < MAX_DIAGRAMS {
                 out.push_str(&fence(&mermaid(flow.group, &flow.outcome)));
