@@ -146,6 +146,7 @@ pub(crate) fn run_settings(
     if let Some(fail_on) = fail_on {
         settings.fail_on = threshold(fail_on);
     }
+    settings.validate().map_err(|e| e.to_string())?;
     Ok(settings)
 }
 
