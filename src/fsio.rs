@@ -14,6 +14,10 @@ use crate::source::{display_path, normalize_path};
 /// megabytes.
 pub const DEFAULT_MAX_FILE_SIZE: u64 = 64 * 1024 * 1024;
 
+/// The longest line read. ASA commands, xConfiguration records and YAML lines are far
+/// shorter; a longer line would be quoted whole by every snippet near it.
+pub const MAX_LINE_BYTES: usize = 64 * 1024;
+
 /// Why a file was not read.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ReadError {
@@ -27,6 +31,8 @@ pub enum ReadError {
     TooLarge { size: u64, cap: u64 },
     #[error("it is a binary file, not a text configuration")]
     Binary,
+    #[error("line {line} is {length} bytes long, over the {MAX_LINE_BYTES}-byte line limit")]
+    LineTooLong { line: usize, length: usize },
     #[error("it lies outside the project root `{root}` ({how}); only files inside it are read (widen it with --root)")]
     Outside { root: String, how: &'static str },
 }
@@ -173,6 +179,16 @@ pub fn bytes_capped(stream: impl Read, cap: u64) -> Result<Vec<u8>, ReadError> {
     }
     if bytes.contains(&0) {
         return Err(ReadError::Binary);
+    }
+    if let Some((index, line)) = bytes
+        .split(|&b| b == b'\n')
+        .enumerate()
+        .find(|(_, line)| line.len() > MAX_LINE_BYTES)
+    {
+        return Err(ReadError::LineTooLong {
+            line: index + 1,
+            length: line.len(),
+        });
     }
     Ok(bytes)
 }
@@ -328,6 +344,14 @@ mod tests {
         );
         assert_eq!(bytes_capped(&b"abcd"[..], 4), Ok(b"abcd".to_vec()));
         assert_eq!(bytes_capped(&b"a\0b"[..], 4), Err(ReadError::Binary));
+        let long = format!("ok\n{}\n", "x".repeat(MAX_LINE_BYTES + 1));
+        assert_eq!(
+            bytes_capped(long.as_bytes(), 1 << 20),
+            Err(ReadError::LineTooLong {
+                line: 2,
+                length: MAX_LINE_BYTES + 1
+            })
+        );
     }
 
     #[cfg(unix)]

@@ -474,6 +474,9 @@ impl Lines {
     fn text(&self) -> String {
         let mut out = String::new();
         for (line, comment) in &self.0 {
+            // A comment quotes dump text: a CR or LF in it would end the comment and
+            // start a YAML line of its own.
+            let comment = crate::escape::terminal_line(comment);
             if comment.is_empty() {
                 out.push_str(line);
             } else if line.is_empty() {

@@ -241,6 +241,15 @@ pub fn discover_with(
         })
         .collect::<Result<_, InputError>>()?;
     projects.extend(lone);
+    // Output follows file names, not the order of the command line's arguments.
+    projects.sort_by_cached_key(|p| {
+        p.deployment
+            .as_ref()
+            .map(|d| d.file)
+            .or_else(|| p.firewalls.first().map(|f| f.file))
+            .or_else(|| p.unreadable.first().map(|u| u.file))
+            .map(|file| p.sources.get(file).display_name())
+    });
     Ok(projects)
 }
 

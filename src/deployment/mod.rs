@@ -258,14 +258,39 @@ fn yaml_error(text: &str, error: &serde_saphyr::Error) -> DeploymentError {
         })
         .unwrap_or_default();
     let span = Span::new(span.start.min(text.len()), span.end.min(text.len()));
-    let message = error.to_string();
-    let message = message.lines().next().unwrap_or_default();
-    // The span shows where; drop the position the message repeats.
-    let message = match message.rfind(" at line ") {
-        Some(at) => &message[..at],
-        None => message,
+    DeploymentError::new(span, yaml_message(&error.to_string()))
+}
+
+/// The YAML parser's message as one whole sentence: its first line without the position
+/// the span already shows (`error: line 9 column 25: …`, `… at line 9 column 25`), and
+/// a resource limit said in words.
+fn yaml_message(raw: &str) -> String {
+    let first = raw.lines().next().unwrap_or_default().trim();
+    let first = first.strip_prefix("error: ").unwrap_or(first);
+    let without_prefix = match first.strip_prefix("line ") {
+        Some(rest) => rest
+            .split_once(": ")
+            .filter(|(position, _)| position.contains("column"))
+            .map_or(first, |(_, message)| message),
+        None => first,
     };
-    DeploymentError::new(span, message)
+    let message = match without_prefix.rfind(" at line ") {
+        Some(at)
+            if without_prefix[at + 9..]
+                .chars()
+                .all(|c| c.is_ascii_digit() || " ,column".contains(c)) =>
+        {
+            &without_prefix[..at]
+        }
+        _ => without_prefix,
+    };
+    match message.split_once("budget breached: ") {
+        Some((_, limit)) => format!(
+            "the YAML is too large or too deep once its aliases are expanded (limit reached: {}); a deployment file needs no aliases",
+            limit.trim()
+        ),
+        None => message.to_string(),
+    }
 }
 
 fn line_column_span(text: &str, line: usize, column: usize) -> Span {
@@ -742,6 +767,22 @@ traversal_zones:
         let e = errors(&GOOD.replace("  size: medium\n", "  size: medium\n  colour: blue\n"));
         assert_eq!(e.len(), 1, "{e:?}");
         assert!(e[0].1.contains("colour"), "{e:?}");
+    }
+
+    #[test]
+    fn yaml_messages_are_whole_sentences() {
+        assert_eq!(
+            yaml_message("error: line 9 column 25: budget breached: Nodes { nodes: 250001 }\n  --> x"),
+            "the YAML is too large or too deep once its aliases are expanded (limit reached: Nodes { nodes: 250001 }); a deployment file needs no aliases"
+        );
+        assert_eq!(
+            yaml_message("unknown field `x`, expected one of name, config at line 5 column 5"),
+            "unknown field `x`, expected one of name, config"
+        );
+        assert_eq!(
+            yaml_message("invalid value: look at line 3 of the manual"),
+            "invalid value: look at line 3 of the manual"
+        );
     }
 
     #[test]
