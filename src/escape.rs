@@ -142,7 +142,10 @@ pub fn markdown_message(text: &str) -> String {
             out.push_str("\\`");
             out.push_str(&markdown_text(part));
         } else if i % 2 == 1 {
-            out.push_str(&markdown_code(part));
+            // An empty pair of backticks would be a fence of its own.
+            if !part.is_empty() {
+                out.push_str(&markdown_code(part));
+            }
         } else {
             out.push_str(&markdown_text(part));
         }

@@ -808,6 +808,19 @@ pub fn relative_to(dir: &Path, path: &Path) -> String {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn comments_cannot_end_their_line() {
+        let mut lines = Lines::default();
+        lines.add(
+            "gateway: 10.0.10.1",
+            "expe1.txt:27 IP Gateway\rinjected: true\nmore: 1",
+        );
+        let text = lines.text();
+        assert_eq!(text.lines().count(), 1, "{text}");
+        assert!(!text.contains('\r'), "{text}");
+    }
+
     use super::*;
 
     #[test]
