@@ -129,8 +129,10 @@ pub(crate) fn run_settings(
             let bytes = crate::fsio::read_capped(&path, input.policy().max_file_size)
                 .map_err(|e| format!("cannot read `{}`: {e}", path.display()))?;
             let text = String::from_utf8_lossy(&bytes);
+            // A settings file given with --settings usually lives outside the checkout
+            // (the base branch's copy): its excludes are relative to the working directory.
             let folder = match path.parent() {
-                Some(dir) if !dir.as_os_str().is_empty() => dir,
+                Some(dir) if input.settings.is_none() && !dir.as_os_str().is_empty() => dir,
                 _ => &cwd,
             };
             Settings::from_file(&text, folder).map_err(|e| format!("`{}`: {e}", path.display()))?
