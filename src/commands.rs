@@ -193,7 +193,10 @@ pub fn check(args: &CheckArgs) -> u8 {
         };
     if args.verbose {
         for project in &projects {
-            eprint!("{}", report::evidence::render(project));
+            eprint!(
+                "{}",
+                crate::escape::terminal(&report::evidence::render(project))
+            );
         }
     }
     let linted: Vec<(Project, Vec<Finding>)> = projects
@@ -433,12 +436,13 @@ pub fn init(args: &InitArgs) -> u8 {
     let written = match crate::init::deployment(&request) {
         Ok(written) => written,
         Err(message) => {
-            eprintln!("error: {message}");
+            eprintln!("error: {}", crate::escape::terminal(&message));
             return EXIT_ERROR;
         }
     };
+    // What init says about the dumps quotes their text.
     for role in &written.roles {
-        eprintln!("{role}");
+        eprintln!("{}", crate::escape::terminal(role));
     }
     if to_stdout {
         if let Some(failed) = print(&written.text) {
@@ -451,7 +455,7 @@ pub fn init(args: &InitArgs) -> u8 {
         return EXIT_ERROR;
     }
     for missing in &written.missing {
-        eprintln!("missing: {missing}");
+        eprintln!("missing: {}", crate::escape::terminal(missing));
     }
     if !written.missing.is_empty() {
         return EXIT_FINDINGS;
