@@ -161,6 +161,9 @@ fn threshold(fail_on: FailOn) -> Option<Severity> {
     }
 }
 
+/// Human output stops quoting findings past this size (the summary still counts all).
+const MAX_HUMAN_OUTPUT: usize = 32 << 20;
+
 pub fn check(args: &CheckArgs) -> u8 {
     use rayon::prelude::*;
     let settings = match settings(args) {
@@ -251,8 +254,24 @@ pub fn check(args: &CheckArgs) -> u8 {
     let out = match args.format {
         Format::Human => {
             let mut out = String::new();
+            let mut left_out = 0;
             for (findings, sources) in &parts {
-                out.push_str(&report::human::render(findings, sources, color, args.width));
+                for finding in findings.iter() {
+                    // Each finding quotes lines of up to 64 KiB: a hostile file with a
+                    // finding on every line would otherwise print gigabytes.
+                    if out.len() > MAX_HUMAN_OUTPUT {
+                        left_out += 1;
+                        continue;
+                    }
+                    let one = std::slice::from_ref(finding);
+                    out.push_str(&report::human::render(one, sources, color, args.width));
+                }
+            }
+            if left_out > 0 {
+                out.push_str(&format!(
+                    "mralint: {left_out} more findings not shown: the report reached the {} MiB limit of human output (--format json or sarif lists every finding)\n",
+                    MAX_HUMAN_OUTPUT >> 20
+                ));
             }
             let all: Vec<Finding> = parts.iter().flat_map(|(f, _)| f.iter().cloned()).collect();
             let suppressed = linted

@@ -1058,6 +1058,27 @@ fn output_order_does_not_follow_argument_order() {
     assert!(forward.out.find("a.cfg") < forward.out.find("b.cfg"));
 }
 
+/// A review comment is at most 65,536 characters on GitHub: thousands of findings, each
+/// quoting a long line, still fit.
+#[test]
+fn markdown_stays_within_a_review_comment() {
+    let dir = scratch("comment-size");
+    // Long names (quoted by every message) and long lines (quoted by every detail).
+    let long = "x".repeat(60_000);
+    let config: String = (0..200)
+        .map(|i| format!("access-group MISSING{i}{long} in interface inside\n! {long}\n"))
+        .collect();
+    write(&dir, "asa.cfg", config);
+    let args: Vec<String> = ["check", "asa.cfg", "--format", "markdown"]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+    let out = run(&dir, &args, false, b"");
+    let _ = std::fs::remove_dir_all(&dir);
+    assert_eq!(out.code, Some(1), "{}", out.err);
+    assert!(out.out.chars().count() < 65_536, "{}", out.out.len());
+}
+
 /// `diff --base` names files, never pathspec magic: `:(glob)*.cfg` is a file name that
 /// does not exist, not every config of the repository.
 #[test]

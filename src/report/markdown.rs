@@ -15,6 +15,17 @@ const MAX_DIAGRAMS: usize = 24;
 /// Config text in a diagram node is cut to this many characters.
 const MAX_LINE_CHARS: usize = 64;
 
+/// A review comment holds at most 65,536 characters (GitHub): the findings table and the
+/// details stop growing past these sizes, with a note, and leave room for the diagrams.
+const MAX_TABLE_CHARS: usize = 20_000;
+const MAX_DETAILS_CHARS: usize = 20_000;
+
+/// A message (which may quote a name of any length) is cut to this many characters.
+const MAX_MESSAGE_CHARS: usize = 600;
+
+/// A config line quoted in the details is cut to this many characters.
+const MAX_QUOTED_LINE_CHARS: usize = 400;
+
 /// Text for a Mermaid label in double quotes: Mermaid's entity codes for what the
 /// flowchart grammar or its HTML labels would take as syntax.
 pub fn mermaid_text(text: &str) -> String {
@@ -36,10 +47,15 @@ pub fn mermaid_text(text: &str) -> String {
 }
 
 fn cut(text: &str) -> String {
-    if text.chars().count() <= MAX_LINE_CHARS {
+    cut_to(text, MAX_LINE_CHARS)
+}
+
+/// The text, or its first `max - 1` characters and `…`.
+fn cut_to(text: &str, max: usize) -> String {
+    if text.chars().count() <= max {
         text.to_string()
     } else {
-        let head: String = text.chars().take(MAX_LINE_CHARS - 1).collect();
+        let head: String = text.chars().take(max - 1).collect();
         format!("{head}…")
     }
 }
@@ -179,12 +195,15 @@ fn fence(diagram: &str) -> String {
 /// A message in a table cell: no markup but its code spans, no line breaks, no column
 /// separators.
 fn cell(text: &str) -> String {
-    crate::escape::markdown_cell(&crate::escape::markdown_message(text))
+    crate::escape::markdown_cell(&crate::escape::markdown_message(&cut_to(
+        text,
+        MAX_MESSAGE_CHARS,
+    )))
 }
 
 /// A message in prose: no markup but its code spans, no line breaks.
 fn prose(text: &str) -> String {
-    crate::escape::markdown_message(text)
+    crate::escape::markdown_message(&cut_to(text, MAX_MESSAGE_CHARS))
 }
 
 /// A code span that cannot be closed early by the text inside it, safe in a table cell.
@@ -452,8 +471,13 @@ pub fn check(
     if c[3] > 0 {
         out.push_str("### Findings\n\n| severity | rule | where | what |\n|---|---|---|---|\n");
         let mut details = String::new();
+        let (mut rows_left_out, mut details_left_out) = (0, 0);
         for (project, findings) in parts {
             for finding in findings.iter() {
+                if out.len() > MAX_TABLE_CHARS {
+                    rows_left_out += 1;
+                    continue;
+                }
                 let file = project.sources.get(finding.primary.file);
                 let (line, _) = file.line_col(finding.primary.span.start);
                 let place = format!("{}:{line}", file.display_name());
@@ -465,15 +489,19 @@ pub fn check(
                     code(&place),
                     cell(&finding.message)
                 ));
+                if details.len() > MAX_DETAILS_CHARS {
+                    details_left_out += 1;
+                    continue;
+                }
                 details.push_str(&format!(
                     "**{}** ({}) at {}: {}\n\n{}\n",
                     finding.code,
                     finding.name,
                     code(&place),
                     prose(&finding.message),
-                    block(&crate::fingerprint::normalized_line(
-                        &project.sources,
-                        finding
+                    block(&cut_to(
+                        &crate::fingerprint::normalized_line(&project.sources, finding),
+                        MAX_QUOTED_LINE_CHARS
                     ))
                 ));
                 for note in &finding.notes {
@@ -487,8 +515,18 @@ pub fn check(
                 }
             }
         }
+        if rows_left_out > 0 {
+            out.push_str(&format!(
+                "\n_{rows_left_out} more findings are not listed: a review comment holds at most 65,536 characters; `mralint check` lists them all._\n"
+            ));
+        }
         out.push_str("\n<details><summary>Details and fixes</summary>\n\n");
         out.push_str(&details);
+        if details_left_out > 0 {
+            out.push_str(&format!(
+                "_Details of {details_left_out} more findings are left out to keep the comment within GitHub's size limit._\n\n"
+            ));
+        }
         out.push_str("</details>\n\n");
     }
     let mut simulated = 0;
