@@ -21,8 +21,12 @@ pub const MAX_LINE_BYTES: usize = 64 * 1024;
 /// Why a file was not read.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ReadError {
-    #[error("{0}")]
-    Io(String),
+    /// The file system's own error, kept with its kind (a missing path is a usage error).
+    #[error("{message}")]
+    Io {
+        kind: std::io::ErrorKind,
+        message: String,
+    },
     #[error("it is a directory")]
     Directory,
     #[error("it is {0}, not a regular file")]
@@ -37,10 +41,19 @@ pub enum ReadError {
     Outside { root: String, how: &'static str },
 }
 
+impl From<std::io::Error> for ReadError {
+    fn from(error: std::io::Error) -> Self {
+        ReadError::Io {
+            kind: error.kind(),
+            message: error.to_string(),
+        }
+    }
+}
+
 impl ReadError {
     /// Whether the file is simply not there (the caller may treat that as a usage error).
     pub fn is_missing(&self) -> bool {
-        matches!(self, ReadError::Io(message) if message.contains("os error 2"))
+        matches!(self, ReadError::Io { kind, .. } if *kind == std::io::ErrorKind::NotFound)
     }
 }
 
@@ -103,13 +116,13 @@ pub fn check_inside(path: &Path, root: &Path) -> Result<(), ReadError> {
             "the path climbs out with `..`"
         }));
     }
-    let real_root = std::fs::canonicalize(root).map_err(|e| ReadError::Io(e.to_string()))?;
+    let real_root = std::fs::canonicalize(root).map_err(ReadError::from)?;
     match std::fs::canonicalize(path) {
         Ok(real) if !real.starts_with(&real_root) => {
             Err(outside("a symbolic link leads out of it"))
         }
         Ok(_) => Ok(()),
-        Err(e) => Err(ReadError::Io(e.to_string())),
+        Err(e) => Err(ReadError::from(e)),
     }
 }
 
@@ -145,7 +158,7 @@ fn kind_error(file_type: std::fs::FileType) -> Option<ReadError> {
 /// pipes and devices are refused before they are opened (a FIFO would block, `/dev/zero`
 /// never ends).
 pub fn read_capped(path: &Path, cap: u64) -> Result<Vec<u8>, ReadError> {
-    let metadata = std::fs::metadata(path).map_err(|e| ReadError::Io(e.to_string()))?;
+    let metadata = std::fs::metadata(path).map_err(ReadError::from)?;
     if let Some(error) = kind_error(metadata.file_type()) {
         return Err(error);
     }
@@ -155,9 +168,9 @@ pub fn read_capped(path: &Path, cap: u64) -> Result<Vec<u8>, ReadError> {
             cap,
         });
     }
-    let file = std::fs::File::open(path).map_err(|e| ReadError::Io(e.to_string()))?;
+    let file = std::fs::File::open(path).map_err(ReadError::from)?;
     // The file may have been swapped since the check above: look again at what was opened.
-    let opened = file.metadata().map_err(|e| ReadError::Io(e.to_string()))?;
+    let opened = file.metadata().map_err(ReadError::from)?;
     if let Some(error) = kind_error(opened.file_type()) {
         return Err(error);
     }
@@ -170,7 +183,7 @@ pub fn bytes_capped(stream: impl Read, cap: u64) -> Result<Vec<u8>, ReadError> {
     stream
         .take(cap.saturating_add(1))
         .read_to_end(&mut bytes)
-        .map_err(|e| ReadError::Io(e.to_string()))?;
+        .map_err(ReadError::from)?;
     if bytes.len() as u64 > cap {
         return Err(ReadError::TooLarge {
             size: bytes.len() as u64,

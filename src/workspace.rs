@@ -228,7 +228,7 @@ pub fn discover_with(
                 let stdin = Path::new("<stdin>");
                 match fsio::bytes_capped(std::io::stdin().lock(), policy.max_file_size) {
                     Ok(bytes) => Ok(config_project(SourceFile::from_bytes(stdin, &bytes))),
-                    Err(ReadError::Io(e)) => Err(unreadable(stdin, e)),
+                    Err(error @ ReadError::Io { .. }) => Err(unreadable(stdin, error)),
                     Err(error) => Ok(unreadable_project(stdin, &error)),
                 }
             }
