@@ -126,8 +126,17 @@ pub(crate) fn run_settings(
         .or_else(|| crate::settings::find_config(&cwd));
     let mut settings = match file {
         Some(path) => {
-            let bytes = crate::fsio::read_capped(&path, input.policy().max_file_size)
-                .map_err(|e| format!("cannot read `{}`: {e}", path.display()))?;
+            let cap = input.policy().max_file_size;
+            // A settings file found by the search is held to its own project root (a link
+            // out of the repository is refused); one named by --settings is read as given.
+            let read = match input.settings {
+                Some(_) => crate::fsio::read_capped(&path, cap),
+                None => {
+                    let root = crate::fsio::project_root(path.parent().unwrap_or(&cwd));
+                    crate::fsio::read_inside(&path, &root, cap)
+                }
+            };
+            let bytes = read.map_err(|e| format!("cannot read `{}`: {e}", path.display()))?;
             let text = String::from_utf8_lossy(&bytes);
             // A settings file given with --settings usually lives outside the checkout
             // (the base branch's copy): its excludes are relative to the working directory.

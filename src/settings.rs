@@ -82,7 +82,9 @@ pub fn find_config(start: &Path) -> Option<PathBuf> {
     start
         .ancestors()
         .map(|dir| dir.join(FILE_NAME))
-        .find(|candidate| candidate.is_file())
+        // Anything by that name counts, so that a pipe or a directory is an error rather
+        // than silently skipped.
+        .find(|candidate| std::fs::symlink_metadata(candidate).is_ok())
 }
 
 fn matches(selectors: &[String], code: &str) -> bool {
@@ -127,7 +129,11 @@ impl Settings {
 
     /// Settings from a config file's text (its folder is `root`).
     pub fn from_file(text: &str, root: &Path) -> Result<Settings, String> {
-        let file: ConfigFile = serde_saphyr::from_str(text).map_err(|e| e.to_string())?;
+        // The parser's first line only: the rest quotes the file, which may not be ours.
+        let file: ConfigFile = serde_saphyr::from_str(text).map_err(|e| {
+            let message = e.to_string();
+            message.lines().next().unwrap_or_default().to_string()
+        })?;
         let mut builder = globset::GlobSetBuilder::new();
         for pattern in &file.exclude {
             builder

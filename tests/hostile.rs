@@ -369,6 +369,72 @@ fn cases() -> Vec<Case> {
             &["INP001", "binary"],
             &[],
         ),
+        case(
+            "a config path that climbs out through a subfolder",
+            repo_with_config("sub/../../outside/secret.cfg"),
+            &["check", "repo/deployment.yaml"],
+            1,
+            &["DEP001", "climbs out"],
+            &["OUTSIDE-SECRET", "outside-host"],
+        ),
+        #[cfg(unix)]
+        case(
+            "a settings file that is a named pipe",
+            |dir: &Path| {
+                write(dir, "asa.cfg", UNDEFINED);
+                mkfifo(&dir.join(".mralint.yaml"));
+            },
+            &["check", "asa.cfg"],
+            2,
+            &["a named pipe"],
+            &[],
+        ),
+        #[cfg(unix)]
+        case(
+            "a settings file that links out of the repository",
+            |dir: &Path| {
+                std::fs::create_dir_all(dir.join(".git")).unwrap();
+                write(dir, "asa.cfg", UNDEFINED);
+                let outside = dir.with_extension("shadow");
+                std::fs::write(&outside, "root:PLANTED-SHADOW:19000:0:99999:7:::\n").unwrap();
+                link(dir, &outside, ".mralint.yaml");
+            },
+            &["check", "asa.cfg"],
+            2,
+            &["symbolic link leads out"],
+            &["PLANTED-SHADOW"],
+        )
+        .then(|dir| {
+            let _ = std::fs::remove_file(dir.with_extension("shadow"));
+            Ok(())
+        }),
+        case(
+            "a settings file that does not parse is not quoted",
+            |dir: &Path| {
+                write(dir, "asa.cfg", UNDEFINED);
+                write(
+                    dir,
+                    ".mralint.yaml",
+                    "select: [MRA\nPLANTED-SETTING: x: y\n",
+                );
+            },
+            &["check", "asa.cfg"],
+            2,
+            &[".mralint.yaml"],
+            &["PLANTED-SETTING"],
+        ),
+        #[cfg(unix)]
+        case(
+            "a baseline that links to /dev/zero",
+            |dir: &Path| {
+                write(dir, "asa.cfg", UNDEFINED);
+                link(dir, "/dev/zero", "baseline.json");
+            },
+            &["check", "asa.cfg", "--baseline", "baseline.json"],
+            2,
+            &["a character device"],
+            &[],
+        ),
         // Writing outside the repository.
         #[cfg(unix)]
         case(
@@ -527,6 +593,36 @@ fn cases() -> Vec<Case> {
                 &[],
             )
         },
+        case(
+            "--output-file that is a directory",
+            |dir: &Path| {
+                write(dir, "asa.cfg", UNDEFINED);
+                std::fs::create_dir_all(dir.join("out")).unwrap();
+            },
+            &["check", "asa.cfg", "--output-file", "out"],
+            2,
+            &["`out` is a directory"],
+            &[],
+        ),
+        case(
+            "init keeps an existing file without --force",
+            move |dir: &Path| {
+                dual_dumps(|e| e)(dir);
+                write(dir, "victim.txt", "precious");
+            },
+            &[
+                "init",
+                "--xconfig",
+                "expc1.txt",
+                "expe1.txt",
+                "-o",
+                "victim.txt",
+            ],
+            2,
+            &["exists"],
+            &[],
+        )
+        .then(victim_kept),
         // Faking the log and the comment.
         case(
             "a CR in a config line cannot forge an annotation",
@@ -599,6 +695,34 @@ fn cases() -> Vec<Case> {
             1,
             &["OBJ001"],
             &["md:<img", "md:![x](", "md:<"],
+        ),
+        case(
+            "a bidirectional override in a name",
+            |dir: &Path| {
+                write(
+                    dir,
+                    "asa.cfg",
+                    "access-group AB\u{202e}CD in interface inside\n",
+                )
+            },
+            &["check", "asa.cfg"],
+            1,
+            &["AB\\u{202e}CD"],
+            &["text:\u{202e}"],
+        ),
+        case(
+            "a C1 control sequence introducer in a name",
+            |dir: &Path| {
+                write(
+                    dir,
+                    "asa.cfg",
+                    "access-group A\u{9b}31mB in interface inside\n",
+                )
+            },
+            &["check", "asa.cfg"],
+            1,
+            &["A\\u{9b}31mB"],
+            &["text:\u{9b}"],
         ),
         // Leaking secrets.
         case(
@@ -784,20 +908,21 @@ fn run(dir: &Path, args: &[String], stdout_to_full: bool, stdin: &[u8]) -> Run {
         let mut input = child.stdin.take().unwrap();
         let _ = input.write_all(stdin);
     }
-    let started = Instant::now();
-    while child.try_wait().unwrap().is_none() {
-        if started.elapsed() > Duration::from_secs(60) {
-            let _ = child.kill();
-            let _ = child.wait();
-            return Run {
-                code: None,
-                out: String::new(),
-                err: "hung: killed after 60 s".into(),
-            };
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    }
-    let output = child.wait_with_output().unwrap();
+    // Read the output while waiting (a full pipe would block the child), and give up
+    // on a child that runs for a minute: a hang is a failure, not a stuck test.
+    let id = child.id();
+    let (sender, receiver) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let _ = sender.send(child.wait_with_output());
+    });
+    let Ok(Ok(output)) = receiver.recv_timeout(Duration::from_secs(60)) else {
+        let _ = Command::new("kill").args(["-9", &id.to_string()]).status();
+        return Run {
+            code: None,
+            out: String::new(),
+            err: "hung: killed after 60 s".into(),
+        };
+    };
     Run {
         code: output.status.code(),
         out: String::from_utf8_lossy(&output.stdout).into_owned(),
@@ -814,9 +939,16 @@ fn forbidden(run: &Run, forbid: &[String], format: &str) -> Vec<String> {
     let markdown = outside_code(&run.out);
     let mut wrong: Vec<String> = forbid
         .iter()
-        .filter(|f| match f.strip_prefix("md:") {
-            Some(markup) => format == "markdown" && markdown.contains(markup),
-            None => all.contains(f.as_str()),
+        .filter(|f| {
+            if let Some(markup) = f.strip_prefix("md:") {
+                // Markup that a renderer would interpret: outside code, in Markdown.
+                format == "markdown" && markdown.contains(markup)
+            } else if let Some(shown) = f.strip_prefix("text:") {
+                // What people read as text (JSON and SARIF are data for programs).
+                !matches!(format, "json" | "sarif") && all.contains(shown)
+            } else {
+                all.contains(f.as_str())
+            }
         })
         .map(|f| format!("{format} output holds {f:?}"))
         .collect();
@@ -830,6 +962,9 @@ fn forbidden(run: &Run, forbid: &[String], format: &str) -> Vec<String> {
     }
     if all.contains("panicked") {
         wrong.push(format!("{format}: it panicked"));
+    }
+    if run.code.is_none() {
+        wrong.push(format!("{format}: {}", run.err));
     }
     wrong
 }
@@ -917,6 +1052,7 @@ fn hostile_input_table() {
     assert!(cases.len() >= 35, "{}", cases.len());
     let mut failures = Vec::new();
     for case in cases {
+        let case_started = Instant::now();
         let dir = scratch(case.name);
         (case.setup)(&dir);
         let stdin: &[u8] = if case.name.contains("standard input") {
@@ -956,6 +1092,9 @@ fn hostile_input_table() {
                 let run = run_again(&dir, &args, stdin);
                 wrong.extend(forbidden(&run, &case.forbid, other));
             }
+        }
+        if std::env::var_os("MRALINT_HOSTILE_TIMES").is_some() {
+            eprintln!("{:?} {}", case_started.elapsed(), case.name);
         }
         if let Some(after) = &case.after {
             if let Err(problem) = after(&dir) {
