@@ -66,10 +66,14 @@ const MODELLED: &[&str] = &[
 
 /// Whether a word asks for the rest of its line to be masked.
 fn is_secret_word(word: &str) -> bool {
-    let lower = word.to_ascii_lowercase();
-    SECRET_WORDS.contains(&lower.as_str())
-        || lower.ends_with("-password")
-        || lower.ends_with("-secret")
+    let ends_with = |suffix: &str| {
+        word.len() >= suffix.len()
+            && word.is_char_boundary(word.len() - suffix.len())
+            && word[word.len() - suffix.len()..].eq_ignore_ascii_case(suffix)
+    };
+    SECRET_WORDS.iter().any(|w| w.eq_ignore_ascii_case(word))
+        || ends_with("-password")
+        || ends_with("-secret")
 }
 
 /// Replaces every byte of `text[from..to]` but spaces with `*`.
@@ -85,19 +89,23 @@ fn star(out: &mut [u8], from: usize, to: usize) {
 /// holds one: just after the first secret word of a command mralint does not model.
 /// Comments (`!`) and remarks are notes to people and kept.
 pub fn config_secret_start(line: &str) -> Option<usize> {
-    let words: Vec<(usize, &str)> = line
+    let mut words = line
         .split_ascii_whitespace()
-        .map(|w| (w.as_ptr() as usize - line.as_ptr() as usize, w))
-        .collect();
-    let first = words.first()?.1.to_ascii_lowercase();
-    if first.starts_with('!') || first.starts_with(':') || MODELLED.contains(&first.as_str()) {
+        .map(|w| (w.as_ptr() as usize - line.as_ptr() as usize, w));
+    let (_, first) = words.next()?;
+    // Most lines of a large config are modelled commands: decided without allocating.
+    if first.starts_with(['!', ':']) || MODELLED.iter().any(|m| m.eq_ignore_ascii_case(first)) {
         return None;
     }
     // The first word counts too: `passwd` and `key-string` are commands.
-    words
-        .windows(2)
-        .find(|pair| is_secret_word(pair[0].1))
-        .map(|pair| pair[1].0)
+    let mut previous_is_secret_word = is_secret_word(first);
+    for (at, word) in words {
+        if previous_is_secret_word {
+            return Some(at);
+        }
+        previous_is_secret_word = is_secret_word(word);
+    }
+    None
 }
 
 /// An ASA config with the secrets of its secret-bearing commands masked.
