@@ -86,10 +86,11 @@ pub fn of(parts: &[(&[Finding], &Sources)]) -> Baseline {
 }
 
 /// Reads a baseline file; the error says why it cannot be used.
-pub fn read(path: &std::path::Path) -> Result<Baseline, String> {
+pub fn read(path: &std::path::Path, max_size: u64) -> Result<Baseline, String> {
     let shown = crate::source::display_path(path);
-    let text = std::fs::read_to_string(path)
+    let bytes = crate::fsio::read_capped(path, max_size)
         .map_err(|e| format!("cannot read baseline `{shown}`: {e}"))?;
+    let text = String::from_utf8_lossy(&bytes);
     let baseline: Baseline = serde_json::from_str(&text)
         .map_err(|e| format!("`{shown}` is not an mralint baseline: {e}"))?;
     if baseline.version != VERSION {
@@ -103,12 +104,8 @@ pub fn read(path: &std::path::Path) -> Result<Baseline, String> {
 
 pub fn write(path: &std::path::Path, baseline: &Baseline) -> Result<(), String> {
     let text = serde_json::to_string_pretty(baseline).unwrap_or_default() + "\n";
-    std::fs::write(path, text).map_err(|e| {
-        format!(
-            "cannot write baseline `{}`: {e}",
-            crate::source::display_path(path)
-        )
-    })
+    // Atomic: a full disk or a kill leaves the old baseline whole.
+    crate::fsio::write_atomic(path, text.as_bytes()).map_err(|e| format!("baseline: {e}"))
 }
 
 /// Which findings a baseline accepts, and which of its entries no finding matches.

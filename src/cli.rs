@@ -124,6 +124,38 @@ pub struct DiffArgs {
     /// Width of human output, in columns.
     #[arg(long, default_value_t = 100)]
     pub width: usize,
+    #[command(flatten)]
+    pub input: InputArgs,
+}
+
+/// Where inputs may come from, how large they may be, and which settings apply: what a
+/// review job sets so that a pull request cannot change it.
+#[derive(Debug, Clone, Default, clap::Args)]
+pub struct InputArgs {
+    /// Use this settings file instead of the `.mralint.yaml` found from the working
+    /// directory (in review jobs: the base branch's copy, so that a pull request cannot
+    /// change its own `fail-on`, `ignore` or `exclude`).
+    #[arg(long, value_name = "FILE")]
+    pub settings: Option<PathBuf>,
+    /// Files a deployment names must lie inside DIR [default: the repository root, or
+    /// the deployment's folder outside a repository]. For local use: never point it
+    /// above the repository in CI.
+    #[arg(long, value_name = "DIR")]
+    pub root: Option<PathBuf>,
+    /// The largest file read, in bytes or with a unit (`200M`, `1G`) [default: 64M].
+    #[arg(long, value_name = "SIZE", value_parser = crate::fsio::parse_size)]
+    pub max_file_size: Option<u64>,
+}
+
+impl InputArgs {
+    pub fn policy(&self) -> crate::fsio::InputPolicy {
+        crate::fsio::InputPolicy {
+            max_file_size: self
+                .max_file_size
+                .unwrap_or(crate::fsio::DEFAULT_MAX_FILE_SIZE),
+            root: self.root.clone(),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -197,6 +229,8 @@ pub struct CheckArgs {
     /// code is then 0, unless --baseline is given too (it then decides as usual).
     #[arg(long, value_name = "FILE")]
     pub write_baseline: Option<PathBuf>,
+    #[command(flatten)]
+    pub input: InputArgs,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -1,6 +1,6 @@
 //! What each subcommand does, between the parsed command line and the exit code.
 
-use std::io::{IsTerminal, Write};
+use std::io::IsTerminal;
 use std::net::Ipv4Addr;
 
 use crate::cli::{
@@ -14,24 +14,46 @@ use crate::syntax::lexical::{named_port, PROTOCOL_NAMES};
 use crate::workspace::{self, Project};
 use crate::{lint, report, rules, EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS};
 
-pub(crate) fn print(text: &str) {
-    // A closed pipe (`| head`) is not an error worth reporting.
-    let _ = std::io::stdout().write_all(text.as_bytes());
+/// Prints to standard output; gives the exit code for a write that failed (a full
+/// disk behind a redirection is an error: the report is lost), `None` when it worked or
+/// the reader closed the pipe (`| head`).
+#[must_use]
+pub(crate) fn print(text: &str) -> Option<u8> {
+    match crate::fsio::write_stdout(text) {
+        Ok(()) => None,
+        Err(error) => {
+            eprintln!("error: cannot write to standard output: {error}");
+            Some(EXIT_ERROR)
+        }
+    }
+}
+
+/// Writes a report to `--output-file` (atomically, never through a link) or prints it;
+/// gives the exit code when that failed.
+pub(crate) fn emit(text: &str, output_file: Option<&std::path::Path>) -> Option<u8> {
+    match output_file {
+        Some(path) => match crate::fsio::write_atomic(path, text.as_bytes()) {
+            Ok(()) => None,
+            Err(error) => {
+                eprintln!("error: {error}");
+                Some(EXIT_ERROR)
+            }
+        },
+        None => print(text),
+    }
 }
 
 pub fn explain(code: &str) -> u8 {
     match rules::find(code) {
-        Some(rule) => {
-            print(&format!(
-                "{} ({}): {}\nDefault severity: {}\n\n{}",
-                rule.code,
-                rule.name,
-                rule.summary,
-                rule.severity.as_str(),
-                explain_text(rule.doc)
-            ));
-            EXIT_CLEAN
-        }
+        Some(rule) => print(&format!(
+            "{} ({}): {}\nDefault severity: {}\n\n{}",
+            rule.code,
+            rule.name,
+            rule.summary,
+            rule.severity.as_str(),
+            explain_text(rule.doc)
+        ))
+        .unwrap_or(EXIT_CLEAN),
         None => {
             eprintln!("error: no rule has the code `{code}`; `mralint rules` lists them");
             EXIT_ERROR
@@ -80,29 +102,49 @@ pub fn rules(format: RulesFormat) -> u8 {
                 + "\n"
         }
     };
-    print(&out);
-    EXIT_CLEAN
+    print(&out).unwrap_or(EXIT_CLEAN)
 }
 
 /// The settings of a run: `.mralint.yaml` (found upward from the working directory),
 /// then the command line's flags over it.
 fn settings(args: &CheckArgs) -> Result<Settings, String> {
-    run_settings(&args.select, &args.ignore, args.fail_on)
+    run_settings(&args.select, &args.ignore, args.fail_on, &args.input)
 }
 
-/// The settings file with these flags over it.
+/// The settings file (`--settings`, else the `.mralint.yaml` found upward from the
+/// working directory) with these flags over it.
 pub(crate) fn run_settings(
     select: &Option<Vec<String>>,
     ignore: &Option<Vec<String>>,
     fail_on: Option<FailOn>,
+    input: &crate::cli::InputArgs,
 ) -> Result<Settings, String> {
     let cwd = std::env::current_dir().map_err(|e| e.to_string())?;
-    let mut settings = match crate::settings::find_config(&cwd) {
+    let file = input
+        .settings
+        .clone()
+        .or_else(|| crate::settings::find_config(&cwd));
+    let mut settings = match file {
         Some(path) => {
-            let text = std::fs::read_to_string(&path)
-                .map_err(|e| format!("cannot read `{}`: {e}", path.display()))?;
-            Settings::from_file(&text, path.parent().unwrap_or(&cwd))
-                .map_err(|e| format!("`{}`: {e}", path.display()))?
+            let cap = input.policy().max_file_size;
+            // A settings file found by the search is held to its own project root (a link
+            // out of the repository is refused); one named by --settings is read as given.
+            let read = match input.settings {
+                Some(_) => crate::fsio::read_capped(&path, cap),
+                None => {
+                    let root = crate::fsio::project_root(path.parent().unwrap_or(&cwd));
+                    crate::fsio::read_inside(&path, &root, cap)
+                }
+            };
+            let bytes = read.map_err(|e| format!("cannot read `{}`: {e}", path.display()))?;
+            let text = String::from_utf8_lossy(&bytes);
+            // A settings file given with --settings usually lives outside the checkout
+            // (the base branch's copy): its excludes are relative to the working directory.
+            let folder = match path.parent() {
+                Some(dir) if input.settings.is_none() && !dir.as_os_str().is_empty() => dir,
+                _ => &cwd,
+            };
+            Settings::from_file(&text, folder).map_err(|e| format!("`{}`: {e}", path.display()))?
         }
         None => Settings::default(),
     };
@@ -115,6 +157,7 @@ pub(crate) fn run_settings(
     if let Some(fail_on) = fail_on {
         settings.fail_on = threshold(fail_on);
     }
+    settings.validate().map_err(|e| e.to_string())?;
     Ok(settings)
 }
 
@@ -127,6 +170,9 @@ fn threshold(fail_on: FailOn) -> Option<Severity> {
     }
 }
 
+/// Human output stops quoting findings past this size (the summary still counts all).
+const MAX_HUMAN_OUTPUT: usize = 32 << 20;
+
 pub fn check(args: &CheckArgs) -> u8 {
     use rayon::prelude::*;
     let settings = match settings(args) {
@@ -136,10 +182,11 @@ pub fn check(args: &CheckArgs) -> u8 {
             return EXIT_ERROR;
         }
     };
+    let policy = args.input.policy();
     let baseline = match args
         .baseline
         .as_deref()
-        .map(crate::baseline::read)
+        .map(|path| crate::baseline::read(path, policy.max_file_size))
         .transpose()
     {
         Ok(baseline) => baseline,
@@ -148,16 +195,20 @@ pub fn check(args: &CheckArgs) -> u8 {
             return EXIT_ERROR;
         }
     };
-    let projects = match workspace::discover(&args.paths, &|p| settings.is_excluded(p)) {
-        Ok(projects) => projects,
-        Err(error) => {
-            eprintln!("{:?}", miette::Report::new(error));
-            return EXIT_ERROR;
-        }
-    };
+    let projects =
+        match workspace::discover_with(&args.paths, &|p| settings.is_excluded(p), &policy) {
+            Ok(projects) => projects,
+            Err(error) => {
+                eprintln!("{:?}", miette::Report::new(error));
+                return EXIT_ERROR;
+            }
+        };
     if args.verbose {
         for project in &projects {
-            eprint!("{}", report::evidence::render(project));
+            eprint!(
+                "{}",
+                crate::escape::terminal(&report::evidence::render(project))
+            );
         }
     }
     let linted: Vec<(Project, Vec<Finding>)> = projects
@@ -213,8 +264,24 @@ pub fn check(args: &CheckArgs) -> u8 {
     let out = match args.format {
         Format::Human => {
             let mut out = String::new();
+            let mut left_out = 0;
             for (findings, sources) in &parts {
-                out.push_str(&report::human::render(findings, sources, color, args.width));
+                for finding in findings.iter() {
+                    // Each finding quotes lines of up to 64 KiB: a hostile file with a
+                    // finding on every line would otherwise print gigabytes.
+                    if out.len() > MAX_HUMAN_OUTPUT {
+                        left_out += 1;
+                        continue;
+                    }
+                    let one = std::slice::from_ref(finding);
+                    out.push_str(&report::human::render(one, sources, color, args.width));
+                }
+            }
+            if left_out > 0 {
+                out.push_str(&format!(
+                    "mralint: {left_out} more findings not shown: the report reached the {} MiB limit of human output (--format json or sarif lists every finding)\n",
+                    MAX_HUMAN_OUTPUT >> 20
+                ));
             }
             let all: Vec<Finding> = parts.iter().flat_map(|(f, _)| f.iter().cloned()).collect();
             let suppressed = linted
@@ -247,14 +314,8 @@ pub fn check(args: &CheckArgs) -> u8 {
             None => report::sarif::render_all(&all),
         },
     };
-    match &args.output_file {
-        Some(path) => {
-            if let Err(error) = std::fs::write(path, out) {
-                eprintln!("error: cannot write `{}`: {error}", path.display());
-                return EXIT_ERROR;
-            }
-        }
-        None => print(&out),
+    if let Some(failed) = emit(&out, args.output_file.as_deref()) {
+        return failed;
     }
     // Writing a baseline accepts every finding, unless a baseline is applied too.
     let accepted_all = args.write_baseline.is_some() && comparison.is_none();
@@ -292,7 +353,7 @@ pub fn trace(args: &TraceArgs) -> u8 {
             return EXIT_ERROR;
         }
     };
-    let bytes = match std::fs::read(&args.config) {
+    let bytes = match crate::fsio::read_capped(&args.config, crate::fsio::DEFAULT_MAX_FILE_SIZE) {
         Ok(bytes) => bytes,
         Err(error) => {
             eprintln!("error: cannot read `{}`: {error}", args.config.display());
@@ -302,6 +363,7 @@ pub fn trace(args: &TraceArgs) -> u8 {
     let file = SourceFile::from_bytes(&args.config, &bytes);
     let parsed = crate::syntax::parse_config(&file.text);
     let firewall = crate::model::build(&parsed.config);
+    let file = SourceFile::new(file.path, crate::secrets::mask_config(&file.text));
     if firewall.interface(&ingress).is_none() {
         let known: Vec<&str> = firewall
             .interfaces
@@ -315,10 +377,13 @@ pub fn trace(args: &TraceArgs) -> u8 {
         return EXIT_ERROR;
     }
     let trace = eval::simulate(&firewall, &ingress, packet);
-    print(&match args.format {
+    let shown = match args.format {
         TraceFormat::Human => report::trace::human(&trace, &file),
         TraceFormat::Json => report::trace::json(&trace, &file),
-    });
+    };
+    if let Some(failed) = print(&crate::escape::terminal(&shown)) {
+        return failed;
+    }
     match trace.verdict {
         Verdict::Drop(_) => EXIT_FINDINGS,
         _ => EXIT_CLEAN,
@@ -374,7 +439,8 @@ pub fn packet_of(words: &[String]) -> Result<(String, Packet), String> {
 
 pub fn init(args: &InitArgs) -> u8 {
     let to_stdout = args.output.as_os_str() == "-";
-    if !to_stdout && args.output.exists() && !args.force {
+    // Anything at the path, a dangling link included, is kept unless --force.
+    if !to_stdout && std::fs::symlink_metadata(&args.output).is_ok() && !args.force {
         eprintln!(
             "error: `{}` exists: pass --force to overwrite it, or --output another file",
             args.output.display()
@@ -399,21 +465,26 @@ pub fn init(args: &InitArgs) -> u8 {
     let written = match crate::init::deployment(&request) {
         Ok(written) => written,
         Err(message) => {
-            eprintln!("error: {message}");
+            eprintln!("error: {}", crate::escape::terminal(&message));
             return EXIT_ERROR;
         }
     };
+    // What init says about the dumps quotes their text.
     for role in &written.roles {
-        eprintln!("{role}");
+        eprintln!("{}", crate::escape::terminal(role));
     }
     if to_stdout {
-        print(&written.text);
-    } else if let Err(error) = std::fs::write(&args.output, &written.text) {
-        eprintln!("error: cannot write `{}`: {error}", args.output.display());
+        if let Some(failed) = print(&written.text) {
+            return failed;
+        }
+    } else if let Err(error) =
+        crate::fsio::write_new(&args.output, written.text.as_bytes(), args.force)
+    {
+        eprintln!("error: {error}");
         return EXIT_ERROR;
     }
     for missing in &written.missing {
-        eprintln!("missing: {missing}");
+        eprintln!("missing: {}", crate::escape::terminal(missing));
     }
     if !written.missing.is_empty() {
         return EXIT_FINDINGS;

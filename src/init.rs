@@ -50,8 +50,8 @@ pub fn deployment(request: &Request) -> Result<Written, String> {
     let dns = parse_dns(&request.dns)?;
     let mut read = Vec::new();
     for path in &request.dumps {
-        let bytes =
-            std::fs::read(path).map_err(|e| format!("cannot read `{}`: {e}", path.display()))?;
+        let bytes = crate::fsio::read_capped(path, crate::fsio::DEFAULT_MAX_FILE_SIZE)
+            .map_err(|e| format!("cannot read `{}`: {e}", path.display()))?;
         let text = crate::xconfig::redact_secrets(&SourceFile::from_bytes(path, &bytes).text);
         let dump = syntax::dump(&text);
         if dump.records.is_empty() {
@@ -258,8 +258,8 @@ fn firewall_entries(
 ) -> Result<Vec<(String, String, crate::model::Firewall)>, String> {
     let mut entries: Vec<(String, String, crate::model::Firewall)> = Vec::new();
     for path in configs {
-        let bytes =
-            std::fs::read(path).map_err(|e| format!("cannot read `{}`: {e}", path.display()))?;
+        let bytes = crate::fsio::read_capped(path, crate::fsio::DEFAULT_MAX_FILE_SIZE)
+            .map_err(|e| format!("cannot read `{}`: {e}", path.display()))?;
         let file = SourceFile::from_bytes(path, &bytes);
         let model = crate::model::build(&crate::syntax::parse_config(&file.text).config);
         let stem = path
@@ -474,6 +474,9 @@ impl Lines {
     fn text(&self) -> String {
         let mut out = String::new();
         for (line, comment) in &self.0 {
+            // A comment quotes dump text: a CR or LF in it would end the comment and
+            // start a YAML line of its own.
+            let comment = crate::escape::terminal_line(comment);
             if comment.is_empty() {
                 out.push_str(line);
             } else if line.is_empty() {
@@ -805,6 +808,19 @@ pub fn relative_to(dir: &Path, path: &Path) -> String {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn comments_cannot_end_their_line() {
+        let mut lines = Lines::default();
+        lines.add(
+            "gateway: 10.0.10.1",
+            "expe1.txt:27 IP Gateway\rinjected: true\nmore: 1",
+        );
+        let text = lines.text();
+        assert_eq!(text.lines().count(), 1, "{text}");
+        assert!(!text.contains('\r'), "{text}");
+    }
+
     use super::*;
 
     #[test]

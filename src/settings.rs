@@ -82,7 +82,9 @@ pub fn find_config(start: &Path) -> Option<PathBuf> {
     start
         .ancestors()
         .map(|dir| dir.join(FILE_NAME))
-        .find(|candidate| candidate.is_file())
+        // Anything by that name counts, so that a pipe or a directory is an error rather
+        // than silently skipped.
+        .find(|candidate| std::fs::symlink_metadata(candidate).is_ok())
 }
 
 fn matches(selectors: &[String], code: &str) -> bool {
@@ -92,10 +94,46 @@ fn matches(selectors: &[String], code: &str) -> bool {
     })
 }
 
+/// A rule selector or severity override that names no rule: a typo would otherwise
+/// select nothing and let every config pass.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{field}: `{given}` is not a rule code or prefix (did you mean `{closest}`? `mralint rules` lists them)")]
+pub struct UnknownCode {
+    pub field: &'static str,
+    pub given: String,
+    pub closest: &'static str,
+}
+
 impl Settings {
+    /// Checks that every selector names a rule and every severity override a rule code.
+    pub fn validate(&self) -> Result<(), UnknownCode> {
+        let unknown = |field, given: &str| UnknownCode {
+            field,
+            given: given.to_string(),
+            closest: crate::rules::closest_code(given),
+        };
+        for (field, selectors) in [("select", &self.select), ("ignore", &self.ignore)] {
+            if let Some(bad) = selectors.iter().find(|s| !crate::rules::selects_any(s)) {
+                return Err(unknown(field, bad));
+            }
+        }
+        if let Some(bad) = self
+            .severity
+            .keys()
+            .find(|code| crate::rules::find(code).is_none())
+        {
+            return Err(unknown("severity", bad));
+        }
+        Ok(())
+    }
+
     /// Settings from a config file's text (its folder is `root`).
     pub fn from_file(text: &str, root: &Path) -> Result<Settings, String> {
-        let file: ConfigFile = serde_saphyr::from_str(text).map_err(|e| e.to_string())?;
+        // The parser's first line only: the rest quotes the file, which may not be ours.
+        let file: ConfigFile = serde_saphyr::from_str(text).map_err(|e| {
+            let message = e.to_string();
+            message.lines().next().unwrap_or_default().to_string()
+        })?;
         let mut builder = globset::GlobSetBuilder::new();
         for pattern in &file.exclude {
             builder
@@ -188,5 +226,24 @@ mod tests {
         assert!(s.is_excluded(Path::new("/repo/lab/asa.cfg")));
         assert!(!s.is_excluded(Path::new("/repo/prod/asa.cfg")));
         assert!(Settings::from_file("colour: red\n", Path::new(".")).is_err());
+    }
+
+    #[test]
+    fn unknown_codes_are_refused_with_the_closest_one() {
+        let check = |yaml: &str| {
+            Settings::from_file(yaml, Path::new("."))
+                .unwrap()
+                .validate()
+        };
+        assert_eq!(check("select: [MRA, obj001, MRA01]\n"), Ok(()));
+        let error = check("select: [MAR]\n").unwrap_err();
+        assert_eq!((error.field, error.closest), ("select", "MRA"));
+        let error = check("select: [MRA001X]\n").unwrap_err();
+        assert_eq!(error.closest, "MRA001");
+        assert_eq!(check("ignore: [\"\"]\n").unwrap_err().field, "ignore");
+        assert_eq!(
+            check("severity: { MRA: error }\n").unwrap_err().field,
+            "severity"
+        );
     }
 }

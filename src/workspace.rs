@@ -1,12 +1,13 @@
 //! Finds and reads the inputs of a run: deployments, the configs they name, lone
 //! configs. Everything read lands in [`Sources`]; nothing here judges the content.
 
-use std::collections::HashMap;
-use std::io::Read;
+use std::cell::RefCell;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, OnceLock};
 
 use crate::deployment::{self, Deployment, DeploymentError, DumpInput, Mismatch};
+use crate::fsio::{self, InputPolicy, ReadError};
 use crate::model::{self, Firewall};
 use crate::source::{normalize_path as normalize, FileId, SourceFile, Sources};
 use crate::syntax;
@@ -31,7 +32,7 @@ pub struct FirewallInput {
 
 /// A config as read, parsed and modelled, shared by every entry that names it.
 #[derive(Debug)]
-struct LoadedConfig {
+pub struct LoadedConfig {
     source: Arc<SourceFile>,
     syntax_errors: Arc<[syntax::SyntaxError]>,
     stats: syntax::ParseStats,
@@ -42,8 +43,11 @@ impl LoadedConfig {
     fn of(file: SourceFile) -> LoadedConfig {
         let parsed = syntax::parse_config(&file.text);
         let model = model::build(&parsed.config);
+        // Reports quote the sources: from here on the text has its secrets masked (the
+        // parser has read the original; every span stays valid).
+        let source = SourceFile::new(file.path, crate::secrets::mask_config(&file.text));
         LoadedConfig {
-            source: Arc::new(file),
+            source: Arc::new(source),
             syntax_errors: parsed.errors.into(),
             stats: parsed.stats,
             model: Arc::new(model),
@@ -71,43 +75,42 @@ impl LoadedConfig {
     }
 }
 
-/// The configs of one run, each loaded once by whichever project needs it first; the
-/// others wait for it and share it.
+/// The configs of one run, each loaded once by whichever project needs it first (the
+/// others wait for it and share it). Keyed by the project root it was read under too,
+/// so every deployment's boundary is enforced for it.
 #[derive(Default)]
 struct ConfigCache {
-    loaded: Mutex<HashMap<PathBuf, Arc<LoadOnce>>>,
+    loaded: Mutex<HashMap<(PathBuf, PathBuf), Arc<LoadOnce>>>,
 }
 
 /// A config loaded once (or the reason it could not be read), whoever asks first.
-type LoadOnce = OnceLock<Result<Arc<LoadedConfig>, String>>;
+type LoadOnce = OnceLock<Result<Arc<LoadedConfig>, ReadError>>;
 
 impl ConfigCache {
-    fn load(&self, path: &Path) -> Result<Arc<LoadedConfig>, InputError> {
-        let key = normalize(path);
+    fn load(
+        &self,
+        root: &Path,
+        path: &Path,
+        read: impl FnOnce() -> Result<Vec<u8>, ReadError>,
+    ) -> Result<Arc<LoadedConfig>, ReadError> {
         let cell = {
             let mut loaded = self.loaded.lock().unwrap_or_else(|e| e.into_inner());
+            let key = (normalize(root), normalize(path));
             Arc::clone(loaded.entry(key).or_default())
         };
-        cell.get_or_init(|| match read(path) {
-            Ok(bytes) => Ok(Arc::new(LoadedConfig::of(SourceFile::from_bytes(
-                path, &bytes,
-            )))),
-            Err(InputError::Unreadable { reason, .. }) => Err(reason),
-            Err(other) => Err(other.to_string()),
+        cell.get_or_init(|| {
+            read().map(|bytes| Arc::new(LoadedConfig::of(SourceFile::from_bytes(path, &bytes))))
         })
         .clone()
-        .map_err(|reason| unreadable_because(path, reason))
     }
 }
 
 /// Marks, in project order, the first entry of each config as the one that reports the
 /// config's own findings.
 fn assign_config_reports(projects: &mut [Project]) {
-    let mut seen: Vec<*const Firewall> = Vec::new();
+    let mut seen: HashSet<*const Firewall> = HashSet::new();
     for input in projects.iter_mut().flat_map(|p| p.firewalls.iter_mut()) {
-        let config = Arc::as_ptr(&input.model);
-        input.reports_config = !seen.contains(&config);
-        seen.push(config);
+        input.reports_config = seen.insert(Arc::as_ptr(&input.model));
     }
 }
 
@@ -124,12 +127,23 @@ pub struct DeploymentInput {
     pub dumps: Vec<DumpInput>,
 }
 
+/// A file the run found or was given but did not read (binary, over the size limit, a
+/// pipe or device, or outside the project root): reported by INP001, while the other
+/// files are linted as usual.
+#[derive(Debug, Clone)]
+pub struct Unreadable {
+    /// The file, with empty text: nothing of it was read.
+    pub file: FileId,
+    pub reason: String,
+}
+
 /// What one lint covers: a deployment with its configs, or a lone config.
 #[derive(Debug, Default)]
 pub struct Project {
     pub sources: Sources,
     pub firewalls: Vec<FirewallInput>,
     pub deployment: Option<DeploymentInput>,
+    pub unreadable: Vec<Unreadable>,
 }
 
 /// An input that could not be read at all (exit code 2).
@@ -144,29 +158,42 @@ pub enum InputError {
 }
 
 fn unreadable(path: &Path, error: impl std::fmt::Display) -> InputError {
-    unreadable_because(path, error.to_string())
-}
-
-fn unreadable_because(path: &Path, reason: String) -> InputError {
     InputError::Unreadable {
         path: crate::source::display_path(path),
-        reason,
+        reason: error.to_string(),
     }
 }
 
-/// Reads a file's bytes; a directory or an unreadable file is an error.
-fn read(path: &Path) -> Result<Vec<u8>, InputError> {
-    if path.is_dir() {
-        return Err(unreadable(path, "it is a directory"));
+/// The folder a path lies in, `.` for a bare file name.
+fn folder_of(path: &Path) -> &Path {
+    match path.parent() {
+        Some(dir) if !dir.as_os_str().is_empty() => dir,
+        _ => Path::new("."),
     }
-    let bytes = std::fs::read(path).map_err(|e| unreadable(path, e))?;
-    if bytes.contains(&0) {
-        return Err(unreadable(
-            path,
-            "it is a binary file, not a text configuration",
-        ));
-    }
-    Ok(bytes)
+}
+
+/// Reads a file given on the command line or found by a walk: inside the project root
+/// of its own folder (a link out of the repository is refused), regular, within the cap.
+fn read_input(path: &Path, policy: &InputPolicy) -> Result<Vec<u8>, ReadError> {
+    let root = policy.root_for(folder_of(path));
+    fsio::read_inside(path, &root, policy.max_file_size)
+}
+
+/// A missing path or a directory where a file was expected is a usage error (exit 2);
+/// any other unreadable file is reported as a finding and the run goes on.
+fn is_fatal(error: &ReadError) -> bool {
+    error.is_missing() || matches!(error, ReadError::Directory)
+}
+
+/// A project for a file that was not read: INP001 reports it.
+fn unreadable_project(path: &Path, error: &ReadError) -> Project {
+    let mut project = Project::default();
+    let file = project.sources.add(SourceFile::new(path, ""));
+    project.unreadable.push(Unreadable {
+        file,
+        reason: error.to_string(),
+    });
+    project
 }
 
 pub(crate) fn is_deployment(path: &Path) -> bool {
@@ -202,6 +229,15 @@ pub fn discover(
     paths: &[PathBuf],
     exclude: &(dyn Fn(&Path) -> bool + Sync),
 ) -> Result<Vec<Project>, InputError> {
+    discover_with(paths, exclude, &InputPolicy::default())
+}
+
+/// [`discover`] with a size limit and project root of the caller's choice.
+pub fn discover_with(
+    paths: &[PathBuf],
+    exclude: &(dyn Fn(&Path) -> bool + Sync),
+    policy: &InputPolicy,
+) -> Result<Vec<Project>, InputError> {
     use rayon::prelude::*;
     let mut inputs = Vec::new();
     for path in paths {
@@ -225,7 +261,7 @@ pub fn discover(
             continue;
         } else if path.extension().is_some_and(|e| e == "yaml" || e == "yml") {
             inputs.push(Input::Deployment(path.clone()));
-        } else if let Some(deployment) = deployment_naming(path) {
+        } else if let Some(deployment) = deployment_naming(path, policy) {
             // A config given alone (as pre-commit passes a changed file) is linted with the
             // deployment that names it, so the MRA rules run on it too.
             inputs.push(Input::Deployment(deployment));
@@ -234,7 +270,7 @@ pub fn discover(
         }
     }
     // A file given twice (or found twice) is linted once.
-    let mut seen = std::collections::HashSet::new();
+    let mut seen = HashSet::new();
     inputs.retain(|input| match input {
         Input::Deployment(p) | Input::Config(p) => seen.insert(normalize(p)),
         Input::Stdin => true,
@@ -249,10 +285,10 @@ pub fn discover(
         .collect();
     let mut projects: Vec<Project> = deployments
         .par_iter()
-        .map(|p| deployment_project(p, &cache))
+        .map(|p| deployment_project(p, policy, &cache))
         .collect::<Result<_, _>>()?;
     // Files a deployment reads (configs and dumps) are not linted again on their own.
-    let named: std::collections::HashSet<PathBuf> = projects
+    let named: HashSet<PathBuf> = projects
         .iter()
         .flat_map(|p| {
             let dumps = p
@@ -278,30 +314,40 @@ pub fn discover(
         .par_iter()
         .map(|input| match input {
             Input::Stdin => {
-                let mut bytes = Vec::new();
-                std::io::stdin()
-                    .read_to_end(&mut bytes)
-                    .map_err(|e| unreadable(Path::new("<stdin>"), e))?;
-                if bytes.contains(&0) {
-                    return Err(unreadable(
-                        Path::new("<stdin>"),
-                        "it is binary data, not a text configuration",
-                    ));
+                let stdin = Path::new("<stdin>");
+                match fsio::bytes_capped(std::io::stdin().lock(), policy.max_file_size) {
+                    Ok(bytes) => Ok(config_project(SourceFile::from_bytes(stdin, &bytes))),
+                    Err(error @ ReadError::Io { .. }) => Err(unreadable(stdin, error)),
+                    Err(error) => Ok(unreadable_project(stdin, &error)),
                 }
-                Ok(config_project(SourceFile::from_bytes("<stdin>", &bytes)))
             }
             Input::Config(path) => {
-                let loaded = cache.load(path)?;
-                let mut project = Project::default();
-                let input = loaded.entry(&mut project.sources, None);
-                project.firewalls.push(input);
-                Ok(project)
+                let root = policy.root_for(folder_of(path));
+                match cache.load(&root, path, || read_input(path, policy)) {
+                    Ok(loaded) => {
+                        let mut project = Project::default();
+                        let input = loaded.entry(&mut project.sources, None);
+                        project.firewalls.push(input);
+                        Ok(project)
+                    }
+                    Err(error) if is_fatal(&error) => Err(unreadable(path, error)),
+                    Err(error) => Ok(unreadable_project(path, &error)),
+                }
             }
             Input::Deployment(_) => unreachable!("deployments are loaded above"),
         })
         .collect::<Result<_, InputError>>()?;
     projects.extend(lone);
     assign_config_reports(&mut projects);
+    // Output follows file names, not the order of the command line's arguments.
+    projects.sort_by_cached_key(|p| {
+        p.deployment
+            .as_ref()
+            .map(|d| d.file)
+            .or_else(|| p.firewalls.first().map(|f| f.file))
+            .or_else(|| p.unreadable.first().map(|u| u.file))
+            .map(|file| p.sources.get(file).display_name())
+    });
     Ok(projects)
 }
 
@@ -310,7 +356,7 @@ const DEPLOYMENT_SEARCH_DEPTH: usize = 8;
 
 /// The deployment file that names `config`, looked for in the config's folder and the
 /// folders above it, up to the repository root (a folder holding `.git`).
-fn deployment_naming(config: &Path) -> Option<PathBuf> {
+fn deployment_naming(config: &Path, policy: &InputPolicy) -> Option<PathBuf> {
     let target = normalize(config);
     let start = target.parent()?.to_path_buf();
     for dir in start.ancestors().take(DEPLOYMENT_SEARCH_DEPTH) {
@@ -322,7 +368,10 @@ fn deployment_naming(config: &Path) -> Option<PathBuf> {
             .collect();
         candidates.sort();
         for candidate in candidates {
-            let Ok(text) = std::fs::read_to_string(&candidate) else {
+            let Ok(bytes) = read_input(&candidate, policy) else {
+                continue;
+            };
+            let Ok(text) = String::from_utf8(bytes) else {
                 continue;
             };
             let (Some(deployment), _) = deployment::load(&text) else {
@@ -384,36 +433,70 @@ pub fn config_project(file: SourceFile) -> Project {
     project
 }
 
-/// A deployment and the configs it names (each through the run's cache). A config that
-/// cannot be read is a deployment error at its `config` value, not a failure of the run.
-fn deployment_project(path: &Path, cache: &ConfigCache) -> Result<Project, InputError> {
-    let bytes = read(path)?;
-    Ok(deployment_project_loading(path, &bytes, |p| cache.load(p)))
+/// A deployment and the configs it names. A config that cannot be read is a
+/// deployment error at its `config` value, not a failure of the run.
+fn deployment_project(
+    path: &Path,
+    policy: &InputPolicy,
+    cache: &ConfigCache,
+) -> Result<Project, InputError> {
+    let bytes = match read_input(path, policy) {
+        Ok(bytes) => bytes,
+        Err(error) if is_fatal(&error) => return Err(unreadable(path, error)),
+        Err(error) => return Ok(unreadable_project(path, &error)),
+    };
+    // Configs and dumps the deployment names must lie inside its project root.
+    let root = policy.root_for(folder_of(path));
+    let read = |file: &Path| fsio::read_inside(file, &root, policy.max_file_size);
+    Ok(deployment_project_reading(
+        path,
+        &bytes,
+        &mut |file| read(file).map_err(|e| unreadable(file, e)),
+        &mut |file| {
+            cache
+                .load(&root, file, || read(file))
+                .map_err(|e| unreadable(file, e))
+        },
+    ))
 }
 
-/// A deployment read from `path` with content `bytes`, and the configs it names, each
-/// read through `read_config` (given the path relative to the deployment's folder, as
-/// the file system would see it). A run reads files; tests and fuzzing read from memory.
+/// A deployment read from `path` with content `bytes`, and the configs and dumps it
+/// names, each read through `read_config` (given the path relative to the deployment's
+/// folder, as the file system would see it). A run reads files inside the project root;
+/// tests and fuzzing read from memory.
 pub fn deployment_project_with(
     path: &Path,
     bytes: &[u8],
-    mut read_config: impl FnMut(&Path) -> Result<Vec<u8>, InputError>,
+    read_config: impl FnMut(&Path) -> Result<Vec<u8>, InputError>,
 ) -> Project {
-    let mut project = deployment_project_loading(path, bytes, |p| {
-        let bytes = read_config(p)?;
-        Ok(Arc::new(LoadedConfig::of(SourceFile::from_bytes(
-            p, &bytes,
-        ))))
-    });
+    let read = RefCell::new(read_config);
+    let mut project = deployment_project_reading(
+        path,
+        bytes,
+        &mut |file| (read.borrow_mut())(file),
+        &mut |file| {
+            let bytes = (read.borrow_mut())(file)?;
+            Ok(Arc::new(LoadedConfig::of(SourceFile::from_bytes(
+                file, &bytes,
+            ))))
+        },
+    );
     assign_config_reports(std::slice::from_mut(&mut project));
     project
 }
 
-/// A deployment and the configs it names, each given by `load_config`.
-fn deployment_project_loading(
+/// Reads the bytes of a dump.
+type ReadBytes<'r> = dyn FnMut(&Path) -> Result<Vec<u8>, InputError> + 'r;
+/// Reads, parses and models a config (or shares one already loaded).
+type LoadConfig<'r> = dyn FnMut(&Path) -> Result<Arc<LoadedConfig>, InputError> + 'r;
+
+/// A deployment and the files it names: dumps through `read_dump`, configs through
+/// `load_config`.
+fn deployment_project_reading(
     path: &Path,
     bytes: &[u8],
-    mut load_config: impl FnMut(&Path) -> Result<Arc<LoadedConfig>, InputError>,
+    read_dump: &mut ReadBytes<'_>,
+    load_config: &mut LoadConfig<'_>,
 ) -> Project {
     let file = SourceFile::from_bytes(path, bytes);
     let text = file.text.clone();
@@ -421,7 +504,12 @@ fn deployment_project_loading(
     let file_id = project.sources.add(file);
     let base = path.parent().unwrap_or(Path::new(""));
     let loaded = deployment::load_with(&text, &mut |written| {
-        read_dump(&mut project.sources, &base.join(written))
+        let path = base.join(written);
+        let bytes = read_dump(&path).map_err(|error| match error {
+            InputError::Unreadable { reason, .. } => reason,
+            other => other.to_string(),
+        })?;
+        Ok(add_dump(&mut project.sources, &path, &bytes))
     });
     let (deployment, mut errors) = (loaded.deployment, loaded.errors);
     if let Some(d) = &deployment {
@@ -458,15 +546,11 @@ fn deployment_project_loading(
     project
 }
 
-/// Reads an `xconfig` dump into the sources, its `{cipher}` secrets masked so that no
-/// report quoting the file can show one.
-fn read_dump(sources: &mut Sources, path: &Path) -> Result<(FileId, String), String> {
-    let bytes = read(path).map_err(|error| match error {
-        InputError::Unreadable { reason, .. } => reason,
-        other => other.to_string(),
-    })?;
-    let file = SourceFile::from_bytes(path, &bytes);
-    let text = crate::xconfig::redact_secrets(&file.text);
+/// Adds an `xconfig` dump to the sources, its secrets masked so that no report quoting
+/// the file can show one; gives its id and the masked text the loader reads.
+fn add_dump(sources: &mut Sources, path: &Path, bytes: &[u8]) -> (FileId, String) {
+    let file = SourceFile::from_bytes(path, bytes);
+    let text = crate::secrets::mask_dump(&file.text);
     let id = sources.add(SourceFile::new(file.path, text.clone()));
-    Ok((id, text))
+    (id, text)
 }

@@ -30,6 +30,7 @@ fn args(paths: Vec<PathBuf>) -> DiffArgs {
         ignore: None,
         color: Color::Never,
         width: 80,
+        input: Default::default(),
     }
 }
 

@@ -162,6 +162,10 @@ pub struct Peer {
     pub address: Ipv4Addr,
 }
 
+/// The longest name or path a deployment may give (Expressway and ASA names are far
+/// shorter): longer ones would only flood the reports.
+pub const MAX_NAME_CHARS: usize = 256;
+
 fn span_of<T>(spanned: &Spanned<T>) -> Span {
     let span = spanned.referenced.span();
     match (span.byte_offset(), span.byte_len()) {
@@ -231,6 +235,7 @@ pub fn load_with(text: &str, read_dump: &mut ReadDump<'_>) -> Loaded {
     let c_dumps = v.read_dumps(&raw.expressway_c.xconfig, dumps::Side::C, read_dump);
     let e_dumps = v.read_dumps(&raw.expressway_e.xconfig, dumps::Side::E, read_dump);
     let deployment = v.deployment(&raw, &c_dumps, &e_dumps);
+    v.check_names(&deployment);
     Loaded {
         deployment: Some(deployment),
         errors: v.errors,
@@ -253,14 +258,39 @@ fn yaml_error(text: &str, error: &serde_saphyr::Error) -> DeploymentError {
         })
         .unwrap_or_default();
     let span = Span::new(span.start.min(text.len()), span.end.min(text.len()));
-    let message = error.to_string();
-    let message = message.lines().next().unwrap_or_default();
-    // The span shows where; drop the position the message repeats.
-    let message = match message.rfind(" at line ") {
-        Some(at) => &message[..at],
-        None => message,
+    DeploymentError::new(span, yaml_message(&error.to_string()))
+}
+
+/// The YAML parser's message as one whole sentence: its first line without the position
+/// the span already shows (`error: line 9 column 25: …`, `… at line 9 column 25`), and
+/// a resource limit said in words.
+fn yaml_message(raw: &str) -> String {
+    let first = raw.lines().next().unwrap_or_default().trim();
+    let first = first.strip_prefix("error: ").unwrap_or(first);
+    let without_prefix = match first.strip_prefix("line ") {
+        Some(rest) => rest
+            .split_once(": ")
+            .filter(|(position, _)| position.contains("column"))
+            .map_or(first, |(_, message)| message),
+        None => first,
     };
-    DeploymentError::new(span, message)
+    let message = match without_prefix.rfind(" at line ") {
+        Some(at)
+            if without_prefix[at + 9..]
+                .chars()
+                .all(|c| c.is_ascii_digit() || " ,column".contains(c)) =>
+        {
+            &without_prefix[..at]
+        }
+        _ => without_prefix,
+    };
+    match message.split_once("budget breached: ") {
+        Some((_, limit)) => format!(
+            "the YAML is too large or too deep once its aliases are expanded (limit reached: {}); a deployment file needs no aliases",
+            limit.trim()
+        ),
+        None => message.to_string(),
+    }
 }
 
 fn line_column_span(text: &str, line: usize, column: usize) -> Span {
@@ -294,6 +324,46 @@ impl Validator<'_> {
     }
 
     /// A problem at a value, in the deployment file or in the dump it comes from.
+    /// Names and paths end up in every report, in logs and review comments: one with a
+    /// control character (a CR that forges a log line, an ESC that starts a terminal
+    /// sequence) or of absurd length is refused where it is written.
+    fn check_names(&mut self, deployment: &Deployment) {
+        let mut named: Vec<(&At<String>, &str)> = Vec::new();
+        for f in &deployment.firewalls {
+            named.push((&f.name, "firewall name"));
+            named.push((&f.config, "config path"));
+        }
+        named.extend(deployment.c_nodes.iter().map(|n| (&n.name, "node name")));
+        named.extend(deployment.e.nodes.iter().map(|n| (&n.name, "node name")));
+        for zone in &deployment.zones {
+            named.push((&zone.name, "zone name"));
+            named.extend(zone.peers.iter().map(|p| (&p.text, "traversal peer")));
+        }
+        if let Some((firewall, interface)) = &deployment.internet {
+            named.push((firewall, "firewall name"));
+            named.push((interface, "interface name"));
+        }
+        for (name, what) in named {
+            if crate::escape::has_control(&name.value) {
+                let shown = crate::escape::terminal_line(&name.value).into_owned();
+                self.error_at(
+                    name,
+                    format!(
+                        "{what} `{shown}` holds a control character: names must be printable text"
+                    ),
+                );
+            } else if name.value.chars().count() > MAX_NAME_CHARS {
+                self.error_at(
+                    name,
+                    format!(
+                        "{what} is {} characters long: at most {MAX_NAME_CHARS}",
+                        name.value.chars().count()
+                    ),
+                );
+            }
+        }
+    }
+
     fn error_at<T>(&mut self, at: &At<T>, message: impl Into<String>) {
         self.errors.push(DeploymentError {
             file: at.file,
@@ -697,6 +767,22 @@ traversal_zones:
         let e = errors(&GOOD.replace("  size: medium\n", "  size: medium\n  colour: blue\n"));
         assert_eq!(e.len(), 1, "{e:?}");
         assert!(e[0].1.contains("colour"), "{e:?}");
+    }
+
+    #[test]
+    fn yaml_messages_are_whole_sentences() {
+        assert_eq!(
+            yaml_message("error: line 9 column 25: budget breached: Nodes { nodes: 250001 }\n  --> x"),
+            "the YAML is too large or too deep once its aliases are expanded (limit reached: Nodes { nodes: 250001 }); a deployment file needs no aliases"
+        );
+        assert_eq!(
+            yaml_message("unknown field `x`, expected one of name, config at line 5 column 5"),
+            "unknown field `x`, expected one of name, config"
+        );
+        assert_eq!(
+            yaml_message("invalid value: look at line 3 of the manual"),
+            "invalid value: look at line 3 of the manual"
+        );
     }
 
     #[test]

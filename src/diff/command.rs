@@ -10,7 +10,12 @@ use crate::workspace::{self, Project};
 use crate::{report, EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS};
 
 pub fn run(args: &DiffArgs) -> u8 {
-    let settings = match crate::commands::run_settings(&args.select, &args.ignore, args.fail_on) {
+    let settings = match crate::commands::run_settings(
+        &args.select,
+        &args.ignore,
+        args.fail_on,
+        &args.input,
+    ) {
         Ok(settings) => settings,
         Err(message) => {
             eprintln!("error: {message}");
@@ -40,14 +45,8 @@ pub fn run(args: &DiffArgs) -> u8 {
         DiffFormat::Github => report::diff::github(&diff, settings.fail_on),
         DiffFormat::Markdown => report::markdown::diff(&diff, settings.fail_on),
     };
-    match &args.output_file {
-        Some(path) => {
-            if let Err(error) = std::fs::write(path, out) {
-                eprintln!("error: cannot write `{}`: {error}", path.display());
-                return EXIT_ERROR;
-            }
-        }
-        None => crate::commands::print(&out),
+    if let Some(failed) = crate::commands::emit(&out, args.output_file.as_deref()) {
+        return failed;
     }
     if diff.fails(settings.fail_on) {
         EXIT_FINDINGS
@@ -68,9 +67,9 @@ pub fn compare(args: &DiffArgs, settings: &Settings) -> Result<Diff, String> {
         ));
     }
     match &args.base {
-        Some(rev) => compare_with_revision(rev, &args.paths, settings),
+        Some(rev) => compare_with_revision(rev, &args.paths, settings, &args.input.policy()),
         None => match args.paths.as_slice() {
-            [old, new] => compare_paths(old, new, settings),
+            [old, new] => compare_paths(old, new, settings, &args.input.policy()),
             _ => Err(USAGE.to_string()),
         },
     }
@@ -89,7 +88,12 @@ fn lint_all(projects: Vec<Project>, settings: &Settings, naming: &Naming) -> Vec
 }
 
 /// `mralint diff OLD NEW`.
-fn compare_paths(old: &Path, new: &Path, settings: &Settings) -> Result<Diff, String> {
+fn compare_paths(
+    old: &Path,
+    new: &Path,
+    settings: &Settings,
+    policy: &crate::fsio::InputPolicy,
+) -> Result<Diff, String> {
     for path in [old, new] {
         if !path.exists() {
             return Err(format!(
@@ -121,8 +125,10 @@ fn compare_paths(old: &Path, new: &Path, settings: &Settings) -> Result<Diff, St
         }
     };
     let exclude = |p: &Path| settings.is_excluded(p);
-    let old_projects = workspace::discover(&[old.to_path_buf()], &exclude).map_err(input_error)?;
-    let new_projects = workspace::discover(&[new.to_path_buf()], &exclude).map_err(input_error)?;
+    let old_projects =
+        workspace::discover_with(&[old.to_path_buf()], &exclude, policy).map_err(input_error)?;
+    let new_projects =
+        workspace::discover_with(&[new.to_path_buf()], &exclude, policy).map_err(input_error)?;
     Ok(Diff::new(
         State::new(
             crate::source::display_path(old),
@@ -140,7 +146,13 @@ fn compare_with_revision(
     rev: &str,
     paths: &[PathBuf],
     settings: &Settings,
+    policy: &crate::fsio::InputPolicy,
 ) -> Result<Diff, String> {
+    // The old files live in a scratch folder that stands for the repository root.
+    let old_policy = crate::fsio::InputPolicy {
+        root: None,
+        ..policy.clone()
+    };
     let paths: Vec<PathBuf> = if paths.is_empty() {
         vec![PathBuf::from(".")]
     } else {
@@ -166,7 +178,8 @@ fn compare_with_revision(
     let new_projects = if present.is_empty() {
         Vec::new()
     } else {
-        workspace::discover(&present, &|p: &Path| settings.is_excluded(p)).map_err(input_error)?
+        workspace::discover_with(&present, &|p: &Path| settings.is_excluded(p), policy)
+            .map_err(input_error)?
     };
     // Excludes name repository paths; the old files live in the scratch folder.
     let old_excluded = |p: &Path| {
@@ -178,7 +191,7 @@ fn compare_with_revision(
     let old_projects = if old_paths.is_empty() {
         Vec::new()
     } else {
-        workspace::discover(&old_paths, &old_excluded).map_err(input_error)?
+        workspace::discover_with(&old_paths, &old_excluded, &old_policy).map_err(input_error)?
     };
     let old_naming = Naming::new(&scratch).shown_as(&format!("{rev}:"));
     let new_naming = Naming::new(&repository);

@@ -63,6 +63,8 @@ pub struct Revision {
 
 fn git(dir: &Path, args: &[&str]) -> Result<Vec<u8>, GitError> {
     let output = Command::new("git")
+        // Paths are file names, never pathspec magic (`:(glob)`, `:!`) or wildcards.
+        .env("GIT_LITERAL_PATHSPECS", "1")
         .args(args)
         .current_dir(dir)
         .output()

@@ -5,6 +5,7 @@ use serde_json::{json, Value};
 
 use crate::diff::outcome::{ConfigLine, HopRecord, Outcome, Step};
 use crate::diff::{Diff, FindingAt, FindingChange, FlowChange, FlowChangeKind, State};
+use crate::escape::terminal;
 use crate::eval::{Packet, PhaseKind};
 use crate::finding::{Finding, Severity};
 use crate::source::FileId;
@@ -167,7 +168,12 @@ pub fn verdict(diff: &Diff, fail_on: Option<Severity>) -> String {
 }
 
 /// A compact line for a finding: `MRA001(traversal-source-translated) asa.cfg:61 message`.
+/// One line naming a finding, safe for a terminal (its message quotes input names).
 fn finding_line(state: &State, at: FindingAt) -> String {
+    terminal(&finding_line_raw(state, at)).into_owned()
+}
+
+fn finding_line_raw(state: &State, at: FindingAt) -> String {
     let finding = state.finding(at);
     let place = state.place(at);
     format!(
@@ -227,7 +233,7 @@ pub fn human(diff: &Diff, fail_on: Option<Severity>, color: bool, width: usize) 
         for (at, notes) in worsened {
             out.push_str(&format!("  {}\n", finding_line(&diff.new, at)));
             for note in notes {
-                out.push_str(&format!("    now also: {note}\n"));
+                out.push_str(&format!("    now also: {}\n", terminal(note)));
             }
         }
     }
@@ -266,8 +272,9 @@ pub fn human(diff: &Diff, fail_on: Option<Severity>, color: bool, width: usize) 
                 "new, suppressed at once"
             };
             out.push_str(&format!(
-                "  {} ({how}; reason: {reason})\n",
-                finding_line(&diff.new, new)
+                "  {} ({how}; reason: {})\n",
+                finding_line(&diff.new, new),
+                terminal(&reason)
             ));
         }
     }
@@ -303,7 +310,7 @@ pub fn human(diff: &Diff, fail_on: Option<Severity>, color: bool, width: usize) 
         diff.flows_simulated
     ));
     for change in &diff.flows {
-        out.push_str(&flow_change_text(change));
+        out.push_str(&terminal(&flow_change_text(change)));
     }
     if !diff.still_broken.is_empty() {
         out.push_str(&format!(
@@ -311,7 +318,11 @@ pub fn human(diff: &Diff, fail_on: Option<Severity>, color: bool, width: usize) 
             plural(diff.still_broken.len(), "flow")
         ));
         for flow in &diff.still_broken {
-            out.push_str(&format!("  ✗ {}: {}\n", flow.title, flow.outcome.verdict()));
+            out.push_str(&terminal(&format!(
+                "  ✗ {}: {}\n",
+                flow.title,
+                flow.outcome.verdict()
+            )));
         }
     }
 
@@ -582,10 +593,7 @@ pub fn github(diff: &Diff, fail_on: Option<Severity>) -> String {
     }
     out.push_str(&format!(
         "::notice title=mralint diff::{}\n",
-        summary
-            .replace('%', "%25")
-            .replace('\r', "%0D")
-            .replace('\n', "%0A")
+        crate::escape::github_data(&summary)
     ));
     out
 }

@@ -3,17 +3,7 @@
 use crate::finding::{Finding, Severity};
 use crate::source::Sources;
 
-/// Escapes a message (`%`, CR, LF), as workflow commands require.
-fn data(text: &str) -> String {
-    text.replace('%', "%25")
-        .replace('\r', "%0D")
-        .replace('\n', "%0A")
-}
-
-/// Escapes a property value (also `:` and `,`).
-fn property(text: &str) -> String {
-    data(text).replace(':', "%3A").replace(',', "%2C")
-}
+use crate::escape::{github_data as data, github_property as property};
 
 pub fn render_all(parts: &[(&[Finding], &Sources)]) -> String {
     let mut out = String::new();

@@ -83,14 +83,14 @@ fn window(
                 end
             };
             Chunk {
-                text: source.text[start..end].to_string(),
+                text: crate::escape::snippet_source(&source.text[start..end]).into_owned(),
                 start,
                 first_line,
             }
         })
         .collect();
     Window {
-        name: source.display_name(),
+        name: crate::escape::terminal_line(&source.display_name()).into_owned(),
         chunks,
     }
 }
@@ -273,11 +273,12 @@ pub fn render(findings: &[Finding], sources: &Sources, color: bool, width: usize
         .with_links(false);
     let mut out = String::new();
     for finding in findings {
+        let finding = crate::escape::terminal_finding(finding);
         // Writing to a String cannot fail.
-        let _ = handler.render_report(&mut out, &rendered(finding, sources));
+        let _ = handler.render_report(&mut out, &rendered(&finding, sources));
         out.push('\n');
     }
-    out
+    crate::escape::terminal_report(&out, color).into_owned()
 }
 
 /// `3 errors, 1 warning, 0 advice` — or `no findings`.

@@ -15,6 +15,17 @@ const MAX_DIAGRAMS: usize = 24;
 /// Config text in a diagram node is cut to this many characters.
 const MAX_LINE_CHARS: usize = 64;
 
+/// A review comment holds at most 65,536 characters (GitHub): the findings table and the
+/// details stop growing past these sizes, with a note, and leave room for the diagrams.
+const MAX_TABLE_CHARS: usize = 20_000;
+const MAX_DETAILS_CHARS: usize = 20_000;
+
+/// A message (which may quote a name of any length) is cut to this many characters.
+const MAX_MESSAGE_CHARS: usize = 600;
+
+/// A config line quoted in the details is cut to this many characters.
+const MAX_QUOTED_LINE_CHARS: usize = 400;
+
 /// Text for a Mermaid label in double quotes: Mermaid's entity codes for what the
 /// flowchart grammar or its HTML labels would take as syntax.
 pub fn mermaid_text(text: &str) -> String {
@@ -28,6 +39,7 @@ pub fn mermaid_text(text: &str) -> String {
             '&' => out.push_str("#amp;"),
             '`' => out.push_str("#96;"),
             '\n' | '\r' => out.push(' '),
+            c if crate::escape::is_hazard(c) => out.push(' '),
             c => out.push(c),
         }
     }
@@ -35,10 +47,15 @@ pub fn mermaid_text(text: &str) -> String {
 }
 
 fn cut(text: &str) -> String {
-    if text.chars().count() <= MAX_LINE_CHARS {
+    cut_to(text, MAX_LINE_CHARS)
+}
+
+/// The text, or its first `max - 1` characters and `…`.
+fn cut_to(text: &str, max: usize) -> String {
+    if text.chars().count() <= max {
         text.to_string()
     } else {
-        let head: String = text.chars().take(MAX_LINE_CHARS - 1).collect();
+        let head: String = text.chars().take(max - 1).collect();
         format!("{head}…")
     }
 }
@@ -175,14 +192,28 @@ fn fence(diagram: &str) -> String {
     format!("```mermaid\n{diagram}```\n")
 }
 
-/// A table cell: no line breaks, no column separators.
+/// A message in a table cell: no markup but its code spans, no line breaks, no column
+/// separators.
 fn cell(text: &str) -> String {
-    text.replace('|', "\\|").replace(['\n', '\r'], " ")
+    crate::escape::markdown_cell(&crate::escape::markdown_message(&cut_to(
+        text,
+        MAX_MESSAGE_CHARS,
+    )))
 }
 
-/// A code span that cannot be closed early by the text inside it.
+/// A message in prose: no markup but its code spans, no line breaks.
+fn prose(text: &str) -> String {
+    crate::escape::markdown_message(&cut_to(text, MAX_MESSAGE_CHARS))
+}
+
+/// A code span that cannot be closed early by the text inside it, safe in a table cell.
 fn code(text: &str) -> String {
-    format!("`{}`", text.replace('`', "'"))
+    crate::escape::markdown_cell(&crate::escape::markdown_code(text))
+}
+
+/// A fenced block of plain text that the text cannot close.
+fn block(text: &str) -> String {
+    crate::escape::markdown_block("text", text)
 }
 
 fn counts<'a>(findings: impl Iterator<Item = &'a Finding>) -> [usize; 4] {
@@ -223,17 +254,18 @@ fn finding_details(state: &State, at: FindingAt) -> String {
         finding.code,
         finding.name,
         code(&format!("{}:{}", place.shared, place.line)),
-        finding.message
+        prose(&finding.message)
     );
-    out.push_str(&format!("```text\n{}\n```\n\n", place.text));
+    out.push_str(&block(&place.text));
+    out.push('\n');
     for note in &finding.notes {
-        out.push_str(&format!("- {note}\n"));
+        out.push_str(&format!("- {}\n", prose(note)));
     }
     if !finding.notes.is_empty() {
         out.push('\n');
     }
     if let Some(help) = &finding.help {
-        out.push_str(&format!("help:\n```text\n{help}\n```\n\n"));
+        out.push_str(&format!("help:\n{}\n", block(help)));
     }
     out
 }
@@ -252,8 +284,8 @@ fn flow_section(change: &FlowChange, with_diagrams: bool) -> String {
     let mut out = format!(
         "#### {}: {}\n\n{}\n\n",
         heading(change.kind),
-        change.title,
-        change.headline
+        prose(&change.title),
+        prose(&change.headline)
     );
     if !with_diagrams {
         return out;
@@ -392,8 +424,8 @@ pub fn diff(diff: &Diff, fail_on: Option<Severity>) -> String {
         for (i, flow) in diff.still_broken.iter().enumerate() {
             out.push_str(&format!(
                 "#### ❌ {}\n\n{}\n\n",
-                flow.title,
-                flow.outcome.verdict()
+                prose(&flow.title),
+                prose(&flow.outcome.verdict())
             ));
             if i < room {
                 out.push_str(&fence(&mermaid(flow.group, &flow.outcome)));
@@ -439,8 +471,13 @@ pub fn check(
     if c[3] > 0 {
         out.push_str("### Findings\n\n| severity | rule | where | what |\n|---|---|---|---|\n");
         let mut details = String::new();
+        let (mut rows_left_out, mut details_left_out) = (0, 0);
         for (project, findings) in parts {
             for finding in findings.iter() {
+                if out.len() > MAX_TABLE_CHARS {
+                    rows_left_out += 1;
+                    continue;
+                }
                 let file = project.sources.get(finding.primary.file);
                 let (line, _) = file.line_col(finding.primary.span.start);
                 let place = format!("{}:{line}", file.display_name());
@@ -452,27 +489,44 @@ pub fn check(
                     code(&place),
                     cell(&finding.message)
                 ));
+                if details.len() > MAX_DETAILS_CHARS {
+                    details_left_out += 1;
+                    continue;
+                }
                 details.push_str(&format!(
-                    "**{}** ({}) at {}: {}\n\n```text\n{}\n```\n\n",
+                    "**{}** ({}) at {}: {}\n\n{}\n",
                     finding.code,
                     finding.name,
                     code(&place),
-                    finding.message,
-                    crate::fingerprint::normalized_line(&project.sources, finding)
+                    prose(&finding.message),
+                    block(&cut_to(
+                        &crate::fingerprint::normalized_line(&project.sources, finding),
+                        MAX_QUOTED_LINE_CHARS
+                    ))
                 ));
                 for note in &finding.notes {
-                    details.push_str(&format!("- {note}\n"));
+                    details.push_str(&format!("- {}\n", prose(note)));
                 }
                 if !finding.notes.is_empty() {
                     details.push('\n');
                 }
                 if let Some(help) = &finding.help {
-                    details.push_str(&format!("help:\n```text\n{help}\n```\n\n"));
+                    details.push_str(&format!("help:\n{}\n", block(help)));
                 }
             }
         }
+        if rows_left_out > 0 {
+            out.push_str(&format!(
+                "\n_{rows_left_out} more findings are not listed: a review comment holds at most 65,536 characters; `mralint check` lists them all._\n"
+            ));
+        }
         out.push_str("\n<details><summary>Details and fixes</summary>\n\n");
         out.push_str(&details);
+        if details_left_out > 0 {
+            out.push_str(&format!(
+                "_Details of {details_left_out} more findings are left out to keep the comment within GitHub's size limit._\n\n"
+            ));
+        }
         out.push_str("</details>\n\n");
     }
     let mut simulated = 0;
@@ -496,8 +550,8 @@ pub fn check(
         for (i, flow) in broken.iter().enumerate() {
             out.push_str(&format!(
                 "#### ❌ {}\n\n{}\n\n",
-                flow.title,
-                flow.outcome.verdict()
+                prose(&flow.title),
+                prose(&flow.outcome.verdict())
             ));
             if i < MAX_DIAGRAMS {
                 out.push_str(&fence(&mermaid(flow.group, &flow.outcome)));

@@ -26,6 +26,7 @@ mod unapplied_acl;
 mod undefined_reference;
 mod unreachable_ace;
 mod unreachable_nat_rule;
+mod unreadable_input;
 mod unused_object;
 mod unused_suppression;
 
@@ -105,6 +106,7 @@ pub static ALL: &[&RuleMeta] = &[
     &traversal_zone_unpaired::RULE,
     &peer_not_on_e::RULE,
     &static_nat_on_internal_lan::RULE,
+    &unreadable_input::RULE,
     &unused_suppression::RULE,
 ];
 
@@ -113,6 +115,41 @@ pub fn find(code: &str) -> Option<&'static RuleMeta> {
     ALL.iter()
         .copied()
         .find(|r| r.code.eq_ignore_ascii_case(code))
+}
+
+/// Whether a selector (`--select`, `--ignore`, `select:`, `ignore:`) names at least one
+/// rule: a code or the start of one (`MRA`, `MRA01`), in any case.
+pub fn selects_any(selector: &str) -> bool {
+    let selector = selector.trim().to_ascii_uppercase();
+    !selector.is_empty() && ALL.iter().any(|r| r.code.starts_with(&selector))
+}
+
+/// The rule code or code family (`MRA`, `NAT`…) closest to a misspelt one, by edit
+/// distance: what a usage error suggests.
+pub fn closest_code(given: &str) -> &'static str {
+    let given = given.trim().to_ascii_uppercase();
+    let families = ALL.iter().map(|r| &r.code[..3]);
+    ALL.iter()
+        .map(|r| r.code)
+        .chain(families)
+        .min_by_key(|candidate| edit_distance(&given, candidate))
+        .unwrap_or("MRA")
+}
+
+/// Levenshtein distance between two short ASCII strings.
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut previous = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let substitution = previous + usize::from(ca != *cb);
+            previous = row[j + 1];
+            row[j + 1] = substitution.min(row[j] + 1).min(previous + 1);
+        }
+    }
+    row[b.len()]
 }
 
 /// What the rules read: the project and, when the deployment is valid, the network
@@ -249,6 +286,11 @@ enum Reads {
 
 /// Every rule's analysis, in the order they run (SUP001 runs last, over their findings).
 static CHECKS: &[(&RuleMeta, Check, Reads)] = &[
+    (
+        &unreadable_input::RULE,
+        unreadable_input::check,
+        Reads::Models,
+    ),
     (&syntax_error::RULE, syntax_error::check, Reads::Models),
     (
         &invalid_deployment::RULE,

@@ -112,13 +112,19 @@ fn check(
     }
     for (code, span) in &suppression.codes {
         if find(code).is_none() {
-            out.push(
-                RULE.finding(
+            // An error, not a warning: the finding it meant to suppress may be reported
+            // above, but a typo must not pass where warnings do not fail.
+            let mut finding = RULE
+                .finding(
                     format!("`{code}` is not a mralint rule code"),
                     at(*span, "unknown code"),
                 )
-                .with_help("`mralint rules` lists the codes"),
-            );
+                .with_help(format!(
+                    "did you mean `{}`? `mralint rules` lists the codes",
+                    crate::rules::closest_code(code)
+                ));
+            finding.severity = crate::finding::Severity::Error;
+            out.push(finding);
         } else if selected(&code.to_ascii_uppercase())
             && !used.iter().any(|u| u.eq_ignore_ascii_case(code))
         {

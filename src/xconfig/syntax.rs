@@ -372,7 +372,10 @@ pub fn value(input: Input<'_>) -> PResult<'_, Value> {
 
 /// A value, unless it is a secret: then only the `{cipher}` marker is kept.
 fn secret_or(text: &str, form: Form, span: Span) -> Value {
-    if text.starts_with(CIPHER) {
+    if text
+        .get(..CIPHER.len())
+        .is_some_and(|marker| marker.eq_ignore_ascii_case(CIPHER))
+    {
         Value {
             text: CIPHER.to_string(),
             form: Form::Secret,
@@ -404,20 +407,11 @@ fn record_error(fragment: Input<'_>, failure: &Failure) -> SyntaxError {
     }
 }
 
-/// The text with every `{cipher}` value masked, character for character, so that no
+/// The text with every secret masked (each `{cipher}` value in any case, and the value
+/// of every field that names a password, secret or key), byte for byte, so that no
 /// report that quotes the file can show a secret and every position stays the same.
 pub fn redact_secrets(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    let mut rest = text;
-    while let Some(at) = rest.find(CIPHER) {
-        let (before, from) = rest.split_at(at + CIPHER.len());
-        out.push_str(before);
-        let secret_len = from.find(['"', '\r', '\n']).unwrap_or(from.len());
-        out.extend(from[..secret_len].chars().map(|_| '*'));
-        rest = &from[secret_len..];
-    }
-    out.push_str(rest);
-    out
+    crate::secrets::mask_dump(text)
 }
 
 #[cfg(test)]
