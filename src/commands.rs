@@ -307,10 +307,16 @@ pub fn trace(args: &TraceArgs) -> u8 {
             .iter()
             .map(|i| i.name.as_str())
             .collect();
-        eprintln!(
-            "error: `{ingress}` is not a nameif of this config (it has: {})",
-            known.join(", ")
-        );
+        if known.is_empty() {
+            eprintln!(
+                "error: `{ingress}` is not a nameif of this config: it has no interface with a `nameif` (an interface without one passes no traffic)"
+            );
+        } else {
+            eprintln!(
+                "error: `{ingress}` is not a nameif of this config (it has: {})",
+                known.join(", ")
+            );
+        }
         return EXIT_ERROR;
     }
     let trace = eval::simulate(&firewall, &ingress, packet);

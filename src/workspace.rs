@@ -280,9 +280,15 @@ fn walk(root: &Path) -> Vec<PathBuf> {
 }
 
 /// Parses and models one config.
-fn firewall_input(sources: &mut Sources, file: SourceFile, name: Option<String>) -> FirewallInput {
+/// FQDN objects resolve through `dns` (the deployment's answers), when given.
+fn firewall_input(
+    sources: &mut Sources,
+    file: SourceFile,
+    name: Option<String>,
+    dns: &[(String, std::net::Ipv4Addr)],
+) -> FirewallInput {
     let parsed = syntax::parse_config(&file.text);
-    let model = model::build(&parsed.config);
+    let model = model::build_with(&parsed.config, dns);
     let name = name.or_else(|| model.hostname.clone()).unwrap_or_else(|| {
         file.path
             .file_stem()
@@ -301,7 +307,7 @@ fn firewall_input(sources: &mut Sources, file: SourceFile, name: Option<String>)
 /// A lone config, parsed and modelled, as its own project.
 pub fn config_project(file: SourceFile) -> Project {
     let mut project = Project::default();
-    let input = firewall_input(&mut project.sources, file, None);
+    let input = firewall_input(&mut project.sources, file, None, &[]);
     project.firewalls.push(input);
     project
 }
@@ -340,6 +346,7 @@ pub fn deployment_project_with(
                         &mut project.sources,
                         file,
                         Some(firewall.name.value.clone()),
+                        &d.dns,
                     );
                     project.firewalls.push(input);
                 }

@@ -237,7 +237,106 @@ fn cases() -> Vec<Case> {
         case("a client reaching a server's real address on another interface passes", "§2.4", "object network EXPE\n nat (dmz,outside) static 64.100.0.10\n", "inside tcp 10.0.30.2 25000 10.0.10.2 7003", "allow")
             .egress("dmz")
             .output("10.0.30.2:25000 -> 10.0.10.2:7003"),
+        // §2.1 FQDN objects, §2.6 time ranges, §2.10 IPv6: decided at run time or not simulated
+        case("an entry on an unresolved FQDN is skipped, never matched", "§2.1 [verify on device]", "object network PARTNER\n fqdn partner.example.com\naccess-list IN extended deny tcp any object PARTNER eq 443\naccess-list IN extended permit ip any any\naccess-group IN in interface inside\nroute outside 0 0 64.100.0.1\n", "inside tcp 10.0.30.2 40000 198.51.100.7 443", "allow")
+            .line("access-list IN extended permit ip any any"),
+        case("a time-range entry is treated as active", "§2.6 [verify on device]", "time-range WORK\n periodic weekdays 8:00 to 18:00\naccess-list IN extended deny tcp any any eq 443 time-range WORK\naccess-list IN extended permit ip any any\naccess-group IN in interface inside\nroute outside 0 0 64.100.0.1\n", "inside tcp 10.0.30.2 40000 198.51.100.7 443", "acl-drop")
+            .line("time-range WORK"),
+        case("IPv6 names, objects and NAT leave IPv4 alone", "§1.3, §1.5, §2.10", "names\nname 2001:db8::5 V6HOST\nobject-group network G6\n network-object V6HOST/128\n network-object host V6HOST\nobject service PING6\n service icmp6 neighbor-solicitation\nobject network V6\n host 2001:db8::5\n nat (inside,outside) static 2001:db8:1::5\naccess-list IN extended permit object PING6 object-group G6 any6\naccess-list IN extended permit ip any any\naccess-group IN in interface inside\nroute outside 0 0 64.100.0.1\n", "inside tcp 10.0.30.2 40000 198.51.100.7 443", "allow")
+            .output("10.0.30.2:40000 -> 198.51.100.7:443"),
+        case("pat-pool options after the interface fallback", "§1.3", "object network POOL\n range 64.100.0.50 64.100.0.59\nobject network INSIDE-NET\n nat (inside,outside) dynamic pat-pool POOL interface flat include-reserve\nroute outside 0 0 64.100.0.1\n", "inside tcp 10.0.30.2 40000 198.51.100.7 443", "allow")
+            .line("pat-pool POOL interface flat"),
     ]
+}
+
+/// The analyses (not the simulator) on small configs: which rule codes a config gets.
+/// Each cites the section of asa-semantics.md it encodes.
+#[test]
+fn analysis_cases() {
+    // (name, cite, config lines after BASE, expected codes, sorted)
+    let cases: &[(&str, &str, &str, &[&str])] = &[
+        (
+            "`any` matches IPv6 too: permit ip any any after any4 any4 is reachable",
+            "§1.7, §2.10 [VERSION] (9.0+)",
+            "access-list IN extended permit ip any4 any4\naccess-list IN extended permit ip any any\naccess-group IN in interface inside\n",
+            &[],
+        ),
+        (
+            "an entry covered for IPv4 and IPv6 is unreachable",
+            "§1.7, §2.10",
+            "access-list IN extended permit ip any any\naccess-list IN extended permit icmp6 any any echo\naccess-group IN in interface inside\n",
+            &["ACL001"],
+        ),
+        (
+            "IPv6-only entries do not match nothing",
+            "§1.7",
+            "object network V6\n host 2001:db8::5\naccess-list IN extended permit tcp any6 object V6 eq 443\naccess-list IN extended permit ip host 2001:db8::1 2001:db8::/64\naccess-group IN in interface inside\n",
+            &[],
+        ),
+        (
+            "an inline IPv6 mapped address is an address, not an object",
+            "§1.3",
+            "object network V6\n host 2001:db8::5\n nat (inside,outside) static 2001:db8:1::5\n",
+            &[],
+        ),
+        (
+            "an FQDN entry is neither unreachable nor a blocker",
+            "§2.1 [verify on device]",
+            "object network P\n fqdn partner.example.com\naccess-list IN extended permit tcp any object P eq 443\naccess-list IN extended permit tcp any any eq 443\naccess-list IN extended permit tcp any object P eq 443\naccess-group IN in interface inside\n",
+            &[],
+        ),
+        (
+            "a time-range entry is never a blocker, an unconditional one is",
+            "§2.6 [verify on device]",
+            "time-range WORK\n periodic weekdays 8:00 to 18:00\naccess-list IN extended permit tcp any any eq 443 time-range WORK\naccess-list IN extended permit tcp any any eq 443\naccess-list IN extended permit tcp any host 10.0.30.2 eq 443\naccess-group IN in interface inside\n",
+            &["ACL001"],
+        ),
+        (
+            "a NAT rule on an FQDN object is never unreachable",
+            "§2.1, §2.2",
+            "object network P\n fqdn partner.example.com\nnat (inside,outside) source dynamic any interface\nnat (inside,outside) source dynamic P interface\n",
+            &[],
+        ),
+    ];
+    let mut failures = Vec::new();
+    for (name, cite, config, expected) in cases {
+        let text = format!("{BASE}{config}");
+        let project =
+            mralint::workspace::config_project(mralint::source::SourceFile::new("case.cfg", text));
+        let mut codes: Vec<String> = mralint::lint(&project)
+            .iter()
+            .map(|f| f.code.to_string())
+            .filter(|c| !c.starts_with("OBJ002") && c != "ACL002")
+            .collect();
+        codes.sort();
+        if codes != *expected {
+            failures.push(format!("{name} ({cite}): {codes:?}, expected {expected:?}"));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+/// FQDN objects resolve through the deployment's `dns` when it answers for them
+/// (asa-semantics §2.1: "or accept a resolution map").
+#[test]
+fn fqdn_resolves_through_dns() {
+    let text = format!("{BASE}object network PARTNER\n fqdn Partner.Example.com\naccess-list IN extended deny tcp any object PARTNER eq 443\naccess-list IN extended permit ip any any\naccess-group IN in interface inside\nroute outside 0 0 64.100.0.1\n");
+    let config = mralint::syntax::parse_config(&text).config;
+    let (ingress, packet) = packet("inside tcp 10.0.30.2 40000 198.51.100.7 443");
+    let unresolved = simulate(&mralint::model::build(&config), &ingress, packet);
+    assert_eq!(unresolved.verdict, Verdict::Allow);
+    assert_eq!(
+        unresolved.skipped.len(),
+        1,
+        "the FQDN entry is reported as skipped"
+    );
+    let dns = [(
+        "partner.example.com".to_string(),
+        "198.51.100.7".parse().unwrap(),
+    )];
+    let resolved = simulate(&mralint::model::build_with(&config, &dns), &ingress, packet);
+    assert!(matches!(resolved.verdict, Verdict::Drop(_)));
+    assert!(resolved.skipped.is_empty());
 }
 
 const DEFAULT_ROUTE_AND_EXPE_STATIC: &str = "route outside 0.0.0.0 0.0.0.0 64.100.0.1 1\nobject network EXPE\n nat (dmz,outside) static 64.100.0.10\n";

@@ -191,6 +191,9 @@ pub struct Trace {
     pub source_rule: Option<usize>,
     /// The source port went through PAT and may differ on the wire.
     pub source_port_may_change: bool,
+    /// ACL entries the access check skipped as undecidable (an FQDN no answer was given
+    /// for), with the reason: the verdict holds only if they do not match.
+    pub skipped: Vec<(Span, String)>,
 }
 
 impl Trace {
@@ -236,6 +239,7 @@ pub fn simulate(firewall: &Firewall, ingress: &str, packet: Packet) -> Trace {
         destination_rule: None,
         source_rule: None,
         source_port_may_change: false,
+        skipped: Vec::new(),
     };
     let Some(ingress) = firewall.interface(ingress) else {
         return trace.drop(Drop::NoInterface);
@@ -555,7 +559,9 @@ fn access_check(
     let mut unmatched = Vec::new();
     let mut decided = false;
     for binding in &bound {
-        match acl::check(firewall, binding, packet) {
+        let (decision, skipped) = acl::check(firewall, binding, packet);
+        trace.skipped.extend(skipped);
+        match decision {
             Decision::Permit(config) => {
                 trace.phase(PhaseKind::AccessList, "log", true, config, vec![]);
                 decided = true;
@@ -593,7 +599,9 @@ fn access_check(
         }
     }
     if let Some(binding) = firewall.outbound.get(&egress.name.to_ascii_lowercase()) {
-        match acl::check(firewall, binding, packet) {
+        let (decision, skipped) = acl::check(firewall, binding, packet);
+        trace.skipped.extend(skipped);
+        match decision {
             Decision::Permit(config) => {
                 trace.phase(PhaseKind::AccessList, "log", true, config, vec![])
             }

@@ -5,7 +5,7 @@ use crate::eval::reach::{
     ace_regions, bounds, covered, minimal_blockers, overlaps, Bounds, Region,
 };
 use crate::finding::{Finding, Location};
-use crate::model::Acl;
+use crate::model::{Ace, Acl, Ipv6Part};
 use crate::source::FileId;
 use crate::syntax::ast::Action;
 
@@ -115,6 +115,18 @@ pub fn check(cx: &Context<'_>, out: &mut Vec<Finding>) {
     }
 }
 
+/// The boxes of an entry with every IPv4 address in both address dimensions: a stand-in
+/// for its IPv6 part when that part is all of IPv6.
+fn ipv6_stand_in(ace: &Ace) -> Vec<Region> {
+    if ace.ipv6 != Ipv6Part::All {
+        return Vec::new();
+    }
+    let mut all = ace.clone();
+    all.source = crate::model::addr::any_address();
+    all.destination = crate::model::addr::any_address();
+    ace_regions(&all)
+}
+
 fn action(action: Action) -> &'static str {
     match action {
         Action::Permit => "permit",
@@ -128,11 +140,19 @@ fn check_acl(cx: &Context<'_>, file: FileId, acl: &Acl, out: &mut Vec<Finding>) 
     let regions: Vec<Vec<Region>> = acl.entries.iter().map(ace_regions).collect();
     let bounds: Vec<Option<Bounds>> = regions.iter().map(|r| bounds(r)).collect();
     let mut index = Index::default();
+    // IPv6 is not simulated: an entry that matches all IPv6 traffic (`any`, `any6` on both
+    // sides) is covered there only by earlier such entries; these are their boxes with
+    // every address standing for every IPv6 address.
+    let all_v6: Vec<Vec<Region>> = acl.entries.iter().map(ipv6_stand_in).collect();
     for (i, ace) in acl.entries.iter().enumerate() {
-        if ace.inactive {
+        // Conditional entries (FQDN, time-range) are neither candidates nor blockers.
+        if ace.inactive || ace.is_conditional() {
             continue;
         }
         let Some(own) = bounds[i] else {
+            if ace.matches_ipv6() {
+                continue;
+            }
             let (message, label) = if ace.unresolved {
                 (
                     "depends on an undefined or cyclic reference, so it matches nothing",
@@ -162,7 +182,7 @@ fn check_acl(cx: &Context<'_>, file: FileId, acl: &Acl, out: &mut Vec<Finding>) 
             })
             .collect();
         index.add(i, &keys);
-        if blockers.is_empty() {
+        if blockers.is_empty() || ace.ipv6 == Ipv6Part::Some {
             continue;
         }
         let blocking: Vec<(usize, &[Region])> = blockers
@@ -173,6 +193,40 @@ fn check_acl(cx: &Context<'_>, file: FileId, acl: &Acl, out: &mut Vec<Finding>) 
             continue;
         };
         let mut minimal = minimal_blockers(&regions[i], &regions, &used);
+        if ace.ipv6 == Ipv6Part::All {
+            let earlier: Vec<(usize, &[Region])> = (0..i)
+                .filter(|&j| {
+                    let e = &acl.entries[j];
+                    e.ipv6 == Ipv6Part::All && !e.inactive && !e.is_conditional()
+                })
+                .map(|j| (j, all_v6[j].as_slice()))
+                .collect();
+            let Some(more) = covered(&all_v6[i], &earlier) else {
+                continue;
+            };
+            minimal.extend(minimal_blockers(&all_v6[i], &all_v6, &more));
+            minimal.sort_unstable();
+            minimal.dedup();
+            // Drop a blocker the others make redundant for both families.
+            let mut k = 0;
+            while k < minimal.len() {
+                let rest: Vec<usize> = minimal
+                    .iter()
+                    .enumerate()
+                    .filter(|(n, _)| *n != k)
+                    .map(|(_, &j)| j)
+                    .collect();
+                let v4: Vec<(usize, &[Region])> =
+                    rest.iter().map(|&j| (j, regions[j].as_slice())).collect();
+                let v6: Vec<(usize, &[Region])> =
+                    rest.iter().map(|&j| (j, all_v6[j].as_slice())).collect();
+                if covered(&regions[i], &v4).is_some() && covered(&all_v6[i], &v6).is_some() {
+                    minimal.remove(k);
+                } else {
+                    k += 1;
+                }
+            }
+        }
         let other_action = blockers
             .iter()
             .copied()

@@ -168,6 +168,11 @@ pub fn check(cx: &Context<'_>, out: &mut Vec<Finding>) {
         let mut forwards: Vec<(usize, Region)> = Vec::new();
         let mut reverses: Vec<(usize, Region)> = Vec::new();
         for (i, rule) in model.nat.iter().enumerate() {
+            // FQDN rules match what the firewall resolves at run time, IPv6 rules are not
+            // simulated: neither candidates nor blockers.
+            if rule.is_conditional() || rule.ipv6 {
+                continue;
+            }
             let fwd = forward(model, rule);
             let rev = reverse(model, rule);
             let by_forward = blocked(&fwd, &forwards);
