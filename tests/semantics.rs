@@ -237,6 +237,23 @@ fn cases() -> Vec<Case> {
         case("a client reaching a server's real address on another interface passes", "§2.4", "object network EXPE\n nat (dmz,outside) static 64.100.0.10\n", "inside tcp 10.0.30.2 25000 10.0.10.2 7003", "allow")
             .egress("dmz")
             .output("10.0.30.2:25000 -> 10.0.10.2:7003"),
+        // §2.2 table order decides between the two lookups, for rules matched in reverse too
+        case("a rule above a reverse-matched twice rule claims the connection", "§2.2 [verify on device]", "route outside 0 0 64.100.0.1\nnat (inside,outside) source static EXPC EXPE-PUBLIC\nnat (outside,inside) source static any any\n", "inside tcp 10.0.30.2 40000 198.51.100.7 443", "allow")
+            .egress("outside")
+            .output("64.100.0.10:40000 -> 198.51.100.7:443")
+            .line("nat (inside,outside) source static EXPC EXPE-PUBLIC"),
+        case("a reverse-matched twice rule above the forward rule un-NATs", "§2.2", "route outside 0 0 64.100.0.1\nnat (outside,inside) source static any any\nnat (inside,outside) source static EXPC EXPE-PUBLIC\n", "inside tcp 10.0.30.2 40000 198.51.100.7 443", "allow")
+            .egress("outside")
+            .output("10.0.30.2:40000 -> 198.51.100.7:443"),
+        case("an object rule found in reverse still pairs with a lower object rule", "§2.2", "object network EXPE\n nat (dmz,any) static 64.100.0.10\nobject network INSIDE-NET\n nat (inside,dmz) dynamic interface\n", "inside tcp 10.0.30.2 25000 64.100.0.10 7003", "allow")
+            .egress("dmz")
+            .output("10.0.10.1:25000 -> 10.0.10.2:7003"),
+        // §2.3 unidirectional stops only connections from the mapped side
+        case("a unidirectional reflection carries the real side's connection", "§2.3, §2.4", "nat (inside,dmz) source static INSIDE-NET INSIDE-NET destination static EXPE-PUBLIC EXPE unidirectional\n", "inside tcp 10.0.30.2 25000 64.100.0.10 7003", "allow")
+            .egress("dmz")
+            .output("10.0.30.2:25000 -> 10.0.10.2:7003"),
+        case("a unidirectional static translates outbound and its reply passes RPF", "§2.3, §2.4", "route outside 0 0 64.100.0.1\nnat (dmz,outside) source static EXPE EXPE-PUBLIC unidirectional\n", "dmz tcp 10.0.10.2 25000 198.51.100.7 5061", "allow")
+            .output("64.100.0.10:25000 -> 198.51.100.7:5061"),
         // §2.1 FQDN objects, §2.6 time ranges, §2.10 IPv6: decided at run time or not simulated
         case("an entry on an unresolved FQDN is skipped, never matched", "§2.1 [verify on device]", "object network PARTNER\n fqdn partner.example.com\naccess-list IN extended deny tcp any object PARTNER eq 443\naccess-list IN extended permit ip any any\naccess-group IN in interface inside\nroute outside 0 0 64.100.0.1\n", "inside tcp 10.0.30.2 40000 198.51.100.7 443", "allow")
             .line("access-list IN extended permit ip any any"),
@@ -473,6 +490,14 @@ fn corpus_cases() {
             "inside tcp 4.4.4.7 40000 2.0.0.50 80",
             "allow",
             Some("192.168.4.7:40000 -> 2.0.0.50:80"),
+        ),
+        // §2.2: the (inside,outside) rule above the (outside,inside) any-any rule wins the
+        // source lookup; the any-any rule's reverse match does not decide the connection.
+        (
+            "asa-nat-twice-static.cfg",
+            "inside tcp 1.1.1.1 40000 2.0.0.10 80",
+            "allow",
+            Some("2.2.2.2:40000 -> 2.0.0.10:80"),
         ),
         // §2.5 step 7: untranslated toward inside, but inside has no route to 1.1.1.1.
         (

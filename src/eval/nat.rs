@@ -114,17 +114,30 @@ fn reverse_ports(ports: &Option<PortTranslation>, packet: &Packet) -> Option<(u1
 }
 
 /// Reverse match of a static rule: the packet is addressed to the rule's mapped source.
+/// A `unidirectional` rule is not matched by a new connection from the mapped side.
 pub fn reverse_match(
     firewall: &Firewall,
     index: usize,
     ingress: &Interface,
     packet: &Packet,
 ) -> Option<UnNat> {
+    if firewall.nat[index].unidirectional {
+        return None;
+    }
+    reverse_match_any(firewall, index, ingress, packet)
+}
+
+/// Reverse match of a static rule, `unidirectional` or not: the reply of a connection the
+/// real side opened still matches a unidirectional rule (asa-semantics §2.3: the keyword
+/// only stops connections initiated from the mapped side).
+pub fn reverse_match_any(
+    firewall: &Firewall,
+    index: usize,
+    ingress: &Interface,
+    packet: &Packet,
+) -> Option<UnNat> {
     let rule = &firewall.nat[index];
-    if rule.kind != NatKind::Static
-        || rule.unidirectional
-        || matches!(rule.mapped_source, Mapped::PatPool(_))
-    {
+    if rule.kind != NatKind::Static || matches!(rule.mapped_source, Mapped::PatPool(_)) {
         return None;
     }
     if !interface_matches(&rule.mapped_interface, &ingress.name) {

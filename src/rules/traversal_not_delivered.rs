@@ -134,6 +134,35 @@ fn cause(cx: &Context<'_>, result: &FlowResult) -> Option<Cause> {
             help,
         })
     };
+    // Identity NAT that pins the egress to its interface although routing leads elsewhere
+    // (8.4(2)+ honours the rule's interfaces unless it has `route-lookup`).
+    if let Some(index) = trace.destination_rule {
+        let rule = &firewall.nat[index];
+        let access = matches!(trace.verdict, Verdict::Drop(d) if d.is_access_rule());
+        let routed = crate::eval::route::lookup(firewall, trace.untranslated.destination, None)
+            .map(|r| r.interface.clone());
+        if let (false, true, false, Some(egress), Some(routed)) = (
+            access,
+            rule.is_identity(),
+            rule.route_lookup,
+            trace.egress.as_deref(),
+            routed,
+        ) {
+            if !routed.eq_ignore_ascii_case(egress) {
+                let text = cx.config_text(hop.firewall, rule.span).trim().to_string();
+                return at(
+                    rule.span,
+                    format!(
+                        "identity NAT diverts C's traffic out of {egress}, but the route to {} leads out of {routed}",
+                        trace.untranslated.destination
+                    ),
+                    format!(
+                        "let routing choose the egress of this identity rule:\n  {text} route-lookup\nor correct its interfaces"
+                    ),
+                );
+            }
+        }
+    }
     match (&result.path.end, &trace.verdict) {
         (End::Stopped, Verdict::Drop(drop)) if drop.is_access_rule() => None,
         (End::Stopped, Verdict::Drop(Drop::UTurn)) => at(
@@ -175,6 +204,48 @@ fn cause(cx: &Context<'_>, result: &FlowResult) -> Option<Cause> {
                 rule.kind == NatKind::Static
                     && nat::reverse_match(firewall, index, &elsewhere, &trace.input).is_some()
             });
+            // A rule would reflect the address, but a rule above it wins the connection.
+            let claimed = ingress.and_then(|i| {
+                crate::eval::claimed_destination_rule(firewall, i, &trace.input)
+            });
+            if let (Some((index, by)), None) = (claimed, trace.destination_rule) {
+                let text = |i: usize| {
+                    cx.config_text(hop.firewall, firewall.nat[i].span)
+                        .trim()
+                        .to_string()
+                };
+                let line = |i: usize| {
+                    cx.project
+                        .sources
+                        .get(cx.project.firewalls[hop.firewall].file)
+                        .line_col(firewall.nat[i].span.start)
+                        .0
+                };
+                let rule = &firewall.nat[index];
+                let fix = if rule.is_twice() {
+                    format!(
+                        "put the reflection rule above it: remove it and add it again at the top of the table,\n  {}",
+                        at_line_one(&text(index))
+                    )
+                } else {
+                    format!(
+                        "move the rule at line {} below object NAT (`after-auto`), or exempt E's public address in it, so that the object rule at line {} reflects C's traffic",
+                        line(by),
+                        line(index)
+                    )
+                };
+                return at(
+                    firewall.nat[by].span,
+                    format!(
+                        "matches C's traffic to {} first (table order), so the reflection rule at line {} below it is not used",
+                        trace.input.destination,
+                        line(index)
+                    ),
+                    format!(
+                        "the NAT table is searched in order and a rule that matches the source lookup above the reflection rule wins the connection; {fix}"
+                    ),
+                );
+            }
             match unreflected {
                 Some(index) if trace.destination_rule.is_none() => {
                     let rule = &firewall.nat[index];
@@ -211,5 +282,15 @@ fn cause(cx: &Context<'_>, result: &FlowResult) -> Option<Cause> {
             }
         }
         (End::Unattached, _) => None,
+    }
+}
+
+/// A twice NAT rule's text with the line number 1 after its interfaces, so that it goes
+/// to the top of section 1 (`nat (dmz,inside) 1 source …`).
+fn at_line_one(text: &str) -> String {
+    let rest = text.strip_prefix("nat").unwrap_or(text).trim_start();
+    match rest.strip_prefix('(').and_then(|r| r.split_once(')')) {
+        Some((interfaces, after)) => format!("nat ({interfaces}) 1 {}", after.trim_start()),
+        None => format!("nat 1 {rest}"),
     }
 }

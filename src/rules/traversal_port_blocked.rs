@@ -88,6 +88,18 @@ pub fn check(cx: &Context<'_>, out: &mut Vec<Finding>) {
                 "this entry denies the flow".to_string(),
                 format!("permit the flows in entries above this one (ACLs match real addresses, after un-NAT), e.g.\n{}", permits()),
             ),
+            Drop::ImplicitDeny
+                if !model.inbound.contains_key(&ingress.to_ascii_lowercase())
+                    && model.global.is_some() =>
+            {
+                (
+                    "no entry of the global access list permits the flow (implicit deny)".to_string(),
+                    format!(
+                        "a global access list (`access-group … global`) applies to every interface and removes the security-level implicit permit, so {ingress}'s traffic needs an entry too (ACLs match real addresses, after un-NAT), e.g.\n{}",
+                        permits()
+                    ),
+                )
+            }
             Drop::ImplicitDeny => (
                 "no entry of the bound access list permits the flow (implicit deny)".to_string(),
                 format!(
@@ -95,16 +107,42 @@ pub fn check(cx: &Context<'_>, out: &mut Vec<Finding>) {
                     permits()
                 ),
             ),
-            Drop::OutboundAcl => (
-                format!("the outbound access list of {egress} does not permit the flow"),
-                format!("permit the flows in the access list bound out of {egress}"),
-            ),
-            _ => (
-                format!("security levels forbid {ingress} → {egress} without an access list"),
-                format!(
-                    "bind an access list to {ingress} that permits the flows (`access-group NAME in interface {ingress}`), or raise {ingress}'s security level above {egress}'s"
-                ),
-            ),
+            Drop::OutboundAcl => {
+                let acl = model
+                    .outbound
+                    .get(&egress.to_ascii_lowercase())
+                    .map_or("ACL", |b| b.acl.as_str());
+                let lines = results
+                    .iter()
+                    .filter_map(|r| r.path.hops.last())
+                    .map(|h| ace_line(acl, &h.trace))
+                    .collect::<std::collections::BTreeSet<_>>()
+                    .into_iter()
+                    .collect::<Vec<_>>()
+                    .join("\n");
+                (
+                    format!("the outbound access list of {egress} does not permit the flow"),
+                    format!(
+                        "permit the flows in the access list bound out of {egress}, above any entry that denies them (real addresses, after un-NAT), e.g.\n{lines}"
+                    ),
+                )
+            }
+            _ => {
+                let levels = |name: &str| model.interface(name).map(|i| i.level);
+                if levels(&ingress).is_some() && levels(&ingress) == levels(&egress) {
+                    (
+                        format!("{ingress} and {egress} have the same security level, and traffic between equal levels is not permitted"),
+                        "permit traffic between interfaces of the same security level:\n  same-security-traffic permit inter-interface\nor bind an access list that permits the flows".to_string(),
+                    )
+                } else {
+                    (
+                        format!("security levels forbid {ingress} → {egress} without an access list"),
+                        format!(
+                            "bind an access list to {ingress} that permits the flows (`access-group NAME in interface {ingress}`), or raise {ingress}'s security level above {egress}'s"
+                        ),
+                    )
+                }
+            }
         };
         let finding = RULE
             .finding(
@@ -135,6 +173,11 @@ fn permit_line(
         .get(&ingress.to_ascii_lowercase())
         .or(model.global.as_ref())
         .map_or("ACL", |b| b.acl.as_str());
+    ace_line(acl, trace)
+}
+
+/// `access-list ACL extended permit …` for the flow on real addresses (after un-NAT).
+fn ace_line(acl: &str, trace: &crate::eval::Trace) -> String {
     let packet = trace.untranslated;
     let protocol = if packet.protocol == 17 { "udp" } else { "tcp" };
     format!(
