@@ -248,6 +248,11 @@ fn cases() -> Vec<Case> {
         case("an object rule found in reverse still pairs with a lower object rule", "§2.2", "object network EXPE\n nat (dmz,any) static 64.100.0.10\nobject network INSIDE-NET\n nat (inside,dmz) dynamic interface\n", "inside tcp 10.0.30.2 25000 64.100.0.10 7003", "allow")
             .egress("dmz")
             .output("10.0.10.1:25000 -> 10.0.10.2:7003"),
+        // §1.6, §2.3: a service clause on a reflection translates the destination port (the
+        // flow reaches E's address on another port: MRA003 says so)
+        case("a reflection with port translation changes the destination port", "§1.6, §2.3", "object service T7003\n service tcp destination eq 7003\nobject service T7001\n service tcp destination eq 7001\nnat (inside,dmz) source static INSIDE-NET INSIDE-NET destination static EXPE-PUBLIC EXPE service T7003 T7001\n", "inside tcp 10.0.30.2 25000 64.100.0.10 7003", "allow")
+            .egress("dmz")
+            .output("10.0.30.2:25000 -> 10.0.10.2:7001"),
         // §2.3 unidirectional stops only connections from the mapped side
         case("a unidirectional reflection carries the real side's connection", "§2.3, §2.4", "nat (inside,dmz) source static INSIDE-NET INSIDE-NET destination static EXPE-PUBLIC EXPE unidirectional\n", "inside tcp 10.0.30.2 25000 64.100.0.10 7003", "allow")
             .egress("dmz")

@@ -398,7 +398,14 @@ pub fn path_outcome(cx: &Context<'_>, path: &crate::eval::path::Path) -> String 
                 .network
                 .as_ref()
                 .map_or("another host".into(), |n| n.hosts[*host].name.clone());
-            format!("is delivered to {name}")
+            let first = path.hops.first().map(|h| h.trace.input);
+            match first {
+                Some(sent) if sent.destination_port != path.packet.destination_port => format!(
+                    "is delivered to {name} as {} (port {} → {})",
+                    path.packet, sent.destination_port, path.packet.destination_port
+                ),
+                _ => format!("is delivered to {name}"),
+            }
         }
         End::Unattached => "starts from a node no modelled firewall serves".into(),
         End::Loop => "loops between the firewalls".into(),

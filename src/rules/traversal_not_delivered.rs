@@ -58,6 +58,8 @@ struct Cause {
     file: Option<crate::source::FileId>,
     label: String,
     help: String,
+    /// Delivered to E's address, but on another port: (sent to, arrived on).
+    port: Option<(u16, u16)>,
 }
 
 pub fn check(cx: &Context<'_>, out: &mut Vec<Finding>) {
@@ -67,7 +69,16 @@ pub fn check(cx: &Context<'_>, out: &mut Vec<Finding>) {
     let missed = cx.traversal.iter().filter_map(|result| {
         let target = result.flow.target?;
         match result.delivered_to(network) {
-            Some(Role::Lan1(e) | Role::Lan2(e)) if e == target => None,
+            Some(Role::Lan1(e) | Role::Lan2(e))
+                if e == target
+                    && result.path.packet.destination_port
+                        == result.flow.packet.destination_port =>
+            {
+                None
+            }
+            Some(Role::Lan1(e) | Role::Lan2(e)) if e == target => {
+                port_cause(cx, result).map(|c| (c, result))
+            }
             _ => cause(cx, result).map(|c| (c, result)),
         }
     });
@@ -85,14 +96,18 @@ pub fn check(cx: &Context<'_>, out: &mut Vec<Finding>) {
                 cause.label.clone(),
             ),
         };
+        let title = match cause.port {
+            Some((sent, arrived)) => format!(
+                "Expressway-C's traversal traffic reaches {} on port {arrived} instead of {sent}: E listens on {sent}",
+                target.name.value
+            ),
+            None => format!(
+                "Expressway-C's traversal traffic never reaches {} LAN1 {}",
+                target.name.value, target.lan1.value.address
+            ),
+        };
         let finding = RULE
-            .finding(
-                format!(
-                    "Expressway-C's traversal traffic never reaches {} LAN1 {}",
-                    target.name.value, target.lan1.value.address
-                ),
-                primary,
-            )
+            .finding(title, primary)
             .with_notes(
                 results
                     .iter()
@@ -114,6 +129,7 @@ fn cause(cx: &Context<'_>, result: &FlowResult) -> Option<Cause> {
             span: node.address.span,
             file: node.address.file,
             label: "no modelled firewall has an interface on this node's subnet".into(),
+            port: None,
             help: format!(
                 "add the firewall that serves {} to `firewalls`, or give the node a `gateway` that is an interface address of a modelled firewall",
                 node.address.value
@@ -132,6 +148,7 @@ fn cause(cx: &Context<'_>, result: &FlowResult) -> Option<Cause> {
             file: None,
             label,
             help,
+            port: None,
         })
     };
     // Identity NAT that pins the egress to its interface although routing leads elsewhere
@@ -293,4 +310,37 @@ fn at_line_one(text: &str) -> String {
         Some((interfaces, after)) => format!("nat ({interfaces}) 1 {}", after.trim_start()),
         None => format!("nat 1 {rest}"),
     }
+}
+
+/// A flow that reached E's address on another port than C sent it to: the firewall and
+/// NAT rule that translated the port.
+fn port_cause(cx: &Context<'_>, result: &FlowResult) -> Option<Cause> {
+    let sent = result.flow.packet.destination_port;
+    let arrived = result.path.packet.destination_port;
+    let hop = result
+        .path
+        .hops
+        .iter()
+        .find(|h| h.trace.output.destination_port != h.trace.input.destination_port)
+        .or(result.path.hops.last())?;
+    let firewall = &cx.project.firewalls[hop.firewall].model;
+    let rule = hop.trace.destination_rule.or(hop.trace.source_rule);
+    let span = rule
+        .map(|r| firewall.nat[r].span)
+        .or_else(|| firewall.interface(&hop.trace.ingress).map(|i| i.span))
+        .unwrap_or_default();
+    let (from, to) = (
+        hop.trace.input.destination_port,
+        hop.trace.output.destination_port,
+    );
+    Some(Cause {
+        firewall: Some(hop.firewall),
+        span,
+        file: None,
+        label: format!("translates destination port {from} to {to}"),
+        help: format!(
+            "E's traversal server listens on the port C connects to ({sent}), not on {arrived}: translate only the address (no `service` port translation), or make C's zone and E's zone use port {arrived} both"
+        ),
+        port: Some((sent, arrived)),
+    })
 }
