@@ -338,6 +338,24 @@ fn analysis_cases() {
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
 
+/// Dynamic NAT and PAT pools are sets (asa-semantics §2.3): the trace keeps every address
+/// the rule can hand out, the interface address too with interface fallback; the output
+/// source is one representative.
+#[test]
+fn pools_are_sets() {
+    let text = format!("{BASE}object network POOL\n range 64.100.0.50 64.100.0.59\nobject-group network POOLS\n network-object object POOL\n network-object host 64.100.0.70\nnat (inside,outside) source dynamic INSIDE-NET pat-pool POOLS round-robin interface\nroute outside 0 0 64.100.0.1\n");
+    let firewall = mralint::model::build(&mralint::syntax::parse_config(&text).config);
+    let (ingress, packet) = packet("inside tcp 10.0.30.2 40000 198.51.100.7 443");
+    let trace = simulate(&firewall, &ingress, packet);
+    assert_eq!(trace.verdict, Verdict::Allow);
+    let pool = trace.source_pool.expect("a pool");
+    assert_eq!(
+        mralint::model::addr::describe(&pool),
+        "64.100.0.2, 64.100.0.50-64.100.0.59, 64.100.0.70"
+    );
+    assert!(pool.contains(u32::from(trace.output.source)));
+}
+
 /// FQDN objects resolve through the deployment's `dns` when it answers for them
 /// (asa-semantics §2.1: "or accept a resolution map").
 #[test]

@@ -191,6 +191,9 @@ pub struct Trace {
     pub source_rule: Option<usize>,
     /// The source port went through PAT and may differ on the wire.
     pub source_port_may_change: bool,
+    /// Dynamic NAT or PAT to a pool: every address the source may be translated into;
+    /// `output.source` is one of them, a representative.
+    pub source_pool: Option<crate::model::AddrSet>,
     /// ACL entries the access check skipped as undecidable (an FQDN no answer was given
     /// for), with the reason: the verdict holds only if they do not match.
     pub skipped: Vec<(Span, String)>,
@@ -239,6 +242,7 @@ pub fn simulate(firewall: &Firewall, ingress: &str, packet: Packet) -> Trace {
         destination_rule: None,
         source_rule: None,
         source_port_may_change: false,
+        source_pool: None,
         skipped: Vec::new(),
     };
     let Some(ingress) = firewall.interface(ingress) else {
@@ -372,16 +376,19 @@ pub fn simulate(firewall: &Firewall, ingress: &str, packet: Packet) -> Trace {
             output.source = x.packet.source;
             output.source_port = x.packet.source_port;
             trace.source_port_may_change = x.port_may_change;
-            trace.phase(
-                PhaseKind::Nat,
-                "",
-                true,
-                vec![rule.span],
-                vec![format!(
-                    "{} translate {}/{} to {}/{}",
-                    x.how, packet.source, packet.source_port, output.source, output.source_port
-                )],
-            );
+            let mut info = vec![format!(
+                "{} translate {}/{} to {}/{}",
+                x.how, packet.source, packet.source_port, output.source, output.source_port
+            )];
+            if let Some(pool) = &x.pool {
+                info.push(format!(
+                    "{} is a representative: the source is translated into the pool {}",
+                    output.source,
+                    crate::model::addr::describe(pool)
+                ));
+            }
+            trace.source_pool = x.pool;
+            trace.phase(PhaseKind::Nat, "", true, vec![rule.span], info);
         }
         trace.source_rule = Some(index);
     }

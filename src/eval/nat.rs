@@ -29,6 +29,10 @@ pub struct SourceXlate {
     pub port_may_change: bool,
     /// `Static` or `Dynamic`, as packet-tracer words it.
     pub how: &'static str,
+    /// Dynamic NAT or PAT to a pool: every address the rule can hand out (the pool, plus
+    /// the interface address with interface fallback). `packet.source` is one of them, a
+    /// representative.
+    pub pool: Option<IntervalSet>,
 }
 
 fn interface_matches(rule_side: &Option<String>, interface: &str) -> bool {
@@ -246,19 +250,40 @@ pub fn translate_source(
         let named = rule.mapped_interface.as_deref().unwrap_or(egress);
         firewall.interface(named).and_then(|i| i.address)
     };
-    let (source, pat, how) = match (&rule.mapped_source, rule.kind) {
+    let pool_of = |pool: &IntervalSet| {
+        let mut all = pool.clone();
+        if rule.interface_fallback {
+            if let Some(own) = egress_address() {
+                all = all.union(&addr::host(own));
+            }
+        }
+        (all.size() > 1).then_some(all)
+    };
+    let (source, pat, how, pool) = match (&rule.mapped_source, rule.kind) {
         (Mapped::Addresses(mapped), NatKind::Static) => (
             Ipv4Addr::from(image(&rule.real_source, mapped, real)?),
             false,
             "Static",
+            None,
         ),
-        (Mapped::Interface, NatKind::Static) => (egress_address()?, false, "Static"),
+        (Mapped::Interface, NatKind::Static) => (egress_address()?, false, "Static", None),
         (Mapped::Addresses(pool), NatKind::Dynamic) => {
-            // A single mapped address is PAT; a larger pool is dynamic NAT from its first address.
-            (Ipv4Addr::from(pool.first()?), pool.size() == 1, "Dynamic")
+            // A single mapped address is PAT; a larger pool is dynamic NAT, represented by
+            // its first address.
+            (
+                Ipv4Addr::from(pool.first()?),
+                pool.size() == 1,
+                "Dynamic",
+                pool_of(pool),
+            )
         }
-        (Mapped::PatPool(pool), _) => (Ipv4Addr::from(pool.first()?), true, "Dynamic"),
-        (Mapped::Interface, NatKind::Dynamic) => (egress_address()?, true, "Dynamic"),
+        (Mapped::PatPool(pool), _) => (
+            Ipv4Addr::from(pool.first()?),
+            true,
+            "Dynamic",
+            pool_of(pool),
+        ),
+        (Mapped::Interface, NatKind::Dynamic) => (egress_address()?, true, "Dynamic", None),
     };
     Some(SourceXlate {
         packet: Packet {
@@ -268,6 +293,7 @@ pub fn translate_source(
         },
         port_may_change: pat,
         how,
+        pool,
     })
 }
 

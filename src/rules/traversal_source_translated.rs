@@ -62,8 +62,15 @@ fn what_e_sees(result: &FlowResult) -> String {
         .iter()
         .any(|h| h.trace.source_port_may_change);
     let arrived = result.path.packet;
+    let pool = result.path.source_pool().map_or(String::new(), |p| {
+        format!(
+            " (translated into {}; {} is a representative)",
+            crate::model::addr::describe(p),
+            arrived.source
+        )
+    });
     format!(
-        "{}{}",
+        "{}{pool}{}",
         arrived.endpoints(),
         if pat {
             " (PAT: the source port may change too)"
@@ -115,7 +122,7 @@ pub fn check(cx: &Context<'_>, out: &mut Vec<Finding>) {
             Some(Role::Lan1(e) | Role::Lan2(e)) => deployment.e.nodes[e].name.value.clone(),
             _ => "Expressway-E".into(),
         };
-        let seen = first.path.packet.source;
+        let seen = first.path.describe_source();
         let notes = results
             .iter()
             .map(|r| format!("{} reaches E as {}", flow_line(cx, r), what_e_sees(r)))
