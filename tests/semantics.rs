@@ -559,3 +559,27 @@ fn corpus_cases() {
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
+
+/// Clusters (design §6, asa-semantics §2.4 forward match of a twice rule): a reflection
+/// rule whose source group lacks one C node is one root cause, reported once at the rule,
+/// naming the group, the missing node and the nodes that work, with every E node whose
+/// flows fail in the title.
+#[test]
+fn cluster_reflection_missing_a_node_is_one_finding() {
+    let dir = std::path::Path::new("samples/mra-cluster-reflection-misses-node");
+    let projects = mralint::workspace::discover(&[dir.to_path_buf()], &|_| false).unwrap();
+    let findings: Vec<_> = projects.iter().flat_map(mralint::lint).collect();
+    let mra003: Vec<_> = findings.iter().filter(|f| f.code == "MRA003").collect();
+    assert_eq!(mra003.len(), 1, "{findings:#?}");
+    let f = mra003[0];
+    assert!(
+        f.message.contains("expe1") && f.message.contains("expe2"),
+        "{}",
+        f.message
+    );
+    let label = &f.primary.label;
+    assert!(
+        label.contains("EXPC-CLUSTER") && label.contains("expc2") && label.contains("expc1"),
+        "{label}"
+    );
+}

@@ -95,6 +95,14 @@ pub fn build_with(config: &Config, dns: &[(String, Ipv4Addr)]) -> Firewall {
     );
     firewall.used.extend(config.mentions.iter().cloned());
     firewall.acl_references = acl_references(config);
+    firewall.network_groups = builder
+        .flat
+        .iter()
+        .filter_map(|(name, flat)| match flat {
+            Flat::Network(set) => Some((name.clone(), set.clone())),
+            _ => None,
+        })
+        .collect();
     firewall.network_objects = builder.network_sets.into_iter().collect();
     firewall
 }

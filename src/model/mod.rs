@@ -42,6 +42,8 @@ pub struct Firewall {
     pub redefined: Vec<(Span, String, &'static str)>,
     /// Every network object's addresses, by name.
     pub network_objects: BTreeMap<String, AddrSet>,
+    /// Every network object-group's addresses (flattened), by name.
+    pub network_groups: BTreeMap<String, AddrSet>,
     /// Every object and object-group definition: name, kind, the span of its name.
     pub definitions: Vec<(String, &'static str, Span)>,
     /// Names of objects and groups something refers to.

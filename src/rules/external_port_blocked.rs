@@ -84,7 +84,9 @@ pub fn check(cx: &Context<'_>, out: &mut Vec<Finding>) {
             })
             .collect();
         let unnat = unnat_miss(cx, first);
-        let real = node.external().value.address;
+        let real_of = |r: &crate::eval::flows::InternetResult| {
+            deployment.e.nodes[r.flow.e_node].external().value.address
+        };
         let help = match &location {
             Some((firewall, _, _)) if unnat.is_some() => {
                 let miss = unnat.as_ref().expect("checked");
@@ -101,7 +103,7 @@ pub fn check(cx: &Context<'_>, out: &mut Vec<Finding>) {
                     .copied()
                     .filter(|r| {
                         let untranslated = crate::eval::Packet {
-                            destination: real,
+                            destination: real_of(r),
                             ..r.flow.packet
                         };
                         let bound = model
@@ -128,14 +130,14 @@ pub fn check(cx: &Context<'_>, out: &mut Vec<Finding>) {
                     .collect();
                 if denied.is_empty() {
                     format!(
-                        "{} (the access list already permits these flows on E's real address {real})",
+                        "{} (the access list already permits these flows on E's real address)",
                         miss.fix
                     )
                 } else {
                     format!(
                         "{}; then permit the flows on E's real address (8.3+ access lists match real addresses, after un-NAT), e.g.\n{}",
                         miss.fix,
-                        ace_lines(acl, real, &denied)
+                        ace_lines(acl, real_of, &denied)
                     )
                 }
             }
@@ -146,10 +148,11 @@ pub fn check(cx: &Context<'_>, out: &mut Vec<Finding>) {
                     .inbound
                     .get(&hop.trace.ingress.to_ascii_lowercase())
                     .map_or("OUTSIDE_in", |b| b.acl.as_str());
-                let real = if hop.trace.destination_rule.is_some() {
-                    hop.trace.untranslated.destination
-                } else {
-                    real
+                let real = |r: &crate::eval::flows::InternetResult| match r.path.hops.last() {
+                    Some(h) if h.trace.destination_rule.is_some() => {
+                        h.trace.untranslated.destination
+                    }
+                    _ => real_of(r),
                 };
                 format!(
                     "make E's public address reach its external interface: a static NAT from {} to E, and access-list entries on the real address, e.g.\n{}",
@@ -174,12 +177,23 @@ pub fn check(cx: &Context<'_>, out: &mut Vec<Finding>) {
         };
         out.push(
             RULE.finding(
-                format!(
-                    "internet clients cannot reach {} at {} on {} of the ports MRA needs",
-                    node.name.value,
-                    first.flow.packet.destination,
-                    results.len()
-                ),
+                {
+                    let mut nodes: Vec<String> = Vec::new();
+                    for r in &results {
+                        let n = format!(
+                            "{} at {}",
+                            deployment.e.nodes[r.flow.e_node].name.value, r.flow.packet.destination
+                        );
+                        if !nodes.contains(&n) {
+                            nodes.push(n);
+                        }
+                    }
+                    format!(
+                        "internet clients cannot reach {} on {} of the ports MRA needs",
+                        nodes.join(", "),
+                        results.len()
+                    )
+                },
                 primary,
             )
             .with_related(public)
@@ -192,24 +206,26 @@ pub fn check(cx: &Context<'_>, out: &mut Vec<Finding>) {
     }
 }
 
-/// Access-list entries that permit the flows to E's real address.
+/// Access-list entries that permit the flows to each E node's real address (`real`
+/// gives it per flow), each once.
 fn ace_lines(
     acl: &str,
-    real: std::net::Ipv4Addr,
+    real: impl Fn(&crate::eval::flows::InternetResult) -> std::net::Ipv4Addr,
     results: &[&crate::eval::flows::InternetResult],
 ) -> String {
-    let mut lines: Vec<String> = results
-        .iter()
-        .map(|r| {
-            let p = r.flow.packet;
-            format!(
-                "  access-list {acl} extended permit {} any host {real} eq {}",
-                if p.protocol == 17 { "udp" } else { "tcp" },
-                p.destination_port
-            )
-        })
-        .collect();
-    lines.dedup();
+    let mut lines: Vec<String> = Vec::new();
+    for r in results {
+        let p = r.flow.packet;
+        let line = format!(
+            "  access-list {acl} extended permit {} any host {} eq {}",
+            if p.protocol == 17 { "udp" } else { "tcp" },
+            real(r),
+            p.destination_port
+        );
+        if !lines.contains(&line) {
+            lines.push(line);
+        }
+    }
     lines.join("\n")
 }
 

@@ -374,6 +374,45 @@ pub fn object_for(
     }
 }
 
+/// The config's network object or group holding exactly these addresses, for help texts
+/// that must cover every node of a cluster; a single address is [`object_for`]; otherwise,
+/// when none exists, `fallback` as a new object-group (`single_fallback` for a new object),
+/// its definition added.
+pub fn group_for(
+    firewall: &crate::model::Firewall,
+    addresses: &[std::net::Ipv4Addr],
+    (single_fallback, fallback): (&str, &str),
+    definitions: &mut Vec<String>,
+) -> String {
+    let mut sorted = addresses.to_vec();
+    sorted.sort();
+    sorted.dedup();
+    if let [single] = sorted.as_slice() {
+        return object_for(firewall, *single, single_fallback, definitions);
+    }
+    let set: crate::model::AddrSet = sorted
+        .iter()
+        .map(|a| (u32::from(*a), u32::from(*a)))
+        .collect();
+    if let Some(name) = firewall
+        .network_objects
+        .iter()
+        .chain(&firewall.network_groups)
+        .find(|(_, s)| **s == set)
+        .map(|(n, _)| n.clone())
+    {
+        return name;
+    }
+    let mut definition = format!("  object-group network {fallback}");
+    for address in &sorted {
+        definition.push_str(&format!("\n   network-object host {address}"));
+    }
+    if !definitions.contains(&definition) {
+        definitions.push(definition);
+    }
+    fallback.to_string()
+}
+
 /// What happened to a packet's walk, in a few words: "is dropped by asa-edge (acl-drop)".
 pub fn path_outcome(cx: &Context<'_>, path: &crate::eval::path::Path) -> String {
     use crate::eval::path::End;

@@ -1,4 +1,6 @@
-use super::{declare_rule, flow_line, group_by, object_for, path_outcome, with_peers, Context};
+use super::{
+    declare_rule, flow_line, group_by, group_for, object_for, path_outcome, with_peers, Context,
+};
 use crate::deployment::At;
 use crate::eval::flows::FlowResult;
 use crate::eval::path::{End, Role};
@@ -85,6 +87,22 @@ pub fn check(cx: &Context<'_>, out: &mut Vec<Finding>) {
     for (cause, results) in group_by(missed) {
         let first = results[0];
         let target = &deployment.e.nodes[first.flow.target.unwrap_or_default()];
+        // Every E node whose flows fail for this cause, in order.
+        let mut targets: Vec<usize> = Vec::new();
+        for r in &results {
+            let t = r.flow.target.unwrap_or_default();
+            if !targets.contains(&t) {
+                targets.push(t);
+            }
+        }
+        let lan1s = targets
+            .iter()
+            .map(|&t| {
+                let n = &deployment.e.nodes[t];
+                format!("{} LAN1 {}", n.name.value, n.lan1.value.address)
+            })
+            .collect::<Vec<_>>()
+            .join(", ");
         let primary = match cause.firewall {
             Some(firewall) => cx.at_config(firewall, cause.span, cause.label.clone()),
             None => cx.at_deployment(
@@ -101,10 +119,7 @@ pub fn check(cx: &Context<'_>, out: &mut Vec<Finding>) {
                 "Expressway-C's traversal traffic reaches {} on port {arrived} instead of {sent}: E listens on {sent}",
                 target.name.value
             ),
-            None => format!(
-                "Expressway-C's traversal traffic never reaches {} LAN1 {}",
-                target.name.value, target.lan1.value.address
-            ),
+            None => format!("Expressway-C's traversal traffic never reaches {lan1s}"),
         };
         let finding = RULE
             .finding(title, primary)
@@ -211,16 +226,47 @@ fn cause(cx: &Context<'_>, result: &FlowResult) -> Option<Cause> {
                 .unwrap_or(ingress_span);
             let egress = trace.egress.clone().unwrap_or_default();
             // A static rule maps the address, but not for traffic from this side: no reflection.
-            let unreflected = (0..firewall.nat.len()).find(|&index| {
-                let rule = &firewall.nat[index];
-                let (Some(ingress), Some(mapped)) = (ingress, &rule.mapped_interface) else {
-                    return false;
-                };
-                let mut elsewhere = ingress.clone();
-                elsewhere.name = mapped.clone();
-                rule.kind == NatKind::Static
-                    && nat::reverse_match(firewall, index, &elsewhere, &trace.input).is_some()
-            });
+            let unreflected_for = |packet: &crate::eval::Packet| {
+                (0..firewall.nat.len()).find(|&index| {
+                    let rule = &firewall.nat[index];
+                    let (Some(ingress), Some(mapped)) = (ingress, &rule.mapped_interface) else {
+                        return false;
+                    };
+                    let mut elsewhere = ingress.clone();
+                    elsewhere.name = mapped.clone();
+                    rule.kind == NatKind::Static
+                        && nat::reverse_match(firewall, index, &elsewhere, packet).is_some()
+                })
+            };
+            // One cause for a cluster: the first of the rules that leave E nodes' public
+            // addresses unreflected from this side, naming every such address.
+            let mut unreflected_publics: Vec<std::net::Ipv4Addr> = Vec::new();
+            let mut unreflected = unreflected_for(&trace.input);
+            if unreflected.is_some() {
+                for node in &deployment.e.nodes {
+                    let Some(public) = node.static_nat.as_ref().map(|n| n.value) else {
+                        continue;
+                    };
+                    let probe = crate::eval::Packet {
+                        destination: public,
+                        ..trace.input
+                    };
+                    if let Some(index) = unreflected_for(&probe) {
+                        unreflected_publics.push(public);
+                        unreflected = unreflected.min(Some(index));
+                    }
+                }
+            }
+            if !unreflected_publics.contains(&trace.input.destination) {
+                unreflected_publics.insert(0, trace.input.destination);
+            }
+            // A reflection rule that would take the flow but for its source: the group
+            // lacks this C node (one cause for the cluster, at the rule).
+            if let (Some(i), None) = (ingress, trace.destination_rule) {
+                if let Some(cause) = reflection_lacks_node(cx, hop.firewall, i, result) {
+                    return Some(cause);
+                }
+            }
             // A rule would reflect the address, but a rule above it wins the connection.
             let claimed = ingress.and_then(|i| {
                 crate::eval::claimed_destination_rule(firewall, i, &trace.input)
@@ -266,23 +312,64 @@ fn cause(cx: &Context<'_>, result: &FlowResult) -> Option<Cause> {
             match unreflected {
                 Some(index) if trace.destination_rule.is_none() => {
                     let rule = &firewall.nat[index];
-                    let target = result.flow.target.map(|t| deployment.e.nodes[t].lan1.value.address);
                     let mut lines = Vec::new();
-                    let c_obj = object_for(firewall, result.flow.packet.source, "EXPC", &mut lines);
-                    let public_obj = object_for(firewall, trace.input.destination, "EXPE-PUBLIC", &mut lines);
-                    let e_obj = target.map_or("EXPE".to_string(), |t| object_for(firewall, t, "EXPE", &mut lines));
-                    lines.push(format!(
-                        "  nat ({},{}) source static {c_obj} {c_obj} destination static {public_obj} {e_obj}",
-                        trace.ingress,
-                        rule.real_interface.as_deref().unwrap_or("dmz"),
-                    ));
+                    // The fix covers every C node and every E node with a public address.
+                    let c_nodes: Vec<std::net::Ipv4Addr> =
+                        deployment.c_nodes.iter().map(|n| n.address.value).collect();
+                    let c_obj = group_for(firewall, &c_nodes, ("EXPC", "EXPC-NODES"), &mut lines);
+                    let mut pairs: Vec<(std::net::Ipv4Addr, std::net::Ipv4Addr)> = deployment
+                        .e
+                        .nodes
+                        .iter()
+                        .filter_map(|n| Some((n.static_nat.as_ref()?.value, n.lan1.value.address)))
+                        .collect();
+                    if pairs.is_empty() {
+                        let target = result.flow.target.map_or(trace.input.destination, |t| {
+                            deployment.e.nodes[t].lan1.value.address
+                        });
+                        pairs.push((trace.input.destination, target));
+                    }
+                    pairs.sort();
+                    let reals: Vec<std::net::Ipv4Addr> = pairs.iter().map(|p| p.1).collect();
+                    let in_order = reals.windows(2).all(|w| w[0] < w[1]);
+                    let real_ifc = rule.real_interface.as_deref().unwrap_or("dmz");
+                    if in_order {
+                        let publics: Vec<std::net::Ipv4Addr> = pairs.iter().map(|p| p.0).collect();
+                        let public_obj = group_for(firewall, &publics, ("EXPE-PUBLIC", "EXPE-PUBLICS"), &mut lines);
+                        let e_obj = group_for(firewall, &reals, ("EXPE", "EXPE-NODES"), &mut lines);
+                        lines.push(format!(
+                            "  nat ({},{real_ifc}) source static {c_obj} {c_obj} destination static {public_obj} {e_obj}",
+                            trace.ingress,
+                        ));
+                    } else {
+                        for (n, (public, real)) in pairs.iter().enumerate() {
+                            let public_obj = object_for(firewall, *public, &format!("EXPE{}-PUBLIC", n + 1), &mut lines);
+                            let e_obj = object_for(firewall, *real, &format!("EXPE{}", n + 1), &mut lines);
+                            lines.push(format!(
+                                "  nat ({},{real_ifc}) source static {c_obj} {c_obj} destination static {public_obj} {e_obj}",
+                                trace.ingress,
+                            ));
+                        }
+                    }
                     at(
                         rule.span,
                         format!(
-                            "maps {} only for traffic arriving on {}; from {} it is not untranslated",
-                            trace.input.destination,
+                            "maps {} only for traffic arriving on {}; from {} {} not untranslated",
+                            if unreflected_publics.len() > 1 {
+                                format!(
+                                    "E's public addresses ({}, this rule and the others)",
+                                    unreflected_publics
+                                        .iter()
+                                        .map(|a| a.to_string())
+                                        .collect::<Vec<_>>()
+                                        .join(", ")
+                                )
+                            } else {
+                                trace.input.destination.to_string()
+                            },
                             rule.mapped_interface.as_deref().unwrap_or("any"),
-                            trace.ingress
+                            trace.ingress,
+                            if unreflected_publics.len() > 1 { "they are" } else { "it is" }
                         ),
                         format!(
                             "reflect E's public address for traffic from {} with destination-only NAT:\n{}\nor use dual NIC and point C at LAN1",
@@ -342,5 +429,105 @@ fn port_cause(cx: &Context<'_>, result: &FlowResult) -> Option<Cause> {
             "E's traversal server listens on the port C connects to ({sent}), not on {arrived}: translate only the address (no `service` port translation), or make C's zone and E's zone use port {arrived} both"
         ),
         port: Some((sent, arrived)),
+    })
+}
+
+/// The source slot of a twice rule as written (`source static EXPC-CLUSTER …` gives
+/// `EXPC-CLUSTER`).
+fn source_slot(text: &str) -> Option<String> {
+    let words: Vec<&str> = text.split_whitespace().collect();
+    let at = words
+        .iter()
+        .position(|w| w.eq_ignore_ascii_case("source"))?;
+    words.get(at + 2).map(|w| w.to_string())
+}
+
+/// A twice reflection rule that would take this flow if its source held the C node: one
+/// cause for every node it lacks, at the rule, naming the group, the missing nodes and
+/// the nodes that work.
+fn reflection_lacks_node(
+    cx: &Context<'_>,
+    firewall_index: usize,
+    ingress: &crate::model::Interface,
+    result: &FlowResult,
+) -> Option<Cause> {
+    let (deployment, _) = cx.deployment()?;
+    let firewall = &cx.project.firewalls[firewall_index].model;
+    let hop = result
+        .path
+        .hops
+        .iter()
+        .find(|h| h.firewall == firewall_index)?;
+    let sent = hop.trace.input;
+    let (index, rule) = firewall.nat.iter().enumerate().find(|(k, r)| {
+        let Some(stand_in) = r.real_source.first() else {
+            return false;
+        };
+        r.is_twice()
+            && r.destination.is_some()
+            && !r.real_source.contains(u32::from(sent.source))
+            && nat::forward_destination_match(
+                firewall,
+                *k,
+                ingress,
+                &crate::eval::Packet {
+                    source: std::net::Ipv4Addr::from(stand_in),
+                    ..sent
+                },
+            )
+            .is_some()
+    })?;
+    let (missing, working): (Vec<_>, Vec<_>) = deployment
+        .c_nodes
+        .iter()
+        .partition(|n| !rule.real_source.contains(u32::from(n.address.value)));
+    let list = |nodes: &[&crate::deployment::CNode]| {
+        nodes
+            .iter()
+            .map(|n| format!("{} ({})", n.name.value, n.address.value))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let text = cx.config_text(firewall_index, rule.span).trim().to_string();
+    let slot = source_slot(&text).unwrap_or_else(|| "its source".into());
+    let works = if working.is_empty() {
+        "no C node is in it".to_string()
+    } else {
+        format!(
+            "{} in it {} reflected",
+            list(&working),
+            if working.len() == 1 { "is" } else { "are" }
+        )
+    };
+    let help = if firewall.network_groups.contains_key(&slot) {
+        let mut lines = vec![format!("  object-group network {slot}")];
+        for n in &missing {
+            lines.push(format!("   network-object host {}", n.address.value));
+        }
+        format!(
+            "add every C node to the reflection rule's source group:\n{}",
+            lines.join("\n")
+        )
+    } else {
+        let mut lines = Vec::new();
+        let all: Vec<std::net::Ipv4Addr> =
+            deployment.c_nodes.iter().map(|n| n.address.value).collect();
+        let group = group_for(firewall, &all, ("EXPC", "EXPC-NODES"), &mut lines);
+        lines.push(format!(
+            "  and use {group} as the rule's real and mapped source (source static {group} {group})"
+        ));
+        format!(
+            "make the reflection rule's source cover every C node:\n{}",
+            lines.join("\n")
+        )
+    };
+    let _ = index;
+    Some(Cause {
+        firewall: Some(firewall_index),
+        span: rule.span,
+        file: None,
+        label: format!("its source {slot} lacks {}; {works}", list(&missing)),
+        help,
+        port: None,
     })
 }

@@ -1,4 +1,4 @@
-use super::{declare_rule, flow_line, group_by, object_for, with_peers, Context};
+use super::{declare_rule, flow_line, group_by, group_for, object_for, with_peers, Context};
 use crate::deployment::ZoneType;
 use crate::eval::flows::{FlowKind, FlowResult};
 use crate::eval::path::{Hop, Role};
@@ -150,18 +150,42 @@ pub fn check(cx: &Context<'_>, out: &mut Vec<Finding>) {
                 } else {
                     "NAT"
                 };
-                let hop = first.path.hops.iter().find(|h| h.firewall == firewall);
-                let (sent, real) = hop.map_or(
-                    (first.flow.packet.destination, first.path.packet.destination),
-                    |h| (h.trace.input.destination, h.trace.untranslated.destination),
-                );
+                // Every (sent, real) destination pair of the flows, for every E node.
+                let mut pairs: Vec<(std::net::Ipv4Addr, std::net::Ipv4Addr)> = Vec::new();
+                for r in &results {
+                    let hop = r.path.hops.iter().find(|h| h.firewall == firewall);
+                    let pair = hop.map_or(
+                        (r.flow.packet.destination, r.path.packet.destination),
+                        |h| (h.trace.input.destination, h.trace.untranslated.destination),
+                    );
+                    if !pairs.contains(&pair) {
+                        pairs.push(pair);
+                    }
+                }
                 let mut definitions = Vec::new();
-                let c_obj = object_for(model, c, "EXPC", &mut definitions);
-                let sent_obj = object_for(model, sent, "EXPE-PUBLIC", &mut definitions);
-                let real_obj = object_for(model, real, "EXPE", &mut definitions);
-                definitions.push(format!(
-                    "  nat ({ingress},{egress}) 1 source static {c_obj} {c_obj} destination static {sent_obj} {real_obj}"
-                ));
+                // The exemption covers every C node, not only the first one.
+                let c_nodes: Vec<std::net::Ipv4Addr> =
+                    deployment.c_nodes.iter().map(|n| n.address.value).collect();
+                let c_obj = group_for(model, &c_nodes, ("EXPC", "EXPC-NODES"), &mut definitions);
+                let _ = c;
+                for (n, (sent, real)) in pairs.iter().enumerate() {
+                    let suffix = if pairs.len() > 1 {
+                        format!("{}", n + 1)
+                    } else {
+                        String::new()
+                    };
+                    let sent_obj = object_for(
+                        model,
+                        *sent,
+                        &format!("EXPE{suffix}-PUBLIC"),
+                        &mut definitions,
+                    );
+                    let real_obj =
+                        object_for(model, *real, &format!("EXPE{suffix}"), &mut definitions);
+                    definitions.push(format!(
+                        "  nat ({ingress},{egress}) 1 source static {c_obj} {c_obj} destination static {sent_obj} {real_obj}"
+                    ));
+                }
                 format!(
                     "exempt C→E traffic from this {kind} with an identity rule at the top of the NAT table:\n{}",
                     definitions.join("\n")
