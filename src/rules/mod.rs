@@ -413,8 +413,41 @@ pub fn group_for(
     fallback.to_string()
 }
 
+/// The access-list entries a walk skipped as undecidable (an FQDN no answer was given
+/// for), as a note suffix: "; skipped as unresolved: asa-edge line 31 (partner.example.com)".
+pub fn skipped_suffix(cx: &Context<'_>, path: &crate::eval::path::Path) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    for hop in &path.hops {
+        let file = cx.project.firewalls[hop.firewall].file;
+        for (span, reason) in &hop.trace.skipped {
+            let line = cx.project.sources.get(file).line_col(span.start).0;
+            let hosts = reason
+                .strip_prefix("skipped: FQDN ")
+                .and_then(|r| r.split(" is resolved").next())
+                .unwrap_or(reason);
+            let part = format!("{} line {line} ({hosts})", cx.firewall_name(hop.firewall));
+            if !parts.contains(&part) {
+                parts.push(part);
+            }
+        }
+    }
+    if parts.is_empty() {
+        String::new()
+    } else {
+        format!(
+            "; entries skipped as unresolved FQDN (the verdict holds if they do not match): {}",
+            parts.join(", ")
+        )
+    }
+}
+
 /// What happened to a packet's walk, in a few words: "is dropped by asa-edge (acl-drop)".
 pub fn path_outcome(cx: &Context<'_>, path: &crate::eval::path::Path) -> String {
+    let outcome = path_outcome_only(cx, path);
+    format!("{outcome}{}", skipped_suffix(cx, path))
+}
+
+fn path_outcome_only(cx: &Context<'_>, path: &crate::eval::path::Path) -> String {
     use crate::eval::path::End;
     use crate::eval::Verdict;
     let hop_name = |i: usize| cx.firewall_name(path.hops[i].firewall).to_string();

@@ -1,4 +1,4 @@
-use super::{declare_rule, flow_line, group_by, with_peers, Context};
+use super::{declare_rule, flow_line, group_by, skipped_suffix, with_peers, Context};
 use crate::eval::path::End;
 use crate::eval::{Drop, Verdict};
 use crate::finding::Finding;
@@ -144,6 +144,57 @@ pub fn check(cx: &Context<'_>, out: &mut Vec<Finding>) {
                 }
             }
         };
+        // An FQDN entry that resolves to the address before un-NAT: the usual reason an
+        // entry meant for these flows does not match them.
+        let mut help = help;
+        let trace = &hop.trace;
+        if trace.input.destination != trace.untranslated.destination {
+            let acls = model
+                .inbound
+                .get(&ingress.to_ascii_lowercase())
+                .into_iter()
+                .chain(model.global.as_ref())
+                .filter_map(|b| model.acls.get(&b.acl));
+            for acl in acls {
+                for ace in &acl.entries {
+                    for f in &ace.fqdn {
+                        if f.resolved == Some(trace.input.destination) {
+                            let line = cx
+                                .project
+                                .sources
+                                .get(cx.project.firewalls[firewall].file)
+                                .line_col(ace.span.start)
+                                .0;
+                            help.push_str(&format!(
+                                "\nThe entry at line {line} names {} (object {}), which resolves to {}, the address before un-NAT: access lists match the real address {}, so name that address (or a DNS name that resolves to it)",
+                                f.host, f.object, trace.input.destination, trace.untranslated.destination
+                            ));
+                        }
+                    }
+                }
+            }
+        }
+        let mut unresolved: Vec<&str> = Vec::new();
+        for r in &results {
+            for h in &r.path.hops {
+                for (span, _) in &h.trace.skipped {
+                    let acls = cx.project.firewalls[h.firewall].model.acls.values();
+                    for ace in acls.flat_map(|a| &a.entries).filter(|a| a.span == *span) {
+                        for host in ace.unresolved_fqdn() {
+                            if !unresolved.contains(&host) {
+                                unresolved.push(host);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        if !unresolved.is_empty() {
+            help.push_str(&format!(
+                "\nEntries above it name FQDN objects mralint cannot resolve ({}); the firewall resolves them at run time. Add their answers under the deployment's `dns` to decide them",
+                unresolved.join(", ")
+            ));
+        }
         let finding = RULE
             .finding(
                 format!(
@@ -152,7 +203,12 @@ pub fn check(cx: &Context<'_>, out: &mut Vec<Finding>) {
                 ),
                 cx.at_config(firewall, span, label),
             )
-            .with_notes(results.iter().map(|r| flow_line(cx, r)).collect())
+            .with_notes(
+                results
+                    .iter()
+                    .map(|r| format!("{}{}", flow_line(cx, r), skipped_suffix(cx, &r.path)))
+                    .collect(),
+            )
             .with_help(help);
         out.push(with_peers(finding, cx, &results));
     }
