@@ -583,3 +583,82 @@ fn cluster_reflection_missing_a_node_is_one_finding() {
         "{label}"
     );
 }
+
+/// Blame the cause (asa-semantics §2.3, §2.5, §2.6, §2.10): each sample's finding points
+/// at the line that causes it, with a fix specific to that cause.
+#[test]
+fn findings_blame_the_cause() {
+    // (sample, code, text expected in the primary label or the help)
+    let cases: &[(&str, &str, &str)] = &[
+        // §2.3: a unidirectional static is never matched from the mapped side
+        (
+            "mra-unidirectional-e-static",
+            "MRA007",
+            "unidirectional: connections from the internet",
+        ),
+        (
+            "mra-unidirectional-e-static",
+            "MRA007",
+            "remove `unidirectional`",
+        ),
+        // §2.8: nothing un-NATs the public address
+        (
+            "mra-external-no-static-nat",
+            "MRA007",
+            "no NAT rule untranslates 64.100.0.10",
+        ),
+        (
+            "mra-static-nat-mismatch",
+            "MRA007",
+            "maps expe1 (10.0.10.2) to 64.100.0.11",
+        ),
+        // §2.5 consequences: ACE suggestions use real addresses (8.3+)
+        (
+            "mra-external-8443-blocked",
+            "MRA007",
+            "permit tcp any host 10.0.10.2 eq 8443",
+        ),
+        // §2.10: identity NAT honours its interfaces unless route-lookup
+        (
+            "mra-dual-nic-identity-nat-diverted",
+            "MRA003",
+            "route-lookup",
+        ),
+        // §2.6: equal levels, global ACL, outbound ACL
+        (
+            "mra-dual-nic-equal-levels",
+            "MRA004",
+            "same-security-traffic permit inter-interface",
+        ),
+        (
+            "mra-dual-nic-global-acl",
+            "MRA004",
+            "removes the security-level implicit permit",
+        ),
+        (
+            "mra-dual-nic-outbound-acl",
+            "MRA004",
+            "access-list DMZ_out extended permit tcp host 10.0.30.2 host 10.0.20.2 eq 7001",
+        ),
+        // §2.2: a rule above the reflection wins the connection
+        (
+            "mra-reflection-below-manual-pat",
+            "MRA003",
+            "so the reflection rule at line 63 below it is not used",
+        ),
+    ];
+    let mut failures = Vec::new();
+    for (sample, code, needle) in cases {
+        let dir = std::path::Path::new("samples").join(sample);
+        let projects = mralint::workspace::discover(&[dir], &|_| false).unwrap();
+        let findings: Vec<_> = projects.iter().flat_map(mralint::lint).collect();
+        let found = findings.iter().filter(|f| f.code == *code).any(|f| {
+            f.primary.label.contains(needle)
+                || f.help.as_deref().is_some_and(|h| h.contains(needle))
+        });
+        if !found {
+            failures.push(format!("{sample} {code}: nothing says `{needle}`"));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}

@@ -130,7 +130,7 @@ pub fn check(cx: &Context<'_>, out: &mut Vec<Finding>) {
                     .collect();
                 if denied.is_empty() {
                     format!(
-                        "{} (the access list already permits these flows on E's real address)",
+                        "{}\nThe access list already permits these flows on E's real address.",
                         miss.fix
                     )
                 } else {
@@ -154,11 +154,20 @@ pub fn check(cx: &Context<'_>, out: &mut Vec<Finding>) {
                     }
                     _ => real_of(r),
                 };
-                format!(
-                    "make E's public address reach its external interface: a static NAT from {} to E, and access-list entries on the real address, e.g.\n{}",
-                    first.flow.packet.destination,
-                    ace_lines(acl, real, &results)
-                )
+                if hop.trace.destination_rule.is_some() {
+                    format!(
+                        "the static NAT untranslates {} to {}; permit the flows on that real address (8.3+ access lists match real addresses, after un-NAT), e.g.\n{}",
+                        first.flow.packet.destination,
+                        hop.trace.untranslated.destination,
+                        ace_lines(acl, real, &results)
+                    )
+                } else {
+                    format!(
+                        "make E's public address reach its external interface: a static NAT from {} to E, and access-list entries on the real address, e.g.\n{}",
+                        first.flow.packet.destination,
+                        ace_lines(acl, real, &results)
+                    )
+                }
             }
             None => {
                 "add the firewall that carries internet traffic to `firewalls`, or set `internet`"
