@@ -94,6 +94,12 @@ const CASES: &[(&str, &str, &str, i32)] = &[
         0,
     ),
     (
+        "reflection_pats_into_pool",
+        "samples/mra-reflection-pats-into-pool/asa.cfg",
+        "inside tcp 10.0.30.2 25000 64.100.0.10 7003",
+        0,
+    ),
+    (
         "fqdn_entry_skipped_as_unresolved",
         "samples/hygiene-fqdn-time-range-clean/asa.cfg",
         "outside tcp 198.51.100.7 40000 64.100.0.10 5061",

@@ -168,8 +168,16 @@ pub fn human(trace: &Trace, file: &SourceFile) -> String {
         out.push_str(&format!("Drop-reason: ({}) {}\n", drop.code(), drop.text()));
     } else if trace.output != trace.input {
         out.push_str(&format!(
-            "Translated: {}{}\n",
+            "Translated: {}{}{}\n",
             trace.output,
+            match &trace.source_pool {
+                Some(pool) => format!(
+                    " (the source is one address of the pool {}; {} stands for it)",
+                    crate::model::addr::describe(pool),
+                    trace.output.source
+                ),
+                None => String::new(),
+            },
             if trace.source_port_may_change {
                 " (PAT: the source port may change)"
             } else {
