@@ -12,7 +12,10 @@ declare_rule! {
     /// and with `turn` the TURN ports and relay range. Flags the config line that keeps
     /// any of them from reaching E's external interface (LAN1 on single NIC, LAN2 on dual
     /// NIC). Internet traffic enters where the deployment's `internet` says, or on the
-    /// interface with the default route toward the internet.
+    /// interface with the default route toward the internet. When nothing untranslates
+    /// E's public address (no static NAT, a `unidirectional` one, one mapped toward another
+    /// interface, or E mapped to another address), the finding points at that NAT rule, or
+    /// says none exists, rather than at the access check that finally drops the packet.
     ///
     /// ## Why is this bad?
     /// Jabber and phones outside find E through the `_collab-edge` SRV record on 8443

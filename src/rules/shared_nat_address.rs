@@ -10,7 +10,8 @@ declare_rule! {
     /// C's outbound traffic (a probe from each C node to the internet client on TCP 443)
     /// leaves with an E node's public address as its source, or a reflected C→E flow
     /// reaches E with E's own public address as its source (MRA001 then flags the same
-    /// line).
+    /// line). A dynamic NAT or PAT pool counts as every address it can hand out: the rule
+    /// is flagged when any of them is an E public address.
     ///
     /// ## Why is this bad?
     /// Cisco does not support C and E behind one translated address: the firewall cannot

@@ -16,7 +16,12 @@ declare_rule! {
     /// traversal peer designates: no NAT reflection for a public peer address, routed
     /// away from E, dropped by NAT (a PAT or port-static address) or by a U-turn that is
     /// not permitted, addressed to the firewall itself, or sent from a C node no
-    /// modelled firewall serves. Access-list denials are MRA004's.
+    /// modelled firewall serves; or delivered to E's address on another port than C sent
+    /// it to (a `service` clause on the reflection rule), since E listens on its zone's
+    /// port. Names the cause: a reflection rule whose source group lacks a C node (once
+    /// for the cluster), a NAT rule above the reflection rule that wins the connection,
+    /// an identity rule that pins the egress (`route-lookup`). Access-list denials are
+    /// MRA004's.
     ///
     /// ## Why is this bad?
     /// Expressway-C opens every traversal connection. If its packets never reach E, the
