@@ -298,9 +298,16 @@ pub fn trace(args: &TraceArgs) -> u8 {
             return EXIT_ERROR;
         }
     };
+    let dns = match crate::init::parse_dns(&args.dns) {
+        Ok(dns) => dns,
+        Err(message) => {
+            eprintln!("error: {message}");
+            return EXIT_ERROR;
+        }
+    };
     let file = SourceFile::from_bytes(&args.config, &bytes);
     let parsed = crate::syntax::parse_config(&file.text);
-    let firewall = crate::model::build(&parsed.config);
+    let firewall = crate::model::build_with(&parsed.config, &dns);
     if firewall.interface(&ingress).is_none() {
         let known: Vec<&str> = firewall
             .interfaces

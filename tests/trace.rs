@@ -128,6 +128,23 @@ fn json_traces() {
 }
 
 #[test]
+fn dns_resolves_fqdn_objects_in_trace() {
+    let (code, text) = trace(
+        "samples/hygiene-fqdn-time-range-clean/asa.cfg",
+        "outside tcp 198.51.100.7 40000 64.100.0.10 5061 --dns partner.example.com=198.51.100.7",
+        "human",
+    );
+    assert_eq!(code, 0, "{text}");
+    assert!(!text.contains("Unresolved:"), "{text}");
+    assert!(
+        text.contains(
+            "access-list OUTSIDE_in extended permit tcp object-group PARTNERS object EXPE eq 5061"
+        ),
+        "{text}"
+    );
+}
+
+#[test]
 fn a_config_without_nameif_says_so() {
     let dir = std::env::temp_dir().join(format!("mralint-trace-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
