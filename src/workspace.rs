@@ -346,7 +346,7 @@ pub fn deployment_project_with(
                         &mut project.sources,
                         file,
                         Some(firewall.name.value.clone()),
-                        &d.dns,
+                        &d.firewall_resolver(),
                     );
                     project.firewalls.push(input);
                 }

@@ -377,6 +377,23 @@ fn fqdn_resolves_through_dns() {
     let resolved = simulate(&mralint::model::build_with(&config, &dns), &ingress, packet);
     assert!(matches!(resolved.verdict, Verdict::Drop(_)));
     assert!(resolved.skipped.is_empty());
+    // `firewall_dns` comes before `dns`: the first answer for a name wins.
+    let both = [
+        (
+            "partner.example.com".to_string(),
+            "198.51.100.99".parse().unwrap(),
+        ),
+        (
+            "partner.example.com".to_string(),
+            "198.51.100.7".parse().unwrap(),
+        ),
+    ];
+    let first = simulate(
+        &mralint::model::build_with(&config, &both),
+        &ingress,
+        packet,
+    );
+    assert_eq!(first.verdict, Verdict::Allow);
 }
 
 const DEFAULT_ROUTE_AND_EXPE_STATIC: &str = "route outside 0.0.0.0 0.0.0.0 64.100.0.1 1\nobject network EXPE\n nat (dmz,outside) static 64.100.0.10\n";

@@ -286,10 +286,11 @@ impl<'a> Builder<'a> {
     fn new(config: &'a Config, dns: &[(String, Ipv4Addr)]) -> Self {
         let mut builder = Builder {
             names: HashMap::new(),
-            dns: dns
-                .iter()
-                .map(|(n, a)| (n.trim_end_matches('.').to_ascii_lowercase(), *a))
-                .collect(),
+            // The first answer for a name wins (`firewall_dns` before `dns`).
+            dns: dns.iter().rev().fold(HashMap::new(), |mut map, (n, a)| {
+                map.insert(n.trim_end_matches('.').to_ascii_lowercase(), *a);
+                map
+            }),
             extras: HashMap::new(),
             networks: HashMap::new(),
             network_sets: HashMap::new(),
