@@ -657,6 +657,17 @@ fn findings_blame_the_cause() {
             "MRA004",
             "access-list DMZ_out extended permit tcp host 10.0.30.2 host 10.0.20.2 eq 7001",
         ),
+        // §2.4 case (b): the NAT RPF failure is fixed by an exemption, not a route
+        (
+            "mra-any-mapped-static-peer-lan1",
+            "MRA003",
+            "asymmetric NAT: nat-rpf-failed",
+        ),
+        (
+            "mra-any-mapped-static-peer-lan1",
+            "MRA003",
+            "nat (inside,dmz) 1 source static EXPC EXPC destination static EXPE EXPE",
+        ),
         // §2.2: a rule above the reflection wins the connection
         (
             "mra-reflection-below-manual-pat",

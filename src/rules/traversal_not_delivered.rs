@@ -212,6 +212,27 @@ fn cause(cx: &Context<'_>, result: &FlowResult) -> Option<Cause> {
             format!("{} is a PAT or port-translated address here", trace.input.destination),
             "connections cannot be opened to a PAT address; point the traversal peer at E's static NAT address and reflect it with a static rule".into(),
         ),
+        (End::Stopped, Verdict::Drop(Drop::NatRpf)) => {
+            let mut lines = Vec::new();
+            let c_nodes: Vec<std::net::Ipv4Addr> =
+                deployment.c_nodes.iter().map(|n| n.address.value).collect();
+            let c_obj = group_for(firewall, &c_nodes, ("EXPC", "EXPC-NODES"), &mut lines);
+            let e_obj = object_for(firewall, trace.untranslated.destination, "EXPE", &mut lines);
+            lines.push(format!(
+                "  nat ({},{}) 1 source static {c_obj} {c_obj} destination static {e_obj} {e_obj}",
+                trace.ingress,
+                trace.egress.as_deref().unwrap_or("dmz")
+            ));
+            at(
+                decided.unwrap_or(ingress_span),
+                "E's replies match this NAT rule but C's connection does not (asymmetric NAT: nat-rpf-failed)".into(),
+                format!(
+                    "the ASA drops a connection whose reply would be translated by other NAT rules than the connection itself; exempt C↔E traffic with an identity rule at the top of the NAT table:\n{}\nor narrow this rule's interfaces (a static with mapped interface `any` also matches replies toward {})",
+                    lines.join("\n"),
+                    trace.ingress
+                ),
+            )
+        }
         (End::Stopped, Verdict::Drop(drop)) => at(
             decided.unwrap_or(ingress_span),
             format!("drops the flow ({})", drop.code()),
