@@ -58,10 +58,10 @@ fn translating_rule(path: &Path, address: std::net::Ipv4Addr) -> Option<(usize, 
 fn translated_into(path: &Path) -> String {
     match path.source_pool() {
         Some(pool) => format!(
-            "{} ({} stands for any address of the pool {})",
+            "{} (translated into the pool {}; {} stands for any of its addresses)",
             path.packet,
-            path.packet.source,
-            crate::model::addr::describe(pool)
+            crate::model::addr::describe(pool),
+            path.packet.source
         ),
         None => path.packet.to_string(),
     }

@@ -123,6 +123,9 @@ pub fn check(cx: &Context<'_>, out: &mut Vec<Finding>) {
             _ => "Expressway-E".into(),
         };
         let seen = first.path.describe_source();
+        let into = first.path.source_pool().map_or(String::new(), |p| {
+            format!(" into {}", crate::model::addr::describe(p))
+        });
         let notes = results
             .iter()
             .map(|r| format!("{} reaches E as {}", flow_line(cx, r), what_e_sees(r)))
@@ -194,7 +197,7 @@ pub fn check(cx: &Context<'_>, out: &mut Vec<Finding>) {
         };
         let finding = RULE
             .finding(
-                format!("Expressway-C's traversal traffic is source-translated: {e_name} sees {seen} instead of {c}"),
+                format!("Expressway-C's traversal traffic is source-translated{into}: {e_name} sees {seen} instead of {c}"),
                 cx.at_config(firewall, nat.span, format!("rewrites the source of {} C→E flow(s)", results.len())),
             )
             .with_notes(notes)
