@@ -198,8 +198,27 @@ pub fn check(cx: &Context<'_>, out: &mut Vec<Finding>) {
         let finding = RULE
             .finding(
                 format!(
-                    "{} blocks Expressway-C → Expressway-E traffic MRA needs",
-                    cx.firewall_name(firewall)
+                    "{} blocks Expressway-C → {} traffic MRA needs",
+                    cx.firewall_name(firewall),
+                    {
+                        // The E nodes whose flows it blocks, by name.
+                        let mut names: Vec<&str> = Vec::new();
+                        if let Some((deployment, _)) = cx.deployment() {
+                            for r in &results {
+                                if let Some(t) = r.flow.target {
+                                    let name = deployment.e.nodes[t].name.value.as_str();
+                                    if !names.contains(&name) {
+                                        names.push(name);
+                                    }
+                                }
+                            }
+                        }
+                        if names.is_empty() {
+                            "Expressway-E".to_string()
+                        } else {
+                            format!("Expressway-E ({})", names.join(", "))
+                        }
+                    }
                 ),
                 cx.at_config(firewall, span, label),
             )

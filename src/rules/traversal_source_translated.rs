@@ -118,10 +118,18 @@ pub fn check(cx: &Context<'_>, out: &mut Vec<Finding>) {
         let nat = &model.nat[rule];
         let first = results[0];
         let c = first.flow.packet.source;
-        let e_name = match first.delivered_to(network) {
-            Some(Role::Lan1(e) | Role::Lan2(e)) => deployment.e.nodes[e].name.value.clone(),
-            _ => "Expressway-E".into(),
-        };
+        // Every E node the translated flows reach, by name.
+        let mut e_names: Vec<String> = Vec::new();
+        for r in &results {
+            let name = match r.delivered_to(network) {
+                Some(Role::Lan1(e) | Role::Lan2(e)) => deployment.e.nodes[e].name.value.clone(),
+                _ => "Expressway-E".into(),
+            };
+            if !e_names.contains(&name) {
+                e_names.push(name);
+            }
+        }
+        let e_name = e_names.join(", ");
         let seen = first.path.describe_source();
         let into = first.path.source_pool().map_or(String::new(), |p| {
             format!(" into {}", crate::model::addr::describe(p))
