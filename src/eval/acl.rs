@@ -19,7 +19,7 @@ pub fn undecided(acl: &Acl, packet: &Packet, upto: Option<Span>) -> Vec<(Span, S
     acl.entries
         .iter()
         .take_while(|ace| upto.is_none_or(|u| ace.span != u))
-        .filter(|ace| !ace.inactive && !ace.unresolved_fqdn().is_empty())
+        .filter(|ace| !ace.inactive && ace.has_unresolved_fqdn())
         .filter(|ace| {
             ace.services
                 .iter()

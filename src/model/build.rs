@@ -247,6 +247,11 @@ struct Extras {
 }
 
 impl Extras {
+    /// Nothing beyond IPv4 (most objects and groups: not stored).
+    fn is_plain(&self) -> bool {
+        self.ipv6 == Ipv6Part::None && self.fqdn.is_empty()
+    }
+
     fn union(mut self, other: Extras) -> Extras {
         self.ipv6 = self.ipv6.union(other.ipv6);
         for f in other.fqdn {
@@ -380,7 +385,9 @@ impl<'a> Builder<'a> {
                 }
                 Some(definition) => {
                     let extras = builder.address_extras(definition);
-                    builder.extras.insert(name.clone(), extras);
+                    if !extras.is_plain() {
+                        builder.extras.insert(name.clone(), extras);
+                    }
                     builder.literal_addresses(definition)
                 }
                 None => AddrSet::empty(),
@@ -471,13 +478,16 @@ impl<'a> Builder<'a> {
         let mut icmp = Vec::new();
         let mut extras = Extras::default();
         for (member, _) in &group.members {
-            extras = extras.union(match member {
+            let more = match member {
                 GroupMember::Address(a) => self.address_extras(a),
                 GroupMember::Object(n) | GroupMember::Group(n) => {
                     self.extras.get(&n.text).cloned().unwrap_or_default()
                 }
                 _ => Extras::default(),
-            });
+            };
+            if !more.is_plain() {
+                extras = extras.union(more);
+            }
             match member {
                 GroupMember::Address(a) => addresses = addresses.union(&self.literal_addresses(a)),
                 GroupMember::Object(n) => addresses = addresses.union(&self.network_object(n)),
@@ -516,7 +526,9 @@ impl<'a> Builder<'a> {
             GroupType::IcmpType => Flat::IcmpTypes(icmp),
         };
         self.flat.insert(name.to_string(), flat);
-        self.extras.insert(name.to_string(), extras);
+        if !extras.is_plain() {
+            self.extras.insert(name.to_string(), extras);
+        }
     }
 
     fn undefined(&mut self, name: &Name, kind: &'static str) {
@@ -563,7 +575,8 @@ impl<'a> Builder<'a> {
                 Some(std::net::IpAddr::V6(_)) => ipv6(Ipv6Part::Some),
                 _ => Extras::default(),
             },
-            Address::Object(n) | Address::Group(n) => {
+            // Most configs have no IPv6 or FQDN object: no lookup then.
+            Address::Object(n) | Address::Group(n) if !self.extras.is_empty() => {
                 self.extras.get(&n.text).cloned().unwrap_or_default()
             }
             _ => Extras::default(),

@@ -207,6 +207,11 @@ impl Ace {
         !self.fqdn.is_empty() || self.time_range.is_some()
     }
 
+    /// Whether it names an FQDN no resolution was given for (cheap: no allocation).
+    pub fn has_unresolved_fqdn(&self) -> bool {
+        self.fqdn.iter().any(|f| f.resolved.is_none())
+    }
+
     /// The FQDN names no resolution was given for: the simulator cannot decide the entry.
     pub fn unresolved_fqdn(&self) -> Vec<&str> {
         self.fqdn
