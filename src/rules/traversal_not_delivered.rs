@@ -485,7 +485,7 @@ fn reflection_lacks_node(
         .iter()
         .find(|h| h.firewall == firewall_index)?;
     let sent = hop.trace.input;
-    let (index, rule) = firewall.nat.iter().enumerate().find(|(k, r)| {
+    let (_, rule) = firewall.nat.iter().enumerate().find(|(k, r)| {
         let Some(stand_in) = r.real_source.first() else {
             return false;
         };
@@ -547,7 +547,6 @@ fn reflection_lacks_node(
             lines.join("\n")
         )
     };
-    let _ = index;
     Some(Cause {
         firewall: Some(firewall_index),
         span: rule.span,

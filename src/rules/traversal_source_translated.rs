@@ -178,7 +178,6 @@ pub fn check(cx: &Context<'_>, out: &mut Vec<Finding>) {
                 let c_nodes: Vec<std::net::Ipv4Addr> =
                     deployment.c_nodes.iter().map(|n| n.address.value).collect();
                 let c_obj = group_for(model, &c_nodes, ("EXPC", "EXPC-NODES"), &mut definitions);
-                let _ = c;
                 for (n, (sent, real)) in pairs.iter().enumerate() {
                     let suffix = if pairs.len() > 1 {
                         format!("{}", n + 1)
