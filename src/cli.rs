@@ -180,6 +180,10 @@ pub struct TraceArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = TraceFormat::Human)]
     pub format: TraceFormat,
+    /// What the firewall's DNS answers for an FQDN object (otherwise entries naming it
+    /// are skipped as unresolved, and listed).
+    #[arg(long, num_args = 1.., value_name = "NAME=ADDR")]
+    pub dns: Vec<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -360,9 +360,16 @@ pub fn trace(args: &TraceArgs) -> u8 {
             return EXIT_ERROR;
         }
     };
+    let dns = match crate::init::parse_dns(&args.dns) {
+        Ok(dns) => dns,
+        Err(message) => {
+            eprintln!("error: {message}");
+            return EXIT_ERROR;
+        }
+    };
     let file = SourceFile::from_bytes(&args.config, &bytes);
     let parsed = crate::syntax::parse_config(&file.text);
-    let firewall = crate::model::build(&parsed.config);
+    let firewall = crate::model::build_with(&parsed.config, &dns);
     let file = SourceFile::new(file.path, crate::secrets::mask_config(&file.text));
     if firewall.interface(&ingress).is_none() {
         let known: Vec<&str> = firewall
@@ -370,10 +377,16 @@ pub fn trace(args: &TraceArgs) -> u8 {
             .iter()
             .map(|i| i.name.as_str())
             .collect();
-        eprintln!(
-            "error: `{ingress}` is not a nameif of this config (it has: {})",
-            known.join(", ")
-        );
+        if known.is_empty() {
+            eprintln!(
+                "error: `{ingress}` is not a nameif of this config: it has no interface with a `nameif` (an interface without one passes no traffic)"
+            );
+        } else {
+            eprintln!(
+                "error: `{ingress}` is not a nameif of this config (it has: {})",
+                known.join(", ")
+            );
+        }
         return EXIT_ERROR;
     }
     let trace = eval::simulate(&firewall, &ingress, packet);

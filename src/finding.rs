@@ -93,6 +93,12 @@ impl Finding {
         self
     }
 
+    /// Adds every location given (none for `None`).
+    pub fn with_related_all(mut self, locations: impl IntoIterator<Item = Location>) -> Self {
+        self.related.extend(locations);
+        self
+    }
+
     pub fn with_notes(mut self, notes: Vec<String>) -> Self {
         self.notes = notes;
         self

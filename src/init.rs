@@ -183,7 +183,7 @@ pub fn deployment(request: &Request) -> Result<Written, String> {
 }
 
 /// `NAME=ADDRESS` pairs.
-fn parse_dns(entries: &[String]) -> Result<Vec<(String, Ipv4Addr)>, String> {
+pub fn parse_dns(entries: &[String]) -> Result<Vec<(String, Ipv4Addr)>, String> {
     entries
         .iter()
         .map(|entry| {

@@ -30,6 +30,9 @@ pub struct FirewallInput {
     pub reports_config: bool,
 }
 
+/// What a deployment's resolver answers: FQDN objects resolve through it.
+type Dns = [(String, std::net::Ipv4Addr)];
+
 /// A config as read, parsed and modelled, shared by every entry that names it.
 #[derive(Debug)]
 pub struct LoadedConfig {
@@ -37,12 +40,37 @@ pub struct LoadedConfig {
     syntax_errors: Arc<[syntax::SyntaxError]>,
     stats: syntax::ParseStats,
     model: Arc<Firewall>,
+    /// The FQDNs the model uses and what they resolved to.
+    answers: Vec<(String, Option<std::net::Ipv4Addr>)>,
+}
+
+/// What `dns` answers for each FQDN the model names (the first answer for a name wins,
+/// as the model builder resolves it).
+fn answers(model: &Firewall, dns: &Dns) -> Vec<(String, Option<std::net::Ipv4Addr>)> {
+    let key = |name: &str| name.trim_end_matches('.').to_ascii_lowercase();
+    let mut hosts: Vec<String> = model
+        .acls
+        .values()
+        .flat_map(|acl| acl.entries.iter().flat_map(|e| &e.fqdn))
+        .chain(model.nat.iter().flat_map(|r| &r.fqdn))
+        .map(|f| key(&f.host))
+        .collect();
+    hosts.sort_unstable();
+    hosts.dedup();
+    hosts
+        .into_iter()
+        .map(|host| {
+            let answer = dns.iter().find(|(n, _)| key(n) == host).map(|(_, a)| *a);
+            (host, answer)
+        })
+        .collect()
 }
 
 impl LoadedConfig {
-    fn of(file: SourceFile) -> LoadedConfig {
+    fn of(file: SourceFile, dns: &Dns) -> LoadedConfig {
         let parsed = syntax::parse_config(&file.text);
-        let model = model::build(&parsed.config);
+        let model = model::build_with(&parsed.config, dns);
+        let answers = answers(&model, dns);
         // Reports quote the sources: from here on the text has its secrets masked (the
         // parser has read the original; every span stays valid).
         let source = SourceFile::new(file.path, crate::secrets::mask_config(&file.text));
@@ -51,7 +79,13 @@ impl LoadedConfig {
             syntax_errors: parsed.errors.into(),
             stats: parsed.stats,
             model: Arc::new(model),
+            answers,
         }
+    }
+
+    /// Whether `dns` resolves this config's FQDNs as the model does.
+    fn resolves_alike(&self, dns: &Dns) -> bool {
+        self.answers == answers(&self.model, dns)
     }
 
     /// An entry of a project for this config.
@@ -87,21 +121,29 @@ struct ConfigCache {
 type LoadOnce = OnceLock<Result<Arc<LoadedConfig>, ReadError>>;
 
 impl ConfigCache {
+    /// The config at `path`, its FQDNs resolved through `dns`. A deployment whose
+    /// resolver answers the config's FQDNs differently from the first one's gets a model
+    /// of its own (read and built again).
     fn load(
         &self,
         root: &Path,
         path: &Path,
-        read: impl FnOnce() -> Result<Vec<u8>, ReadError>,
+        dns: &Dns,
+        read: impl Fn() -> Result<Vec<u8>, ReadError>,
     ) -> Result<Arc<LoadedConfig>, ReadError> {
         let cell = {
             let mut loaded = self.loaded.lock().unwrap_or_else(|e| e.into_inner());
             let key = (normalize(root), normalize(path));
             Arc::clone(loaded.entry(key).or_default())
         };
-        cell.get_or_init(|| {
-            read().map(|bytes| Arc::new(LoadedConfig::of(SourceFile::from_bytes(path, &bytes))))
-        })
-        .clone()
+        let load = || {
+            read()
+                .map(|bytes| Arc::new(LoadedConfig::of(SourceFile::from_bytes(path, &bytes), dns)))
+        };
+        match cell.get_or_init(load) {
+            Ok(shared) if !shared.resolves_alike(dns) => load(),
+            result => result.clone(),
+        }
     }
 }
 
@@ -323,7 +365,7 @@ pub fn discover_with(
             }
             Input::Config(path) => {
                 let root = policy.root_for(folder_of(path));
-                match cache.load(&root, path, || read_input(path, policy)) {
+                match cache.load(&root, path, &[], || read_input(path, policy)) {
                     Ok(loaded) => {
                         let mut project = Project::default();
                         let input = loaded.entry(&mut project.sources, None);
@@ -428,7 +470,7 @@ fn walk(root: &Path) -> Vec<PathBuf> {
 /// A lone config, parsed and modelled, as its own project.
 pub fn config_project(file: SourceFile) -> Project {
     let mut project = Project::default();
-    let input = LoadedConfig::of(file).entry(&mut project.sources, None);
+    let input = LoadedConfig::of(file, &[]).entry(&mut project.sources, None);
     project.firewalls.push(input);
     project
 }
@@ -452,9 +494,9 @@ fn deployment_project(
         path,
         &bytes,
         &mut |file| read(file).map_err(|e| unreadable(file, e)),
-        &mut |file| {
+        &mut |file, dns| {
             cache
-                .load(&root, file, || read(file))
+                .load(&root, file, dns, || read(file))
                 .map_err(|e| unreadable(file, e))
         },
     ))
@@ -474,11 +516,12 @@ pub fn deployment_project_with(
         path,
         bytes,
         &mut |file| (read.borrow_mut())(file),
-        &mut |file| {
+        &mut |file, dns| {
             let bytes = (read.borrow_mut())(file)?;
-            Ok(Arc::new(LoadedConfig::of(SourceFile::from_bytes(
-                file, &bytes,
-            ))))
+            Ok(Arc::new(LoadedConfig::of(
+                SourceFile::from_bytes(file, &bytes),
+                dns,
+            )))
         },
     );
     assign_config_reports(std::slice::from_mut(&mut project));
@@ -488,7 +531,7 @@ pub fn deployment_project_with(
 /// Reads the bytes of a dump.
 type ReadBytes<'r> = dyn FnMut(&Path) -> Result<Vec<u8>, InputError> + 'r;
 /// Reads, parses and models a config (or shares one already loaded).
-type LoadConfig<'r> = dyn FnMut(&Path) -> Result<Arc<LoadedConfig>, InputError> + 'r;
+type LoadConfig<'r> = dyn FnMut(&Path, &Dns) -> Result<Arc<LoadedConfig>, InputError> + 'r;
 
 /// A deployment and the files it names: dumps through `read_dump`, configs through
 /// `load_config`.
@@ -515,7 +558,7 @@ fn deployment_project_reading(
     if let Some(d) = &deployment {
         for firewall in &d.firewalls {
             let config_path = base.join(&firewall.config.value);
-            match load_config(&config_path) {
+            match load_config(&config_path, &d.firewall_resolver()) {
                 Ok(loaded) => {
                     let input =
                         loaded.entry(&mut project.sources, Some(firewall.name.value.clone()));

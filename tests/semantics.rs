@@ -237,7 +237,163 @@ fn cases() -> Vec<Case> {
         case("a client reaching a server's real address on another interface passes", "§2.4", "object network EXPE\n nat (dmz,outside) static 64.100.0.10\n", "inside tcp 10.0.30.2 25000 10.0.10.2 7003", "allow")
             .egress("dmz")
             .output("10.0.30.2:25000 -> 10.0.10.2:7003"),
+        // §2.2 table order decides between the two lookups, for rules matched in reverse too
+        case("a rule above a reverse-matched twice rule claims the connection", "§2.2 [verify on device]", "route outside 0 0 64.100.0.1\nnat (inside,outside) source static EXPC EXPE-PUBLIC\nnat (outside,inside) source static any any\n", "inside tcp 10.0.30.2 40000 198.51.100.7 443", "allow")
+            .egress("outside")
+            .output("64.100.0.10:40000 -> 198.51.100.7:443")
+            .line("nat (inside,outside) source static EXPC EXPE-PUBLIC"),
+        case("a reverse-matched twice rule above the forward rule un-NATs", "§2.2", "route outside 0 0 64.100.0.1\nnat (outside,inside) source static any any\nnat (inside,outside) source static EXPC EXPE-PUBLIC\n", "inside tcp 10.0.30.2 40000 198.51.100.7 443", "allow")
+            .egress("outside")
+            .output("10.0.30.2:40000 -> 198.51.100.7:443"),
+        case("an object rule found in reverse still pairs with a lower object rule", "§2.2", "object network EXPE\n nat (dmz,any) static 64.100.0.10\nobject network INSIDE-NET\n nat (inside,dmz) dynamic interface\n", "inside tcp 10.0.30.2 25000 64.100.0.10 7003", "allow")
+            .egress("dmz")
+            .output("10.0.10.1:25000 -> 10.0.10.2:7003"),
+        // §1.6, §2.3: a service clause on a reflection translates the destination port (the
+        // flow reaches E's address on another port: MRA003 says so)
+        case("a reflection with port translation changes the destination port", "§1.6, §2.3", "object service T7003\n service tcp destination eq 7003\nobject service T7001\n service tcp destination eq 7001\nnat (inside,dmz) source static INSIDE-NET INSIDE-NET destination static EXPE-PUBLIC EXPE service T7003 T7001\n", "inside tcp 10.0.30.2 25000 64.100.0.10 7003", "allow")
+            .egress("dmz")
+            .output("10.0.30.2:25000 -> 10.0.10.2:7001"),
+        // §2.3 unidirectional stops only connections from the mapped side
+        case("a unidirectional reflection carries the real side's connection", "§2.3, §2.4", "nat (inside,dmz) source static INSIDE-NET INSIDE-NET destination static EXPE-PUBLIC EXPE unidirectional\n", "inside tcp 10.0.30.2 25000 64.100.0.10 7003", "allow")
+            .egress("dmz")
+            .output("10.0.30.2:25000 -> 10.0.10.2:7003"),
+        case("a unidirectional static translates outbound and its reply passes RPF", "§2.3, §2.4", "route outside 0 0 64.100.0.1\nnat (dmz,outside) source static EXPE EXPE-PUBLIC unidirectional\n", "dmz tcp 10.0.10.2 25000 198.51.100.7 5061", "allow")
+            .output("64.100.0.10:25000 -> 198.51.100.7:5061"),
+        // §2.1 FQDN objects, §2.6 time ranges, §2.10 IPv6: decided at run time or not simulated
+        case("an entry on an unresolved FQDN is skipped, never matched", "§2.1 [verify on device]", "object network PARTNER\n fqdn partner.example.com\naccess-list IN extended deny tcp any object PARTNER eq 443\naccess-list IN extended permit ip any any\naccess-group IN in interface inside\nroute outside 0 0 64.100.0.1\n", "inside tcp 10.0.30.2 40000 198.51.100.7 443", "allow")
+            .line("access-list IN extended permit ip any any"),
+        case("a time-range entry is treated as active", "§2.6 [verify on device]", "time-range WORK\n periodic weekdays 8:00 to 18:00\naccess-list IN extended deny tcp any any eq 443 time-range WORK\naccess-list IN extended permit ip any any\naccess-group IN in interface inside\nroute outside 0 0 64.100.0.1\n", "inside tcp 10.0.30.2 40000 198.51.100.7 443", "acl-drop")
+            .line("time-range WORK"),
+        case("IPv6 names, objects and NAT leave IPv4 alone", "§1.3, §1.5, §2.10", "names\nname 2001:db8::5 V6HOST\nobject-group network G6\n network-object V6HOST/128\n network-object host V6HOST\nobject service PING6\n service icmp6 neighbor-solicitation\nobject network V6\n host 2001:db8::5\n nat (inside,outside) static 2001:db8:1::5\naccess-list IN extended permit object PING6 object-group G6 any6\naccess-list IN extended permit ip any any\naccess-group IN in interface inside\nroute outside 0 0 64.100.0.1\n", "inside tcp 10.0.30.2 40000 198.51.100.7 443", "allow")
+            .output("10.0.30.2:40000 -> 198.51.100.7:443"),
+        case("pat-pool options after the interface fallback", "§1.3", "object network POOL\n range 64.100.0.50 64.100.0.59\nobject network INSIDE-NET\n nat (inside,outside) dynamic pat-pool POOL interface flat include-reserve\nroute outside 0 0 64.100.0.1\n", "inside tcp 10.0.30.2 40000 198.51.100.7 443", "allow")
+            .line("pat-pool POOL interface flat"),
     ]
+}
+
+/// The analyses (not the simulator) on small configs: which rule codes a config gets.
+/// Each cites the section of asa-semantics.md it encodes.
+#[test]
+fn analysis_cases() {
+    // (name, cite, config lines after BASE, expected codes, sorted)
+    let cases: &[(&str, &str, &str, &[&str])] = &[
+        (
+            "`any` matches IPv6 too: permit ip any any after any4 any4 is reachable",
+            "§1.7, §2.10 [VERSION] (9.0+)",
+            "access-list IN extended permit ip any4 any4\naccess-list IN extended permit ip any any\naccess-group IN in interface inside\n",
+            &[],
+        ),
+        (
+            "an entry covered for IPv4 and IPv6 is unreachable",
+            "§1.7, §2.10",
+            "access-list IN extended permit ip any any\naccess-list IN extended permit icmp6 any any echo\naccess-group IN in interface inside\n",
+            &["ACL001"],
+        ),
+        (
+            "IPv6-only entries do not match nothing",
+            "§1.7",
+            "object network V6\n host 2001:db8::5\naccess-list IN extended permit tcp any6 object V6 eq 443\naccess-list IN extended permit ip host 2001:db8::1 2001:db8::/64\naccess-group IN in interface inside\n",
+            &[],
+        ),
+        (
+            "an inline IPv6 mapped address is an address, not an object",
+            "§1.3",
+            "object network V6\n host 2001:db8::5\n nat (inside,outside) static 2001:db8:1::5\n",
+            &[],
+        ),
+        (
+            "an FQDN entry is neither unreachable nor a blocker",
+            "§2.1 [verify on device]",
+            "object network P\n fqdn partner.example.com\naccess-list IN extended permit tcp any object P eq 443\naccess-list IN extended permit tcp any any eq 443\naccess-list IN extended permit tcp any object P eq 443\naccess-group IN in interface inside\n",
+            &[],
+        ),
+        (
+            "a time-range entry is never a blocker, an unconditional one is",
+            "§2.6 [verify on device]",
+            "time-range WORK\n periodic weekdays 8:00 to 18:00\naccess-list IN extended permit tcp any any eq 443 time-range WORK\naccess-list IN extended permit tcp any any eq 443\naccess-list IN extended permit tcp any host 10.0.30.2 eq 443\naccess-group IN in interface inside\n",
+            &["ACL001"],
+        ),
+        (
+            "a NAT rule on an FQDN object is never unreachable",
+            "§2.1, §2.2",
+            "object network P\n fqdn partner.example.com\nnat (inside,outside) source dynamic any interface\nnat (inside,outside) source dynamic P interface\n",
+            &[],
+        ),
+    ];
+    let mut failures = Vec::new();
+    for (name, cite, config, expected) in cases {
+        let text = format!("{BASE}{config}");
+        let project =
+            mralint::workspace::config_project(mralint::source::SourceFile::new("case.cfg", text));
+        let mut codes: Vec<String> = mralint::lint(&project)
+            .iter()
+            .map(|f| f.code.to_string())
+            .filter(|c| !c.starts_with("OBJ002") && c != "ACL002")
+            .collect();
+        codes.sort();
+        if codes != *expected {
+            failures.push(format!("{name} ({cite}): {codes:?}, expected {expected:?}"));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+/// Dynamic NAT and PAT pools are sets (asa-semantics §2.3): the trace keeps every address
+/// the rule can hand out, the interface address too with interface fallback; the output
+/// source is one representative.
+#[test]
+fn pools_are_sets() {
+    let text = format!("{BASE}object network POOL\n range 64.100.0.50 64.100.0.59\nobject-group network POOLS\n network-object object POOL\n network-object host 64.100.0.70\nnat (inside,outside) source dynamic INSIDE-NET pat-pool POOLS round-robin interface\nroute outside 0 0 64.100.0.1\n");
+    let firewall = mralint::model::build(&mralint::syntax::parse_config(&text).config);
+    let (ingress, packet) = packet("inside tcp 10.0.30.2 40000 198.51.100.7 443");
+    let trace = simulate(&firewall, &ingress, packet);
+    assert_eq!(trace.verdict, Verdict::Allow);
+    let pool = trace.source_pool.expect("a pool");
+    assert_eq!(
+        mralint::model::addr::describe(&pool),
+        "64.100.0.2, 64.100.0.50-64.100.0.59, 64.100.0.70"
+    );
+    assert!(pool.contains(u32::from(trace.output.source)));
+}
+
+/// FQDN objects resolve through the deployment's `dns` when it answers for them
+/// (asa-semantics §2.1: "or accept a resolution map").
+#[test]
+fn fqdn_resolves_through_dns() {
+    let text = format!("{BASE}object network PARTNER\n fqdn Partner.Example.com\naccess-list IN extended deny tcp any object PARTNER eq 443\naccess-list IN extended permit ip any any\naccess-group IN in interface inside\nroute outside 0 0 64.100.0.1\n");
+    let config = mralint::syntax::parse_config(&text).config;
+    let (ingress, packet) = packet("inside tcp 10.0.30.2 40000 198.51.100.7 443");
+    let unresolved = simulate(&mralint::model::build(&config), &ingress, packet);
+    assert_eq!(unresolved.verdict, Verdict::Allow);
+    assert_eq!(
+        unresolved.skipped.len(),
+        1,
+        "the FQDN entry is reported as skipped"
+    );
+    let dns = [(
+        "partner.example.com".to_string(),
+        "198.51.100.7".parse().unwrap(),
+    )];
+    let resolved = simulate(&mralint::model::build_with(&config, &dns), &ingress, packet);
+    assert!(matches!(resolved.verdict, Verdict::Drop(_)));
+    assert!(resolved.skipped.is_empty());
+    // `firewall_dns` comes before `dns`: the first answer for a name wins.
+    let both = [
+        (
+            "partner.example.com".to_string(),
+            "198.51.100.99".parse().unwrap(),
+        ),
+        (
+            "partner.example.com".to_string(),
+            "198.51.100.7".parse().unwrap(),
+        ),
+    ];
+    let first = simulate(
+        &mralint::model::build_with(&config, &both),
+        &ingress,
+        packet,
+    );
+    assert_eq!(first.verdict, Verdict::Allow);
 }
 
 const DEFAULT_ROUTE_AND_EXPE_STATIC: &str = "route outside 0.0.0.0 0.0.0.0 64.100.0.1 1\nobject network EXPE\n nat (dmz,outside) static 64.100.0.10\n";
@@ -375,6 +531,14 @@ fn corpus_cases() {
             "allow",
             Some("192.168.4.7:40000 -> 2.0.0.50:80"),
         ),
+        // §2.2: the (inside,outside) rule above the (outside,inside) any-any rule wins the
+        // source lookup; the any-any rule's reverse match does not decide the connection.
+        (
+            "asa-nat-twice-static.cfg",
+            "inside tcp 1.1.1.1 40000 2.0.0.10 80",
+            "allow",
+            Some("2.2.2.2:40000 -> 2.0.0.10:80"),
+        ),
         // §2.5 step 7: untranslated toward inside, but inside has no route to 1.1.1.1.
         (
             "asa-nat-object-static.cfg",
@@ -408,6 +572,120 @@ fn corpus_cases() {
             failures.push(format!(
                 "{file} {spec}: {got} {out}, expected {verdict} {output:?}"
             ));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+/// Clusters (design §6, asa-semantics §2.4 forward match of a twice rule): a reflection
+/// rule whose source group lacks one C node is one root cause, reported once at the rule,
+/// naming the group, the missing node and the nodes that work, with every E node whose
+/// flows fail in the title.
+#[test]
+fn cluster_reflection_missing_a_node_is_one_finding() {
+    let dir = std::path::Path::new("samples/mra-cluster-reflection-misses-node");
+    let projects = mralint::workspace::discover(&[dir.to_path_buf()], &|_| false).unwrap();
+    let findings: Vec<_> = projects.iter().flat_map(mralint::lint).collect();
+    let mra003: Vec<_> = findings.iter().filter(|f| f.code == "MRA003").collect();
+    assert_eq!(mra003.len(), 1, "{findings:#?}");
+    let f = mra003[0];
+    assert!(
+        f.message.contains("expe1") && f.message.contains("expe2"),
+        "{}",
+        f.message
+    );
+    let label = &f.primary.label;
+    assert!(
+        label.contains("EXPC-CLUSTER") && label.contains("expc2") && label.contains("expc1"),
+        "{label}"
+    );
+}
+
+/// Blame the cause (asa-semantics §2.3, §2.5, §2.6, §2.10): each sample's finding points
+/// at the line that causes it, with a fix specific to that cause.
+#[test]
+fn findings_blame_the_cause() {
+    // (sample, code, text expected in the primary label or the help)
+    let cases: &[(&str, &str, &str)] = &[
+        // §2.3: a unidirectional static is never matched from the mapped side
+        (
+            "mra-unidirectional-e-static",
+            "MRA007",
+            "unidirectional: connections from the internet",
+        ),
+        (
+            "mra-unidirectional-e-static",
+            "MRA007",
+            "remove `unidirectional`",
+        ),
+        // §2.8: nothing un-NATs the public address
+        (
+            "mra-external-no-static-nat",
+            "MRA007",
+            "no NAT rule untranslates 64.100.0.10",
+        ),
+        (
+            "mra-static-nat-mismatch",
+            "MRA007",
+            "maps expe1 (10.0.10.2) to 64.100.0.11",
+        ),
+        // §2.5 consequences: ACE suggestions use real addresses (8.3+)
+        (
+            "mra-external-8443-blocked",
+            "MRA007",
+            "permit tcp any host 10.0.10.2 eq 8443",
+        ),
+        // §2.10: identity NAT honours its interfaces unless route-lookup
+        (
+            "mra-dual-nic-identity-nat-diverted",
+            "MRA003",
+            "route-lookup",
+        ),
+        // §2.6: equal levels, global ACL, outbound ACL
+        (
+            "mra-dual-nic-equal-levels",
+            "MRA004",
+            "same-security-traffic permit inter-interface",
+        ),
+        (
+            "mra-dual-nic-global-acl",
+            "MRA004",
+            "removes the security-level implicit permit",
+        ),
+        (
+            "mra-dual-nic-outbound-acl",
+            "MRA004",
+            "access-list DMZ_out extended permit tcp host 10.0.30.2 host 10.0.20.2 eq 7001",
+        ),
+        // §2.4 case (b): the NAT RPF failure is fixed by an exemption, not a route
+        (
+            "mra-any-mapped-static-peer-lan1",
+            "MRA003",
+            "asymmetric NAT: nat-rpf-failed",
+        ),
+        (
+            "mra-any-mapped-static-peer-lan1",
+            "MRA003",
+            "nat (inside,dmz) 1 source static EXPC EXPC destination static EXPE EXPE",
+        ),
+        // §2.2: a rule above the reflection wins the connection
+        (
+            "mra-reflection-below-manual-pat",
+            "MRA003",
+            "so the reflection rule at line 63 below it is not used",
+        ),
+    ];
+    let mut failures = Vec::new();
+    for (sample, code, needle) in cases {
+        let dir = std::path::Path::new("samples").join(sample);
+        let projects = mralint::workspace::discover(&[dir], &|_| false).unwrap();
+        let findings: Vec<_> = projects.iter().flat_map(mralint::lint).collect();
+        let found = findings.iter().filter(|f| f.code == *code).any(|f| {
+            f.primary.label.contains(needle)
+                || f.help.as_deref().is_some_and(|h| h.contains(needle))
+        });
+        if !found {
+            failures.push(format!("{sample} {code}: nothing says `{needle}`"));
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));

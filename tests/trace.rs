@@ -93,6 +93,18 @@ const CASES: &[(&str, &str, &str, i32)] = &[
         "outside udp 198.51.100.7 40000 64.100.0.10 36004",
         0,
     ),
+    (
+        "reflection_pats_into_pool",
+        "samples/mra-reflection-pats-into-pool/asa.cfg",
+        "inside tcp 10.0.30.2 25000 64.100.0.10 7003",
+        0,
+    ),
+    (
+        "fqdn_entry_skipped_as_unresolved",
+        "samples/hygiene-fqdn-time-range-clean/asa.cfg",
+        "outside tcp 198.51.100.7 40000 64.100.0.10 5061",
+        0,
+    ),
 ];
 
 #[test]
@@ -113,6 +125,44 @@ fn json_traces() {
         assert_eq!(json["version"], 1);
         insta::assert_snapshot!(format!("json_{name}"), text);
     }
+}
+
+#[test]
+fn dns_resolves_fqdn_objects_in_trace() {
+    let (code, text) = trace(
+        "samples/hygiene-fqdn-time-range-clean/asa.cfg",
+        "outside tcp 198.51.100.7 40000 64.100.0.10 5061 --dns partner.example.com=198.51.100.7",
+        "human",
+    );
+    assert_eq!(code, 0, "{text}");
+    assert!(!text.contains("Unresolved:"), "{text}");
+    assert!(
+        text.contains(
+            "access-list OUTSIDE_in extended permit tcp object-group PARTNERS object EXPE eq 5061"
+        ),
+        "{text}"
+    );
+}
+
+#[test]
+fn a_config_without_nameif_says_so() {
+    let dir = std::env::temp_dir().join(format!("mralint-trace-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let config = dir.join("bare.cfg");
+    std::fs::write(
+        &config,
+        "hostname bare\ninterface GigabitEthernet0/0\n shutdown\n",
+    )
+    .unwrap();
+    let (code, text) = trace(
+        config.to_str().unwrap(),
+        "inside tcp 10.0.30.2 1 10.0.10.2 2",
+        "human",
+    );
+    std::fs::remove_dir_all(&dir).ok();
+    assert_eq!(code, 2);
+    assert!(text.contains("no interface with a `nameif`"), "{text}");
+    assert!(!text.contains("(it has: )"), "{text}");
 }
 
 #[test]

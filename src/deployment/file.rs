@@ -18,6 +18,11 @@ pub struct DeploymentFile {
     #[serde(default)]
     #[schemars(with = "BTreeMap<String, String>")]
     pub dns: BTreeMap<String, S<String>>,
+    /// What the firewalls' DNS answers for their FQDN objects, when it differs from
+    /// Expressway-C's (`dns` answers them otherwise).
+    #[serde(default)]
+    #[schemars(with = "BTreeMap<String, String>")]
+    pub firewall_dns: BTreeMap<String, S<String>>,
     pub expressway_c: ExpresswayC,
     pub expressway_e: ExpresswayE,
     /// May be left out when Expressway-C's `xconfig` dumps give the zones.

@@ -82,6 +82,8 @@ pub struct Deployment {
     pub internet: Option<(At<String>, At<String>)>,
     /// What Expressway-C's DNS answers (`dns`), for the rules that resolve peer names.
     pub dns: Vec<(String, Ipv4Addr)>,
+    /// What the firewalls' DNS answers for FQDN objects (`firewall_dns`), before `dns`.
+    pub firewall_dns: Vec<(String, Ipv4Addr)>,
 }
 
 #[derive(Clone, Debug)]
@@ -128,6 +130,15 @@ pub struct ENode {
     pub static_nat: Option<At<Ipv4Addr>>,
     pub gateway: Option<At<Ipv4Addr>>,
     pub routes: Vec<ERoute>,
+}
+
+impl Deployment {
+    /// The answers FQDN objects resolve through: `firewall_dns` first, then `dns`.
+    pub fn firewall_resolver(&self) -> Vec<(String, Ipv4Addr)> {
+        let mut all = self.firewall_dns.clone();
+        all.extend(self.dns.iter().cloned());
+        all
+    }
 }
 
 impl ENode {
@@ -474,6 +485,11 @@ impl Validator<'_> {
         for (name, value) in &raw.dns {
             dns.push((name.clone(), self.ipv4(value, "DNS answer").value));
         }
+        let firewall_dns: Vec<(String, Ipv4Addr)> = raw
+            .firewall_dns
+            .iter()
+            .map(|(name, value)| (name.clone(), self.ipv4(value, "firewall DNS answer").value))
+            .collect();
         let yaml_c_nodes: Vec<CNode> = raw
             .expressway_c
             .nodes
@@ -548,6 +564,7 @@ impl Validator<'_> {
                 .map(|c| self.ipv4(c, "internet client")),
             internet,
             dns,
+            firewall_dns,
         }
     }
 

@@ -5,11 +5,36 @@ use crate::model::{Ace, Acl, Binding, Firewall};
 use crate::source::Span;
 use crate::syntax::ast::Action;
 
-/// The first active entry of an ACL that matches the packet.
+/// The first active entry of an ACL that matches the packet. An entry naming an FQDN
+/// nothing resolved cannot be decided and is skipped ([`undecided`] lists them).
 pub fn first_match<'a>(acl: &'a Acl, packet: &Packet) -> Option<&'a Ace> {
     acl.entries
         .iter()
-        .find(|ace| !ace.inactive && ace_matches(ace, packet))
+        .find(|ace| !ace.inactive && ace.unresolved_fqdn().is_empty() && ace_matches(ace, packet))
+}
+
+/// The entries before `upto` (or in the whole list) that were skipped because they name
+/// an unresolved FQDN and might match the packet (their services do), with the reason.
+pub fn undecided(acl: &Acl, packet: &Packet, upto: Option<Span>) -> Vec<(Span, String)> {
+    acl.entries
+        .iter()
+        .take_while(|ace| upto.is_none_or(|u| ace.span != u))
+        .filter(|ace| !ace.inactive && ace.has_unresolved_fqdn())
+        .filter(|ace| {
+            ace.services
+                .iter()
+                .any(|s| s.matches(packet.protocol, packet.source_port, packet.destination_port))
+        })
+        .map(|ace| {
+            (
+                ace.span,
+                format!(
+                    "skipped: FQDN {} is resolved by the firewall at run time and no answer was given",
+                    ace.unresolved_fqdn().join(", ")
+                ),
+            )
+        })
+        .collect()
 }
 
 pub fn ace_matches(ace: &Ace, packet: &Packet) -> bool {
@@ -30,15 +55,23 @@ pub enum Decision {
     NoMatch(Vec<Span>),
 }
 
-/// Runs a bound ACL: the `access-group` line plus the matching entry.
-pub fn check(firewall: &Firewall, binding: &Binding, packet: &Packet) -> Decision {
+/// Runs a bound ACL: the `access-group` line plus the matching entry, and the entries
+/// skipped before it as undecidable (unresolved FQDN).
+pub fn check(
+    firewall: &Firewall,
+    binding: &Binding,
+    packet: &Packet,
+) -> (Decision, Vec<(Span, String)>) {
     let Some(acl) = firewall.acls.get(&binding.acl) else {
         // An undefined ACL bound to an interface: the ASA rejects the binding; nothing filters.
-        return Decision::NoMatch(vec![binding.span]);
+        return (Decision::NoMatch(vec![binding.span]), Vec::new());
     };
-    match first_match(acl, packet) {
+    let hit = first_match(acl, packet);
+    let skipped = undecided(acl, packet, hit.map(|a| a.span));
+    let decision = match hit {
         Some(ace) if ace.action == Action::Permit => Decision::Permit(vec![binding.span, ace.span]),
         Some(ace) => Decision::Deny(vec![binding.span, ace.span]),
         None => Decision::NoMatch(vec![binding.span]),
-    }
+    };
+    (decision, skipped)
 }

@@ -191,6 +191,12 @@ pub struct Trace {
     pub source_rule: Option<usize>,
     /// The source port went through PAT and may differ on the wire.
     pub source_port_may_change: bool,
+    /// Dynamic NAT or PAT to a pool: every address the source may be translated into;
+    /// `output.source` is one of them, a representative.
+    pub source_pool: Option<crate::model::AddrSet>,
+    /// ACL entries the access check skipped as undecidable (an FQDN no answer was given
+    /// for), with the reason: the verdict holds only if they do not match.
+    pub skipped: Vec<(Span, String)>,
 }
 
 impl Trace {
@@ -236,13 +242,15 @@ pub fn simulate(firewall: &Firewall, ingress: &str, packet: Packet) -> Trace {
         destination_rule: None,
         source_rule: None,
         source_port_may_change: false,
+        source_pool: None,
+        skipped: Vec::new(),
     };
     let Some(ingress) = firewall.interface(ingress) else {
         return trace.drop(Drop::NoInterface);
     };
 
     // Destination un-NAT, first hit in table order (asa-semantics §2.5 step 2).
-    let un_nat = destination_lookup(firewall, ingress, &packet);
+    let un_nat = destination_lookup(firewall, ingress, &packet, Direction::New);
     let real = un_nat.as_ref().map_or(packet, |u| u.packet);
     trace.untranslated = real;
     let route = match &un_nat {
@@ -368,16 +376,19 @@ pub fn simulate(firewall: &Firewall, ingress: &str, packet: Packet) -> Trace {
             output.source = x.packet.source;
             output.source_port = x.packet.source_port;
             trace.source_port_may_change = x.port_may_change;
-            trace.phase(
-                PhaseKind::Nat,
-                "",
-                true,
-                vec![rule.span],
-                vec![format!(
-                    "{} translate {}/{} to {}/{}",
-                    x.how, packet.source, packet.source_port, output.source, output.source_port
-                )],
-            );
+            let mut info = vec![format!(
+                "{} translate {}/{} to {}/{}",
+                x.how, packet.source, packet.source_port, output.source, output.source_port
+            )];
+            if let Some(pool) = &x.pool {
+                info.push(format!(
+                    "{} is a representative: the source is translated into the pool {}",
+                    output.source,
+                    crate::model::addr::describe(pool)
+                ));
+            }
+            trace.source_pool = x.pool;
+            trace.phase(PhaseKind::Nat, "", true, vec![rule.span], info);
         }
         trace.source_rule = Some(index);
     }
@@ -464,7 +475,8 @@ fn rpf_check(firewall: &Firewall, trace: &Trace, egress: &str) -> Result<Vec<usi
         }
         None => {
             let destination =
-                destination_lookup(firewall, egress_interface, &reply).map(|u| u.rule);
+                destination_lookup(firewall, egress_interface, &reply, Direction::Reply)
+                    .map(|u| u.rule);
             let source = match destination {
                 Some(d) if firewall.nat[d].is_twice() => None,
                 _ => nat::source_lookup(firewall, egress, &trace.ingress, &reply),
@@ -483,14 +495,68 @@ fn rpf_check(firewall: &Firewall, trace: &Trace, egress: &str) -> Result<Vec<usi
     Err(offending.unwrap_or_default())
 }
 
+/// Whether a lookup is for a new connection or for the reply of one (the RPF check).
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Direction {
+    New,
+    /// A `unidirectional` static still matches the reply of a connection its real side
+    /// opened (asa-semantics §2.3).
+    Reply,
+}
+
+/// Whether a rule above `index` claims the packet in the source lookup (forward match,
+/// egress from a plain route lookup of the original destination), so that the rule at
+/// `index`, found by the destination lookup, is not used (asa-semantics §2.2). Object
+/// rules pair (one un-NATs, another translates the source), so an object rule found in
+/// reverse is claimed only by a twice rule above it.
+fn claimed_above(
+    firewall: &Firewall,
+    index: usize,
+    ingress: &crate::model::Interface,
+    packet: &Packet,
+) -> bool {
+    claimed_by(firewall, index, ingress, packet).is_some()
+}
+
+/// The rule above `index` that claims the packet in the source lookup (see
+/// [`claimed_above`]), if any.
+pub fn claimed_by(
+    firewall: &Firewall,
+    index: usize,
+    ingress: &crate::model::Interface,
+    packet: &Packet,
+) -> Option<usize> {
+    let hit_is_twice = firewall.nat[index].is_twice();
+    let egress = route::lookup(firewall, packet.destination, None)?;
+    firewall.nat[..index].iter().position(|r| {
+        (hit_is_twice || r.is_twice())
+            && nat::forward_match(firewall, r, &ingress.name, &egress.interface, packet)
+    })
+}
+
+/// A rule that would untranslate the packet's destination (reverse or forward match)
+/// but that a rule above it claims, with that rule: (claimed, claimer).
+pub fn claimed_destination_rule(
+    firewall: &Firewall,
+    ingress: &crate::model::Interface,
+    packet: &Packet,
+) -> Option<(usize, usize)> {
+    (0..firewall.nat.len()).find_map(|index| {
+        let hit = nat::reverse_match(firewall, index, ingress, packet)
+            .or_else(|| nat::forward_destination_match(firewall, index, ingress, packet))?;
+        claimed_by(firewall, hit.rule, ingress, packet).map(|by| (index, by))
+    })
+}
+
 /// The destination lookup: the first rule in table order that reverse-matches a
 /// static mapping or forward-matches a twice rule's `destination static` — unless a
-/// rule above that twice rule already claims the packet in the source lookup
-/// (asa-semantics §2.2).
+/// rule above it already claims the packet in the source lookup (asa-semantics §2.2,
+/// both for rules matched forward and for rules matched in reverse).
 fn destination_lookup(
     firewall: &Firewall,
     ingress: &crate::model::Interface,
     packet: &Packet,
+    direction: Direction,
 ) -> Option<nat::UnNat> {
     for index in 0..firewall.nat.len() {
         let rule = &firewall.nat[index];
@@ -503,8 +569,14 @@ fn destination_lookup(
                         .is_some_and(|r| r.interface.eq_ignore_ascii_case(s))
                 })
         };
-        if let Some(hit) = nat::reverse_match(firewall, index, ingress, packet) {
-            if routes_to(&hit, &rule.real_interface) {
+        let reverse = match direction {
+            Direction::New => nat::reverse_match(firewall, index, ingress, packet),
+            Direction::Reply => nat::reverse_match_any(firewall, index, ingress, packet),
+        };
+        if let Some(hit) = reverse {
+            if routes_to(&hit, &rule.real_interface)
+                && !claimed_above(firewall, index, ingress, packet)
+            {
                 return Some(hit);
             }
             continue;
@@ -513,15 +585,7 @@ fn destination_lookup(
             if !routes_to(&hit, &rule.mapped_interface) {
                 continue;
             }
-            // The source lookup of the rules above sees the egress of a plain route lookup.
-            let egress =
-                route::lookup(firewall, packet.destination, None).map(|r| r.interface.clone());
-            let claimed_above = egress.is_some_and(|e| {
-                firewall.nat[..index]
-                    .iter()
-                    .any(|r| nat::forward_match(firewall, r, &ingress.name, &e, packet))
-            });
-            if !claimed_above {
+            if !claimed_above(firewall, index, ingress, packet) {
                 return Some(hit);
             }
         }
@@ -555,7 +619,9 @@ fn access_check(
     let mut unmatched = Vec::new();
     let mut decided = false;
     for binding in &bound {
-        match acl::check(firewall, binding, packet) {
+        let (decision, skipped) = acl::check(firewall, binding, packet);
+        trace.skipped.extend(skipped);
+        match decision {
             Decision::Permit(config) => {
                 trace.phase(PhaseKind::AccessList, "log", true, config, vec![]);
                 decided = true;
@@ -593,7 +659,9 @@ fn access_check(
         }
     }
     if let Some(binding) = firewall.outbound.get(&egress.name.to_ascii_lowercase()) {
-        match acl::check(firewall, binding, packet) {
+        let (decision, skipped) = acl::check(firewall, binding, packet);
+        trace.skipped.extend(skipped);
+        match decision {
             Decision::Permit(config) => {
                 trace.phase(PhaseKind::AccessList, "log", true, config, vec![])
             }

@@ -29,6 +29,10 @@ pub struct SourceXlate {
     pub port_may_change: bool,
     /// `Static` or `Dynamic`, as packet-tracer words it.
     pub how: &'static str,
+    /// Dynamic NAT or PAT to a pool: every address the rule can hand out (the pool, plus
+    /// the interface address with interface fallback). `packet.source` is one of them, a
+    /// representative.
+    pub pool: Option<IntervalSet>,
 }
 
 fn interface_matches(rule_side: &Option<String>, interface: &str) -> bool {
@@ -114,17 +118,30 @@ fn reverse_ports(ports: &Option<PortTranslation>, packet: &Packet) -> Option<(u1
 }
 
 /// Reverse match of a static rule: the packet is addressed to the rule's mapped source.
+/// A `unidirectional` rule is not matched by a new connection from the mapped side.
 pub fn reverse_match(
     firewall: &Firewall,
     index: usize,
     ingress: &Interface,
     packet: &Packet,
 ) -> Option<UnNat> {
+    if firewall.nat[index].unidirectional {
+        return None;
+    }
+    reverse_match_any(firewall, index, ingress, packet)
+}
+
+/// Reverse match of a static rule, `unidirectional` or not: the reply of a connection the
+/// real side opened still matches a unidirectional rule (asa-semantics §2.3: the keyword
+/// only stops connections initiated from the mapped side).
+pub fn reverse_match_any(
+    firewall: &Firewall,
+    index: usize,
+    ingress: &Interface,
+    packet: &Packet,
+) -> Option<UnNat> {
     let rule = &firewall.nat[index];
-    if rule.kind != NatKind::Static
-        || rule.unidirectional
-        || matches!(rule.mapped_source, Mapped::PatPool(_))
-    {
+    if rule.kind != NatKind::Static || matches!(rule.mapped_source, Mapped::PatPool(_)) {
         return None;
     }
     if !interface_matches(&rule.mapped_interface, &ingress.name) {
@@ -233,19 +250,40 @@ pub fn translate_source(
         let named = rule.mapped_interface.as_deref().unwrap_or(egress);
         firewall.interface(named).and_then(|i| i.address)
     };
-    let (source, pat, how) = match (&rule.mapped_source, rule.kind) {
+    let pool_of = |pool: &IntervalSet| {
+        let mut all = pool.clone();
+        if rule.interface_fallback {
+            if let Some(own) = egress_address() {
+                all = all.union(&addr::host(own));
+            }
+        }
+        (all.size() > 1).then_some(all)
+    };
+    let (source, pat, how, pool) = match (&rule.mapped_source, rule.kind) {
         (Mapped::Addresses(mapped), NatKind::Static) => (
             Ipv4Addr::from(image(&rule.real_source, mapped, real)?),
             false,
             "Static",
+            None,
         ),
-        (Mapped::Interface, NatKind::Static) => (egress_address()?, false, "Static"),
+        (Mapped::Interface, NatKind::Static) => (egress_address()?, false, "Static", None),
         (Mapped::Addresses(pool), NatKind::Dynamic) => {
-            // A single mapped address is PAT; a larger pool is dynamic NAT from its first address.
-            (Ipv4Addr::from(pool.first()?), pool.size() == 1, "Dynamic")
+            // A single mapped address is PAT; a larger pool is dynamic NAT, represented by
+            // its first address.
+            (
+                Ipv4Addr::from(pool.first()?),
+                pool.size() == 1,
+                "Dynamic",
+                pool_of(pool),
+            )
         }
-        (Mapped::PatPool(pool), _) => (Ipv4Addr::from(pool.first()?), true, "Dynamic"),
-        (Mapped::Interface, NatKind::Dynamic) => (egress_address()?, true, "Dynamic"),
+        (Mapped::PatPool(pool), _) => (
+            Ipv4Addr::from(pool.first()?),
+            true,
+            "Dynamic",
+            pool_of(pool),
+        ),
+        (Mapped::Interface, NatKind::Dynamic) => (egress_address()?, true, "Dynamic", None),
     };
     Some(SourceXlate {
         packet: Packet {
@@ -255,6 +293,7 @@ pub fn translate_source(
         },
         port_may_change: pat,
         how,
+        pool,
     })
 }
 

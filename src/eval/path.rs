@@ -66,6 +66,28 @@ impl Path {
     pub fn last_trace(&self) -> Option<&Trace> {
         self.hops.last().map(|h| &h.trace)
     }
+
+    /// The addresses the final source may be when a hop translated it into a pool (and no
+    /// later hop translated it again): `packet.source` is then one representative.
+    pub fn source_pool(&self) -> Option<&crate::model::AddrSet> {
+        for hop in self.hops.iter().rev() {
+            if hop.trace.source_pool.is_some() {
+                return hop.trace.source_pool.as_ref();
+            }
+            if hop.trace.output.source != hop.trace.input.source {
+                return None;
+            }
+        }
+        None
+    }
+
+    /// The final source as a reader should see it: the address, or "an address of POOL".
+    pub fn describe_source(&self) -> String {
+        match self.source_pool() {
+            Some(pool) => format!("an address of {}", crate::model::addr::describe(pool)),
+            None => self.packet.source.to_string(),
+        }
+    }
 }
 
 const MAX_HOPS: usize = 16;

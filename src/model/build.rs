@@ -5,8 +5,8 @@ use std::net::Ipv4Addr;
 
 use super::addr::{self, any_address, any_port, AddrSet, IntervalSet, PortSet};
 use super::{
-    Ace, Acl, Binding, Firewall, Interface, Mapped, MappedDestination, NatRule, PortTranslation,
-    Route, Service, Undefined,
+    Ace, Acl, Binding, Firewall, Fqdn, Interface, Ipv6Part, Mapped, MappedDestination, NatRule,
+    PortTranslation, Route, Service, Undefined,
 };
 use crate::source::Span;
 use crate::syntax::ast::{
@@ -16,9 +16,15 @@ use crate::syntax::ast::{
 };
 use crate::syntax::lexical::named_port;
 
-/// Builds the model of one configuration.
+/// Builds the model of one configuration; FQDN objects stay unresolved.
 pub fn build(config: &Config) -> Firewall {
-    let mut builder = Builder::new(config);
+    build_with(config, &[])
+}
+
+/// Builds the model of one configuration, resolving FQDN objects through `dns` (names
+/// compare case-insensitively; a name `dns` does not hold stays unresolved).
+pub fn build_with(config: &Config, dns: &[(String, Ipv4Addr)]) -> Firewall {
+    let mut builder = Builder::new(config, dns);
     builder.flatten_groups(config);
     let mut firewall = Firewall {
         interfaces: builder.interfaces.clone(),
@@ -89,6 +95,14 @@ pub fn build(config: &Config) -> Firewall {
     );
     firewall.used.extend(config.mentions.iter().cloned());
     firewall.acl_references = acl_references(config);
+    firewall.network_groups = builder
+        .flat
+        .iter()
+        .filter_map(|(name, flat)| match flat {
+            Flat::Network(set) => Some((name.clone(), set.clone())),
+            _ => None,
+        })
+        .collect();
     firewall.network_objects = builder.network_sets.into_iter().collect();
     firewall
 }
@@ -225,8 +239,36 @@ struct NetworkObject<'a> {
     nat: Option<(&'a ast::ObjectNat, &'a Name)>,
 }
 
+/// What an address, object or group holds beyond its IPv4 intervals.
+#[derive(Clone, Debug, Default)]
+struct Extras {
+    ipv6: Ipv6Part,
+    fqdn: Vec<Fqdn>,
+}
+
+impl Extras {
+    /// Nothing beyond IPv4 (most objects and groups: not stored).
+    fn is_plain(&self) -> bool {
+        self.ipv6 == Ipv6Part::None && self.fqdn.is_empty()
+    }
+
+    fn union(mut self, other: Extras) -> Extras {
+        self.ipv6 = self.ipv6.union(other.ipv6);
+        for f in other.fqdn {
+            if !self.fqdn.contains(&f) {
+                self.fqdn.push(f);
+            }
+        }
+        self
+    }
+}
+
 struct Builder<'a> {
-    names: HashMap<String, Ipv4Addr>,
+    names: HashMap<String, std::net::IpAddr>,
+    /// FQDN answers, by lower-case name.
+    dns: HashMap<String, Ipv4Addr>,
+    /// IPv6 and FQDN contents of objects and groups, by name.
+    extras: HashMap<String, Extras>,
     networks: HashMap<String, NetworkObject<'a>>,
     network_sets: HashMap<String, AddrSet>,
     services: HashMap<String, Option<&'a ast::Service>>,
@@ -246,9 +288,15 @@ struct Builder<'a> {
 }
 
 impl<'a> Builder<'a> {
-    fn new(config: &'a Config) -> Self {
+    fn new(config: &'a Config, dns: &[(String, Ipv4Addr)]) -> Self {
         let mut builder = Builder {
             names: HashMap::new(),
+            // The first answer for a name wins (`firewall_dns` before `dns`).
+            dns: dns.iter().rev().fold(HashMap::new(), |mut map, (n, a)| {
+                map.insert(n.trim_end_matches('.').to_ascii_lowercase(), *a);
+                map
+            }),
+            extras: HashMap::new(),
             networks: HashMap::new(),
             network_sets: HashMap::new(),
             services: HashMap::new(),
@@ -317,7 +365,31 @@ impl<'a> Builder<'a> {
         let names: Vec<String> = builder.networks.keys().cloned().collect();
         for name in names {
             let set = match builder.networks[&name].definition {
-                Some(definition) => builder.literal_addresses(definition),
+                Some(Address::Fqdn(host)) => {
+                    let resolved = builder
+                        .dns
+                        .get(&host.trim_end_matches('.').to_ascii_lowercase())
+                        .copied();
+                    builder.extras.insert(
+                        name.clone(),
+                        Extras {
+                            ipv6: Ipv6Part::None,
+                            fqdn: vec![Fqdn {
+                                object: name.clone(),
+                                host: host.clone(),
+                                resolved,
+                            }],
+                        },
+                    );
+                    resolved.map(addr::host).unwrap_or_default()
+                }
+                Some(definition) => {
+                    let extras = builder.address_extras(definition);
+                    if !extras.is_plain() {
+                        builder.extras.insert(name.clone(), extras);
+                    }
+                    builder.literal_addresses(definition)
+                }
                 None => AddrSet::empty(),
             };
             builder.network_sets.insert(name, set);
@@ -406,7 +478,18 @@ impl<'a> Builder<'a> {
         let mut ports: Vec<(u32, u32)> = Vec::new();
         let mut protocols = Vec::new();
         let mut icmp = Vec::new();
+        let mut extras = Extras::default();
         for (member, _) in &group.members {
+            let more = match member {
+                GroupMember::Address(a) => self.address_extras(a),
+                GroupMember::Object(n) | GroupMember::Group(n) => {
+                    self.extras.get(&n.text).cloned().unwrap_or_default()
+                }
+                _ => Extras::default(),
+            };
+            if !more.is_plain() {
+                extras = extras.union(more);
+            }
             match member {
                 GroupMember::Address(a) => {
                     addresses.extend_from_slice(self.literal_addresses(a).ranges())
@@ -449,6 +532,9 @@ impl<'a> Builder<'a> {
             GroupType::IcmpType => Flat::IcmpTypes(icmp),
         };
         self.flat.insert(name.to_string(), flat);
+        if !extras.is_plain() {
+            self.extras.insert(name.to_string(), extras);
+        }
     }
 
     fn undefined(&mut self, name: &Name, kind: &'static str) {
@@ -470,12 +556,51 @@ impl<'a> Builder<'a> {
         known
     }
 
+    /// An IPv4 `name` alias (an IPv6 one gives `None`: it holds no IPv4 address).
     fn alias(&mut self, name: &Name) -> Option<Ipv4Addr> {
-        let address = self.names.get(&name.text).copied();
-        if address.is_none() {
-            self.undefined(name, "name");
+        match self.names.get(&name.text).copied() {
+            Some(std::net::IpAddr::V4(a)) => Some(a),
+            Some(std::net::IpAddr::V6(_)) => None,
+            None => {
+                self.undefined(name, "name");
+                None
+            }
         }
-        address
+    }
+
+    /// The IPv6 and FQDN contents of an address as written (objects and groups by name).
+    fn address_extras(&self, address: &Address) -> Extras {
+        let ipv6 = |part| Extras {
+            ipv6: part,
+            fqdn: Vec::new(),
+        };
+        match address {
+            Address::Any | Address::Any6 => ipv6(Ipv6Part::All),
+            Address::Ipv6 => ipv6(Ipv6Part::Some),
+            Address::HostAlias(n) | Address::SubnetAlias(n, _) => match self.names.get(&n.text) {
+                Some(std::net::IpAddr::V6(_)) => ipv6(Ipv6Part::Some),
+                _ => Extras::default(),
+            },
+            // Most configs have no IPv6 or FQDN object: no lookup then.
+            Address::Object(n) | Address::Group(n) if !self.extras.is_empty() => {
+                self.extras.get(&n.text).cloned().unwrap_or_default()
+            }
+            _ => Extras::default(),
+        }
+    }
+
+    /// The contents of a NAT address slot beyond IPv4.
+    fn slot_extras(&self, slot: &NatMapped) -> Extras {
+        match slot {
+            NatMapped::Named(n) | NatMapped::PatPool(n) => {
+                self.extras.get(&n.text).cloned().unwrap_or_default()
+            }
+            NatMapped::Ipv6 => Extras {
+                ipv6: Ipv6Part::Some,
+                fqdn: Vec::new(),
+            },
+            _ => Extras::default(),
+        }
     }
 
     /// Addresses written without a reference to an object or group.
@@ -488,6 +613,7 @@ impl<'a> Builder<'a> {
             Address::Subnet(a, len) => addr::subnet(*a, *len),
             Address::SubnetAlias(n, len) => self
                 .alias(n)
+                .filter(|_| *len <= 32)
                 .map(|a| addr::subnet(a, *len))
                 .unwrap_or_default(),
             Address::Range(a, b) => IntervalSet::range(u32::from(*a), u32::from(*b)),
@@ -613,6 +739,11 @@ impl<'a> Builder<'a> {
         let source = self.literal_addresses(&ace.source);
         let destination = self.literal_addresses(&ace.destination);
         let unresolved = self.undefined.len() > undefined_before || self.names_cyclic(ace);
+        let (from, to) = (
+            self.address_extras(&ace.source),
+            self.address_extras(&ace.destination),
+        );
+        let ipv6 = Ipv6Part::entry(from.ipv6, to.ipv6);
         acl.entries.push(Ace {
             action: ace.action,
             services,
@@ -621,6 +752,9 @@ impl<'a> Builder<'a> {
             span,
             inactive: ace.inactive,
             unresolved,
+            fqdn: from.union(to).fqdn,
+            time_range: ace.time_range.as_ref().map(|n| n.text.clone()),
+            ipv6,
         });
     }
 
@@ -721,7 +855,7 @@ impl<'a> Builder<'a> {
             NatMapped::Any => any_address(),
             NatMapped::Named(name) => self.object_or_group(name),
             NatMapped::Address(a) => addr::host(*a),
-            NatMapped::Interface | NatMapped::PatPool(_) => AddrSet::empty(),
+            NatMapped::Interface | NatMapped::PatPool(_) | NatMapped::Ipv6 => AddrSet::empty(),
         }
     }
 
@@ -731,7 +865,7 @@ impl<'a> Builder<'a> {
             NatMapped::PatPool(name) => Mapped::PatPool(self.object_or_group(name)),
             NatMapped::Address(a) => Mapped::Addresses(inline_block(*a, real)),
             NatMapped::Any => Mapped::Addresses(real.clone()),
-            NatMapped::Named(_) => Mapped::Addresses(self.nat_addresses(slot)),
+            NatMapped::Named(_) | NatMapped::Ipv6 => Mapped::Addresses(self.nat_addresses(slot)),
         }
     }
 
@@ -754,6 +888,14 @@ impl<'a> Builder<'a> {
             let translated = self.service_object(translated);
             twice_ports(&original, &translated)
         });
+        let mut extras = self
+            .slot_extras(&nat.real_source)
+            .union(self.slot_extras(&nat.mapped_source));
+        if let Some((mapped, real)) = &nat.destination {
+            extras = extras
+                .union(self.slot_extras(mapped))
+                .union(self.slot_extras(real));
+        }
         NatRule {
             span,
             object: None,
@@ -772,6 +914,8 @@ impl<'a> Builder<'a> {
             ports,
             unidirectional: nat.options.unidirectional,
             route_lookup: nat.options.route_lookup,
+            ipv6: extras.ipv6 != Ipv6Part::None,
+            fqdn: extras.fqdn,
         }
     }
 
@@ -798,6 +942,12 @@ impl<'a> Builder<'a> {
                 }
             });
             let (size, first) = (real_source.size(), real_source.first().unwrap_or(0));
+            let extras = self
+                .extras
+                .get(&name)
+                .cloned()
+                .unwrap_or_default()
+                .union(self.slot_extras(&nat.mapped));
             rules.push((
                 NatRule {
                     span: nat.span,
@@ -813,6 +963,8 @@ impl<'a> Builder<'a> {
                     ports,
                     unidirectional: nat.options.unidirectional,
                     route_lookup: nat.options.route_lookup,
+                    ipv6: extras.ipv6 != Ipv6Part::None,
+                    fqdn: extras.fqdn,
                 },
                 size,
                 first,

@@ -8,7 +8,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::net::Ipv4Addr;
 
 pub use addr::{AddrSet, IntervalSet, PortSet};
-pub use build::build;
+pub use build::{build, build_with};
 
 use crate::source::Span;
 use crate::syntax::ast::{Action, NatKind};
@@ -42,6 +42,8 @@ pub struct Firewall {
     pub redefined: Vec<(Span, String, &'static str)>,
     /// Every network object's addresses, by name.
     pub network_objects: BTreeMap<String, AddrSet>,
+    /// Every network object-group's addresses (flattened), by name.
+    pub network_groups: BTreeMap<String, AddrSet>,
     /// Every object and object-group definition: name, kind, the span of its name.
     pub definitions: Vec<(String, &'static str, Span)>,
     /// Names of objects and groups something refers to.
@@ -181,12 +183,91 @@ pub struct Ace {
     pub action: Action,
     /// The entry matches a packet matched by any of these.
     pub services: Vec<Service>,
+    /// The IPv4 addresses it matches (FQDN objects contribute their resolution, if any).
     pub source: AddrSet,
     pub destination: AddrSet,
     pub span: Span,
     pub inactive: bool,
     /// It names something undefined or cyclic, so what it matches is uncertain.
     pub unresolved: bool,
+    /// FQDN objects it names: the firewall resolves them at run time, so what the entry
+    /// matches is known only through a resolution given to mralint (the deployment's `dns`).
+    pub fqdn: Vec<Fqdn>,
+    /// `time-range NAME`: the entry is active only while the range is.
+    pub time_range: Option<String>,
+    /// What it matches of IPv6 traffic (IPv6 is parsed, not simulated).
+    pub ipv6: Ipv6Part,
+}
+
+impl Ace {
+    /// Whether the entry matches at some times or under some DNS answers only (an FQDN
+    /// object or a `time-range`): never a basis for "unreachable" or "blocks another
+    /// entry", in either direction.
+    pub fn is_conditional(&self) -> bool {
+        !self.fqdn.is_empty() || self.time_range.is_some()
+    }
+
+    /// Whether it names an FQDN no resolution was given for (cheap: no allocation).
+    pub fn has_unresolved_fqdn(&self) -> bool {
+        self.fqdn.iter().any(|f| f.resolved.is_none())
+    }
+
+    /// The FQDN names no resolution was given for: the simulator cannot decide the entry.
+    pub fn unresolved_fqdn(&self) -> Vec<&str> {
+        self.fqdn
+            .iter()
+            .filter(|f| f.resolved.is_none())
+            .map(|f| f.host.as_str())
+            .collect()
+    }
+
+    /// Whether it matches some IPv6 traffic (an entry with no IPv4 address is then not
+    /// "matching nothing").
+    pub fn matches_ipv6(&self) -> bool {
+        self.ipv6 != Ipv6Part::None
+    }
+}
+
+/// An FQDN a network object names, with the address it resolves to, if known.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Fqdn {
+    pub object: String,
+    pub host: String,
+    pub resolved: Option<std::net::Ipv4Addr>,
+}
+
+/// What an address slot, an object, a group or an entry holds of IPv6.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub enum Ipv6Part {
+    /// No IPv6 address (`any4`, IPv4 literals and objects).
+    #[default]
+    None,
+    /// Some IPv6 addresses (literals, objects, aliases).
+    Some,
+    /// Every IPv6 address (`any` on 9.0+, `any6`); for an entry: both sides.
+    All,
+}
+
+impl Ipv6Part {
+    /// The IPv6 part of a union.
+    pub fn union(self, other: Ipv6Part) -> Ipv6Part {
+        use Ipv6Part::*;
+        match (self, other) {
+            (All, _) | (_, All) => All,
+            (Some, _) | (_, Some) => Some,
+            _ => None,
+        }
+    }
+
+    /// The IPv6 part of an entry from its two address slots.
+    pub fn entry(source: Ipv6Part, destination: Ipv6Part) -> Ipv6Part {
+        use Ipv6Part::*;
+        match (source, destination) {
+            (None, _) | (_, None) => None,
+            (All, All) => All,
+            _ => Some,
+        }
+    }
 }
 
 #[derive(Clone, Debug, Default)]
@@ -254,9 +335,19 @@ pub struct NatRule {
     pub ports: Option<PortTranslation>,
     pub unidirectional: bool,
     pub route_lookup: bool,
+    /// FQDN objects it names (resolved at run time by the firewall).
+    pub fqdn: Vec<Fqdn>,
+    /// It translates IPv6 addresses (parsed, never simulated).
+    pub ipv6: bool,
 }
 
 impl NatRule {
+    /// Whether what it matches depends on run-time DNS answers: never reported as
+    /// unreachable, never counted as taking another rule's traffic.
+    pub fn is_conditional(&self) -> bool {
+        !self.fqdn.is_empty()
+    }
+
     pub fn is_twice(&self) -> bool {
         self.object.is_none()
     }

@@ -65,6 +65,16 @@ struct JsonTrace<'a> {
     input_interface: &'a str,
     phases: Vec<JsonPhase<'a>>,
     result: JsonResult<'a>,
+    /// ACL entries skipped as undecidable (unresolved FQDN); absent when none.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    skipped: Vec<JsonSkipped<'a>>,
+}
+
+#[derive(Serialize)]
+struct JsonSkipped<'a> {
+    text: String,
+    line: usize,
+    reason: &'a str,
 }
 
 #[derive(Serialize)]
@@ -158,8 +168,16 @@ pub fn human(trace: &Trace, file: &SourceFile) -> String {
         out.push_str(&format!("Drop-reason: ({}) {}\n", drop.code(), drop.text()));
     } else if trace.output != trace.input {
         out.push_str(&format!(
-            "Translated: {}{}\n",
+            "Translated: {}{}{}\n",
             trace.output,
+            match &trace.source_pool {
+                Some(pool) => format!(
+                    " (the source is one address of the pool {}; {} stands for it)",
+                    crate::model::addr::describe(pool),
+                    trace.output.source
+                ),
+                None => String::new(),
+            },
             if trace.source_port_may_change {
                 " (PAT: the source port may change)"
             } else {
@@ -167,7 +185,25 @@ pub fn human(trace: &Trace, file: &SourceFile) -> String {
             }
         ));
     }
+    for (line, reason) in skipped(file, trace) {
+        out.push_str(&format!(
+            "Unresolved: {}    ({name}:{}): {reason}\n",
+            line.text, line.line
+        ));
+    }
     out
+}
+
+/// The entries the access check skipped as undecidable, with their lines.
+fn skipped<'a>(file: &SourceFile, trace: &'a Trace) -> Vec<(ConfigLine, &'a str)> {
+    trace
+        .skipped
+        .iter()
+        .filter_map(|(span, reason)| {
+            let line = config_lines(file, std::slice::from_ref(span)).pop()?;
+            Some((line, reason.as_str()))
+        })
+        .collect()
 }
 
 /// The versioned JSON form of a trace (`version: 1`).
@@ -203,6 +239,14 @@ pub fn json(trace: &Trace, file: &SourceFile) -> String {
             output: matches!(trace.verdict, Verdict::Allow).then(|| trace.output.into()),
             source_port_may_change: trace.source_port_may_change,
         },
+        skipped: skipped(file, trace)
+            .into_iter()
+            .map(|(l, reason)| JsonSkipped {
+                text: l.text,
+                line: l.line,
+                reason,
+            })
+            .collect(),
     };
     serde_json::to_string_pretty(&document).unwrap_or_default() + "\n"
 }

@@ -534,8 +534,80 @@ pub fn object_for(
     }
 }
 
+/// The config's network object or group holding exactly these addresses, for help texts
+/// that must cover every node of a cluster; a single address is [`object_for`]; otherwise,
+/// when none exists, `fallback` as a new object-group (`single_fallback` for a new object),
+/// its definition added.
+pub fn group_for(
+    firewall: &crate::model::Firewall,
+    addresses: &[std::net::Ipv4Addr],
+    (single_fallback, fallback): (&str, &str),
+    definitions: &mut Vec<String>,
+) -> String {
+    let mut sorted = addresses.to_vec();
+    sorted.sort();
+    sorted.dedup();
+    if let [single] = sorted.as_slice() {
+        return object_for(firewall, *single, single_fallback, definitions);
+    }
+    let set: crate::model::AddrSet = sorted
+        .iter()
+        .map(|a| (u32::from(*a), u32::from(*a)))
+        .collect();
+    if let Some(name) = firewall
+        .network_objects
+        .iter()
+        .chain(&firewall.network_groups)
+        .find(|(_, s)| **s == set)
+        .map(|(n, _)| n.clone())
+    {
+        return name;
+    }
+    let mut definition = format!("  object-group network {fallback}");
+    for address in &sorted {
+        definition.push_str(&format!("\n   network-object host {address}"));
+    }
+    if !definitions.contains(&definition) {
+        definitions.push(definition);
+    }
+    fallback.to_string()
+}
+
+/// The access-list entries a walk skipped as undecidable (an FQDN no answer was given
+/// for), as a note suffix: "; skipped as unresolved: asa-edge line 31 (partner.example.com)".
+pub fn skipped_suffix(cx: &Context<'_>, path: &crate::eval::path::Path) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    for hop in &path.hops {
+        let file = cx.project.firewalls[hop.firewall].file;
+        for (span, reason) in &hop.trace.skipped {
+            let line = cx.project.sources.get(file).line_col(span.start).0;
+            let hosts = reason
+                .strip_prefix("skipped: FQDN ")
+                .and_then(|r| r.split(" is resolved").next())
+                .unwrap_or(reason);
+            let part = format!("{} line {line} ({hosts})", cx.firewall_name(hop.firewall));
+            if !parts.contains(&part) {
+                parts.push(part);
+            }
+        }
+    }
+    if parts.is_empty() {
+        String::new()
+    } else {
+        format!(
+            "; entries skipped as unresolved FQDN (the verdict holds if they do not match): {}",
+            parts.join(", ")
+        )
+    }
+}
+
 /// What happened to a packet's walk, in a few words: "is dropped by asa-edge (acl-drop)".
 pub fn path_outcome(cx: &Context<'_>, path: &crate::eval::path::Path) -> String {
+    let outcome = path_outcome_only(cx, path);
+    format!("{outcome}{}", skipped_suffix(cx, path))
+}
+
+fn path_outcome_only(cx: &Context<'_>, path: &crate::eval::path::Path) -> String {
     use crate::eval::path::End;
     use crate::eval::Verdict;
     let hop_name = |i: usize| cx.firewall_name(path.hops[i].firewall).to_string();
@@ -558,7 +630,14 @@ pub fn path_outcome(cx: &Context<'_>, path: &crate::eval::path::Path) -> String 
                 .network
                 .as_ref()
                 .map_or("another host".into(), |n| n.hosts[*host].name.clone());
-            format!("is delivered to {name}")
+            let first = path.hops.first().map(|h| h.trace.input);
+            match first {
+                Some(sent) if sent.destination_port != path.packet.destination_port => format!(
+                    "is delivered to {name} as {} (port {} → {})",
+                    path.packet, sent.destination_port, path.packet.destination_port
+                ),
+                _ => format!("is delivered to {name}"),
+            }
         }
         End::Unattached => "starts from a node no modelled firewall serves".into(),
         End::Loop => "loops between the firewalls".into(),

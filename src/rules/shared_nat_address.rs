@@ -10,7 +10,8 @@ declare_rule! {
     /// C's outbound traffic (a probe from each C node to the internet client on TCP 443)
     /// leaves with an E node's public address as its source, or a reflected C→E flow
     /// reaches E with E's own public address as its source (MRA001 then flags the same
-    /// line).
+    /// line). A dynamic NAT or PAT pool counts as every address it can hand out: the rule
+    /// is flagged when any of them is an E public address.
     ///
     /// ## Why is this bad?
     /// Cisco does not support C and E behind one translated address: the firewall cannot
@@ -45,9 +46,25 @@ declare_rule! {
 fn translating_rule(path: &Path, address: std::net::Ipv4Addr) -> Option<(usize, usize)> {
     path.hops.iter().find_map(|hop| {
         let t = &hop.trace;
-        (t.output.source == address && t.input.source != address)
-            .then_some((hop.firewall, t.source_rule?))
+        let into = t.output.source == address
+            || t.source_pool
+                .as_ref()
+                .is_some_and(|p| p.contains(u32::from(address)));
+        (into && t.input.source != address).then_some((hop.firewall, t.source_rule?))
     })
+}
+
+/// What a path's source is translated into, for a message: the address, or the pool.
+fn translated_into(path: &Path) -> String {
+    match path.source_pool() {
+        Some(pool) => format!(
+            "{} (translated into the pool {}; {} stands for any of its addresses)",
+            path.packet,
+            crate::model::addr::describe(pool),
+            path.packet.source
+        ),
+        None => path.packet.to_string(),
+    }
 }
 
 pub fn check(cx: &Context<'_>, out: &mut Vec<Finding>) {
@@ -72,10 +89,14 @@ pub fn check(cx: &Context<'_>, out: &mut Vec<Finding>) {
             .find(|n| n.name.value == e_name)
             .and_then(|n| n.static_nat.as_ref())
     };
+    // Any address C may be translated into: the source, or every address of its pool.
     let public_of = |path: &Path| {
         publics
             .iter()
-            .find(|(a, _)| *a == path.packet.source)
+            .find(|(a, _)| match path.source_pool() {
+                Some(pool) => pool.contains(u32::from(*a)),
+                None => *a == path.packet.source,
+            })
             .copied()
     };
     let mut groups: BTreeMap<(usize, usize), (String, Vec<String>)> = BTreeMap::new();
@@ -90,7 +111,8 @@ pub fn check(cx: &Context<'_>, out: &mut Vec<Finding>) {
                 .or_insert_with(|| (e_name.to_string(), Vec::new()));
             entry.1.push(format!(
                 "outbound: {} from {c} leaves as {}",
-                probe.packet, probe.path.packet
+                probe.packet,
+                translated_into(&probe.path)
             ));
         }
     }
@@ -105,7 +127,14 @@ pub fn check(cx: &Context<'_>, out: &mut Vec<Finding>) {
             entry.1.push(format!(
                 "{} reaches E as {}",
                 flow_line(cx, result),
-                result.path.packet.endpoints()
+                match result.path.source_pool() {
+                    Some(pool) => format!(
+                        "{} (translated into {})",
+                        result.path.packet.endpoints(),
+                        crate::model::addr::describe(pool)
+                    ),
+                    None => result.path.packet.endpoints(),
+                }
             ));
         }
     }
@@ -116,10 +145,28 @@ pub fn check(cx: &Context<'_>, out: &mut Vec<Finding>) {
             .find(|(_, n)| *n == e_name)
             .map(|(a, _)| *a)
             .unwrap_or(std::net::Ipv4Addr::UNSPECIFIED);
-        let mut finding = RULE.finding(
-            format!("Expressway-C is translated to {e_name}'s public address {public}"),
-            cx.at_config(firewall, span, format!("translates C's source to {public}")),
-        );
+        let rule = &cx.project.firewalls[firewall].model.nat[rule];
+        let pool = match &rule.mapped_source {
+            crate::model::Mapped::PatPool(p) => Some(p),
+            crate::model::Mapped::Addresses(p) if p.size() > 1 => Some(p),
+            _ => None,
+        };
+        let (title, label) = match pool {
+            Some(p) => (
+                format!(
+                    "Expressway-C is translated into a pool that holds {e_name}'s public address {public}"
+                ),
+                format!(
+                    "translates C's source into {}, which holds {public}",
+                    crate::model::addr::describe(p)
+                ),
+            ),
+            None => (
+                format!("Expressway-C is translated to {e_name}'s public address {public}"),
+                format!("translates C's source to {public}"),
+            ),
+        };
+        let mut finding = RULE.finding(title, cx.at_config(firewall, span, label));
         if let Some(nat) = nat_of(&e_name) {
             finding =
                 finding.with_related(cx.at_deployment(nat, format!("{e_name}'s public address")));

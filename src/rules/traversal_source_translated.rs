@@ -1,4 +1,4 @@
-use super::{declare_rule, flow_line, group_by, object_for, with_peers, Context};
+use super::{declare_rule, flow_line, group_by, group_for, object_for, with_peers, Context};
 use crate::deployment::ZoneType;
 use crate::eval::flows::{FlowKind, FlowResult};
 use crate::eval::path::{Hop, Role};
@@ -62,8 +62,15 @@ fn what_e_sees(result: &FlowResult) -> String {
         .iter()
         .any(|h| h.trace.source_port_may_change);
     let arrived = result.path.packet;
+    let pool = result.path.source_pool().map_or(String::new(), |p| {
+        format!(
+            " (translated into {}; {} is a representative)",
+            crate::model::addr::describe(p),
+            arrived.source
+        )
+    });
     format!(
-        "{}{}",
+        "{}{pool}{}",
         arrived.endpoints(),
         if pat {
             " (PAT: the source port may change too)"
@@ -111,11 +118,22 @@ pub fn check(cx: &Context<'_>, out: &mut Vec<Finding>) {
         let nat = &model.nat[rule];
         let first = results[0];
         let c = first.flow.packet.source;
-        let e_name = match first.delivered_to(network) {
-            Some(Role::Lan1(e) | Role::Lan2(e)) => deployment.e.nodes[e].name.value.clone(),
-            _ => "Expressway-E".into(),
-        };
-        let seen = first.path.packet.source;
+        // Every E node the translated flows reach, by name.
+        let mut e_names: Vec<String> = Vec::new();
+        for r in &results {
+            let name = match r.delivered_to(network) {
+                Some(Role::Lan1(e) | Role::Lan2(e)) => deployment.e.nodes[e].name.value.clone(),
+                _ => "Expressway-E".into(),
+            };
+            if !e_names.contains(&name) {
+                e_names.push(name);
+            }
+        }
+        let e_name = e_names.join(", ");
+        let seen = first.path.describe_source();
+        let into = first.path.source_pool().map_or(String::new(), |p| {
+            format!(" into {}", crate::model::addr::describe(p))
+        });
         let notes = results
             .iter()
             .map(|r| format!("{} reaches E as {}", flow_line(cx, r), what_e_sees(r)))
@@ -143,18 +161,41 @@ pub fn check(cx: &Context<'_>, out: &mut Vec<Finding>) {
                 } else {
                     "NAT"
                 };
-                let hop = first.path.hops.iter().find(|h| h.firewall == firewall);
-                let (sent, real) = hop.map_or(
-                    (first.flow.packet.destination, first.path.packet.destination),
-                    |h| (h.trace.input.destination, h.trace.untranslated.destination),
-                );
+                // Every (sent, real) destination pair of the flows, for every E node.
+                let mut pairs: Vec<(std::net::Ipv4Addr, std::net::Ipv4Addr)> = Vec::new();
+                for r in &results {
+                    let hop = r.path.hops.iter().find(|h| h.firewall == firewall);
+                    let pair = hop.map_or(
+                        (r.flow.packet.destination, r.path.packet.destination),
+                        |h| (h.trace.input.destination, h.trace.untranslated.destination),
+                    );
+                    if !pairs.contains(&pair) {
+                        pairs.push(pair);
+                    }
+                }
                 let mut definitions = Vec::new();
-                let c_obj = object_for(model, c, "EXPC", &mut definitions);
-                let sent_obj = object_for(model, sent, "EXPE-PUBLIC", &mut definitions);
-                let real_obj = object_for(model, real, "EXPE", &mut definitions);
-                definitions.push(format!(
-                    "  nat ({ingress},{egress}) 1 source static {c_obj} {c_obj} destination static {sent_obj} {real_obj}"
-                ));
+                // The exemption covers every C node, not only the first one.
+                let c_nodes: Vec<std::net::Ipv4Addr> =
+                    deployment.c_nodes.iter().map(|n| n.address.value).collect();
+                let c_obj = group_for(model, &c_nodes, ("EXPC", "EXPC-NODES"), &mut definitions);
+                for (n, (sent, real)) in pairs.iter().enumerate() {
+                    let suffix = if pairs.len() > 1 {
+                        format!("{}", n + 1)
+                    } else {
+                        String::new()
+                    };
+                    let sent_obj = object_for(
+                        model,
+                        *sent,
+                        &format!("EXPE{suffix}-PUBLIC"),
+                        &mut definitions,
+                    );
+                    let real_obj =
+                        object_for(model, *real, &format!("EXPE{suffix}"), &mut definitions);
+                    definitions.push(format!(
+                        "  nat ({ingress},{egress}) 1 source static {c_obj} {c_obj} destination static {sent_obj} {real_obj}"
+                    ));
+                }
                 format!(
                     "exempt C→E traffic from this {kind} with an identity rule at the top of the NAT table:\n{}",
                     definitions.join("\n")
@@ -163,7 +204,7 @@ pub fn check(cx: &Context<'_>, out: &mut Vec<Finding>) {
         };
         let finding = RULE
             .finding(
-                format!("Expressway-C's traversal traffic is source-translated: {e_name} sees {seen} instead of {c}"),
+                format!("Expressway-C's traversal traffic is source-translated{into}: {e_name} sees {seen} instead of {c}"),
                 cx.at_config(firewall, nat.span, format!("rewrites the source of {} C→E flow(s)", results.len())),
             )
             .with_notes(notes)

@@ -1,7 +1,7 @@
 use super::{declare_rule, Context};
 use crate::eval::reach::{ace_regions, covered, minimal_blockers, ListIndex, Region};
 use crate::finding::{Finding, Location};
-use crate::model::Acl;
+use crate::model::{Ace, Acl, Ipv6Part};
 use crate::source::FileId;
 use crate::syntax::ast::Action;
 
@@ -56,6 +56,18 @@ pub fn check(cx: &Context<'_>, out: &mut Vec<Finding>) {
     }
 }
 
+/// The boxes of an entry with every IPv4 address in both address dimensions: a stand-in
+/// for its IPv6 part when that part is all of IPv6.
+fn ipv6_stand_in(ace: &Ace) -> Vec<Region> {
+    if ace.ipv6 != Ipv6Part::All {
+        return Vec::new();
+    }
+    let mut all = ace.clone();
+    all.source = crate::model::addr::any_address();
+    all.destination = crate::model::addr::any_address();
+    ace_regions(&all)
+}
+
 fn action(action: Action) -> &'static str {
     match action {
         Action::Permit => "permit",
@@ -68,11 +80,19 @@ fn check_acl(cx: &Context<'_>, file: FileId, acl: &Acl, out: &mut Vec<Finding>) 
     let line = |i: usize| source.line_col(acl.entries[i].span.start).0;
     let regions: Vec<Vec<Region>> = acl.entries.iter().map(ace_regions).collect();
     let mut index = ListIndex::new(&regions, &INDEXED);
+    // IPv6 is not simulated: an entry that matches all IPv6 traffic (`any`, `any6` on both
+    // sides) is covered there only by earlier such entries; these are their boxes with
+    // every address standing for every IPv6 address.
+    let all_v6: Vec<Vec<Region>> = acl.entries.iter().map(ipv6_stand_in).collect();
     for (i, ace) in acl.entries.iter().enumerate() {
-        if ace.inactive {
+        // Conditional entries (FQDN, time-range) are neither candidates nor blockers.
+        if ace.inactive || ace.is_conditional() {
             continue;
         }
         if index.bounds(i).is_none() {
+            if ace.matches_ipv6() {
+                continue;
+            }
             let (message, label) = if ace.unresolved {
                 (
                     "depends on an undefined or cyclic reference, so it matches nothing",
@@ -93,8 +113,10 @@ fn check_acl(cx: &Context<'_>, file: FileId, acl: &Acl, out: &mut Vec<Finding>) 
             );
             continue;
         }
-        let usable = |j: usize| !acl.entries[j].inactive;
-        if index.has_unmatched_corner(i, usable) {
+        // An entry that also matches some IPv6 traffic can block others but is never
+        // reported: IPv6 is not simulated.
+        let usable = |j: usize| !acl.entries[j].inactive && !acl.entries[j].is_conditional();
+        if ace.ipv6 == Ipv6Part::Some || index.has_unmatched_corner(i, usable) {
             continue;
         }
         let blockers = index.meeting_earlier(i, usable);
@@ -106,6 +128,40 @@ fn check_acl(cx: &Context<'_>, file: FileId, acl: &Acl, out: &mut Vec<Finding>) 
             continue;
         };
         let mut minimal = minimal_blockers(&regions[i], &regions, &used);
+        if ace.ipv6 == Ipv6Part::All {
+            let earlier: Vec<(usize, &[Region])> = (0..i)
+                .filter(|&j| {
+                    let e = &acl.entries[j];
+                    e.ipv6 == Ipv6Part::All && !e.inactive && !e.is_conditional()
+                })
+                .map(|j| (j, all_v6[j].as_slice()))
+                .collect();
+            let Some(more) = covered(&all_v6[i], &earlier) else {
+                continue;
+            };
+            minimal.extend(minimal_blockers(&all_v6[i], &all_v6, &more));
+            minimal.sort_unstable();
+            minimal.dedup();
+            // Drop a blocker the others make redundant for both families.
+            let mut k = 0;
+            while k < minimal.len() {
+                let rest: Vec<usize> = minimal
+                    .iter()
+                    .enumerate()
+                    .filter(|(n, _)| *n != k)
+                    .map(|(_, &j)| j)
+                    .collect();
+                let v4: Vec<(usize, &[Region])> =
+                    rest.iter().map(|&j| (j, regions[j].as_slice())).collect();
+                let v6: Vec<(usize, &[Region])> =
+                    rest.iter().map(|&j| (j, all_v6[j].as_slice())).collect();
+                if covered(&regions[i], &v4).is_some() && covered(&all_v6[i], &v6).is_some() {
+                    minimal.remove(k);
+                } else {
+                    k += 1;
+                }
+            }
+        }
         let other_action = blockers
             .iter()
             .copied()

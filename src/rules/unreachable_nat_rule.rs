@@ -142,11 +142,16 @@ fn reverse(firewall: &Firewall, rule: &NatRule) -> Option<Region> {
 
 /// Whether earlier rules cover rule `i` in one direction (`regions` holds one box per
 /// rule, or none when the rule has no such direction); the blockers used.
-fn blocked(i: usize, regions: &[Vec<Region>], index: &mut ListIndex<'_>) -> Option<Vec<usize>> {
-    if index.has_unmatched_corner(i, |_| true) {
+fn blocked(
+    i: usize,
+    regions: &[Vec<Region>],
+    index: &mut ListIndex<'_>,
+    usable: &impl Fn(usize) -> bool,
+) -> Option<Vec<usize>> {
+    if index.has_unmatched_corner(i, usable) {
         return None;
     }
-    let meeting = index.meeting_earlier(i, |_| true);
+    let meeting = index.meeting_earlier(i, usable);
     let blocking: Vec<(usize, &[Region])> = meeting
         .iter()
         .map(|&j| (j, regions[j].as_slice()))
@@ -171,12 +176,18 @@ pub fn check(cx: &Context<'_>, out: &mut Vec<Finding>) {
             .collect();
         let mut forward_index = ListIndex::new(&forwards, &INDEXED);
         let mut reverse_index = ListIndex::new(&reverses, &INDEXED);
+        // FQDN rules match what the firewall resolves at run time, IPv6 rules are not
+        // simulated: neither candidates nor blockers.
+        let usable = |j: usize| !model.nat[j].is_conditional() && !model.nat[j].ipv6;
         for (i, rule) in model.nat.iter().enumerate() {
-            let by_forward = blocked(i, &forwards, &mut forward_index);
+            if !usable(i) {
+                continue;
+            }
+            let by_forward = blocked(i, &forwards, &mut forward_index, &usable);
             let by_reverse = if reverses[i].is_empty() {
                 Some(Vec::new())
             } else {
-                blocked(i, &reverses, &mut reverse_index)
+                blocked(i, &reverses, &mut reverse_index, &usable)
             };
             if let (Some(mut blockers), Some(more)) = (by_forward, by_reverse) {
                 blockers.extend(more);

@@ -11,7 +11,9 @@ use super::ast::{
     AccessGroup, AccessList, Ace, AceIcmp, AceProtocol, AclBinding, AclEntry, Action, Address,
     GroupType, Protocol,
 };
-use super::lexical::{icmp_type, ipv4, kw, name, number, protocol, text, word, Input, PResult};
+use super::lexical::{
+    icmp6_type, icmp_type, ipv4, kw, name, number, protocol, text, word, Input, PResult,
+};
 use super::GroupTypes;
 
 /// ```text
@@ -99,6 +101,7 @@ pub fn ace<'a>(input: Input<'a>, groups: &GroupTypes) -> PResult<'a, Ace> {
         AceProtocol::Group(g) => matches!(groups.get(&g.text), Some(GroupType::Protocol)),
     };
     let is_icmp = matches!(protocol, AceProtocol::Protocol(Protocol::Number(1 | 58)));
+    let is_icmp6 = matches!(protocol, AceProtocol::Protocol(Protocol::Number(58)));
     let (input, source) = address(input)?;
     let (input, source_port) = if carries_ports {
         port_spec_if(is_port_group).parse(input)?
@@ -114,7 +117,16 @@ pub fn ace<'a>(input: Input<'a>, groups: &GroupTypes) -> PResult<'a, Ace> {
     let (input, icmp) = if is_icmp {
         opt(alt((
             map(
-                (icmp_type, opt(number(0, 255, "an ICMP code"))),
+                (
+                    move |i| {
+                        if is_icmp6 {
+                            icmp6_type(i)
+                        } else {
+                            icmp_type(i)
+                        }
+                    },
+                    opt(number(0, 255, "an ICMP code")),
+                ),
                 |(t, c)| AceIcmp::Type(t, c.map(|c| c as u8)),
             ),
             map(

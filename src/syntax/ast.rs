@@ -124,7 +124,8 @@ pub struct Route {
 /// `name A NAME [description …]`
 #[derive(Clone, Debug)]
 pub struct NameAlias {
-    pub address: Ipv4Addr,
+    /// An IPv4 or an IPv6 address (IPv6 aliases are kept, never simulated).
+    pub address: std::net::IpAddr,
     pub name: Name,
 }
 
@@ -176,6 +177,8 @@ pub enum NatMapped {
     Interface,
     /// `pat-pool OBJ|GRP`, optionally with interface fallback.
     PatPool(Name),
+    /// An inline IPv6 address or prefix (object NAT): parsed, never simulated.
+    Ipv6,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -363,6 +363,34 @@ pub fn protocol(input: Input<'_>) -> PResult<'_, u8> {
     .parse(input)
 }
 
+/// ICMPv6 type names (RFC 4443, RFC 4861 and the ASA's `icmp6` keywords).
+pub const ICMP6_TYPES: &[(&str, u8)] = &[
+    ("unreachable", 1),
+    ("packet-too-big", 2),
+    ("time-exceeded", 3),
+    ("parameter-problem", 4),
+    ("echo", 128),
+    ("echo-reply", 129),
+    ("membership-query", 130),
+    ("membership-report", 131),
+    ("membership-reduction", 132),
+    ("router-solicitation", 133),
+    ("router-advertisement", 134),
+    ("neighbor-solicitation", 135),
+    ("neighbor-advertisement", 136),
+    ("neighbor-redirect", 137),
+    ("router-renumbering", 138),
+];
+
+/// `icmp6-type = icmp6-type-name | 0-255` (after `icmp6`).
+pub fn icmp6_type(input: Input<'_>) -> PResult<'_, u8> {
+    nom::error::context(
+        "an ICMPv6 type",
+        map_opt(word, |w| lookup_number(ICMP6_TYPES, w.fragment(), 255)),
+    )
+    .parse(input)
+}
+
 /// `icmp-type = icmp-type-name | 0-255`.
 pub fn icmp_type(input: Input<'_>) -> PResult<'_, u8> {
     nom::error::context(

@@ -11,7 +11,9 @@ use nom::Parser;
 use super::ast::{
     Name, Nat, NatInterfaces, NatKind, NatMapped, NatOptions, NatSection, ObjectNat, Port,
 };
-use super::lexical::{ipv4, kw, name, number, port, span_of, text, Input, PResult};
+use super::lexical::{
+    ipv4, ipv6, ipv6_prefix, kw, name, number, port, span_of, text, Input, PResult,
+};
 
 /// Pre-8.3 `nat (IFC) ID …` has one interface in its parentheses; 8.3+ has two or none.
 pub fn is_legacy_nat(header: Input<'_>) -> bool {
@@ -97,6 +99,7 @@ fn static_mapped(input: Input<'_>) -> PResult<'_, NatMapped> {
         "a mapped address, object, group or `interface`",
         alt((
             map(ipv4, NatMapped::Address),
+            map(alt((ipv6_prefix, ipv6)), |_| NatMapped::Ipv6),
             map((kw("interface"), opt(kw("ipv6"))), |_| NatMapped::Interface),
             map(mapped_name, NatMapped::Named),
         )),
@@ -111,6 +114,7 @@ fn dynamic_mapped(input: Input<'_>) -> PResult<'_, NatMapped> {
             map((kw("interface"), opt(kw("ipv6"))), |_| NatMapped::Interface),
             pat_pool,
             map(ipv4, NatMapped::Address),
+            map(alt((ipv6_prefix, ipv6)), |_| NatMapped::Ipv6),
             map(mapped_name, NatMapped::Named),
         )),
     )
@@ -135,24 +139,35 @@ fn is_option_keyword(word: &str) -> bool {
         "description",
         "interface",
         "pat-pool",
+        "round-robin",
+        "extended",
+        "flat",
+        "include-reserve",
+        "block-allocation",
     ];
     KEYWORDS.iter().any(|k| k.eq_ignore_ascii_case(word))
 }
 
-/// `pat-pool = "pat-pool" name *( "round-robin" | "extended" | "flat" | "include-reserve" | "block-allocation" )`
+/// `pat-pool = "pat-pool" name *pat-pool-option`
 fn pat_pool(input: Input<'_>) -> PResult<'_, NatMapped> {
     map(
-        terminated(
-            preceded(kw("pat-pool"), name),
-            many0(alt((
-                kw("round-robin"),
-                kw("extended"),
-                kw("flat"),
-                kw("include-reserve"),
-                kw("block-allocation"),
-            ))),
-        ),
+        terminated(preceded(kw("pat-pool"), name), many0(pat_pool_option)),
         NatMapped::PatPool,
+    )
+    .parse(input)
+}
+
+/// `pat-pool-option = "round-robin" | "extended" | "flat" | "include-reserve" | "block-allocation"`
+fn pat_pool_option(input: Input<'_>) -> PResult<'_, ()> {
+    value(
+        (),
+        alt((
+            kw("round-robin"),
+            kw("extended"),
+            kw("flat"),
+            kw("include-reserve"),
+            kw("block-allocation"),
+        )),
     )
     .parse(input)
 }
@@ -202,10 +217,14 @@ enum NatFlag {
     RouteLookup,
     Dns,
     NetToNet,
+    /// A `pat-pool` option written after the interface fallback
+    /// (`pat-pool P interface flat`): it changes no path result.
+    PatPoolOption,
     Description(String),
 }
 
-/// `nat-option = "unidirectional" | "inactive" | "no-proxy-arp" | "route-lookup" | "dns" | "net-to-net" | "description" rest-of-line`
+/// `nat-option = "unidirectional" | "inactive" | "no-proxy-arp" | "route-lookup" | "dns" | "net-to-net" | pat-pool-option | "description" rest-of-line`
+/// `pat-pool-option = "round-robin" | "extended" | "flat" | "include-reserve" | "block-allocation"`
 fn nat_option(input: Input<'_>) -> PResult<'_, NatFlag> {
     alt((
         value(NatFlag::Unidirectional, kw("unidirectional")),
@@ -214,6 +233,7 @@ fn nat_option(input: Input<'_>) -> PResult<'_, NatFlag> {
         value(NatFlag::RouteLookup, kw("route-lookup")),
         value(NatFlag::Dns, kw("dns")),
         value(NatFlag::NetToNet, kw("net-to-net")),
+        value(NatFlag::PatPoolOption, pat_pool_option),
         map(preceded(kw("description"), text), NatFlag::Description),
     ))
     .parse(input)
@@ -227,6 +247,7 @@ fn apply(options: &mut NatOptions, flag: NatFlag) {
         NatFlag::RouteLookup => options.route_lookup = true,
         NatFlag::Dns => options.dns = true,
         NatFlag::NetToNet => options.net_to_net = true,
+        NatFlag::PatPoolOption => {}
         NatFlag::Description(text) => options.description = Some(text),
     }
 }

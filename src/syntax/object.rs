@@ -11,8 +11,8 @@ use super::ast::{
     PortSpec, Protocol, Service,
 };
 use super::lexical::{
-    at_keyword, icmp_type, ipv4, ipv6, ipv6_prefix, kw, name, number, protocol, span_of, text,
-    word, Input, PResult,
+    at_keyword, icmp6_type, icmp_type, ipv4, ipv6, ipv6_prefix, kw, name, number, protocol,
+    span_of, text, word, Input, PResult,
 };
 use super::{line, nat, Block, SyntaxError};
 
@@ -21,12 +21,20 @@ pub fn hostname(input: Input<'_>) -> PResult<'_, Name> {
     preceded(kw("hostname"), name).parse(input)
 }
 
-/// `name-alias = "name" ipv4 name [ "description" rest-of-line ]`
+/// `name-alias = "name" ( ipv4 | ipv6 ) name [ "description" rest-of-line ]`
 pub fn name_alias(input: Input<'_>) -> PResult<'_, NameAlias> {
     map(
         (
             kw("name"),
-            ipv4,
+            nom::error::context(
+                "an IPv4 or IPv6 address",
+                alt((
+                    map(ipv4, std::net::IpAddr::V4),
+                    nom::combinator::map_opt(ipv6, |w: Input<'_>| {
+                        w.fragment().parse::<std::net::IpAddr>().ok()
+                    }),
+                )),
+            ),
             name,
             opt(preceded(kw("description"), text)),
         ),
@@ -181,10 +189,16 @@ fn protocol_of(number: u8) -> Protocol {
 
 fn icmp_service(input: Input<'_>) -> PResult<'_, Service> {
     map(
-        (
-            alt((value(1u8, kw("icmp")), value(58u8, kw("icmp6")))),
-            opt((icmp_type, opt(number(0, 255, "an ICMP code")))),
-        ),
+        alt((
+            (
+                value(1u8, kw("icmp")),
+                opt((icmp_type, opt(number(0, 255, "an ICMP code")))),
+            ),
+            (
+                value(58u8, kw("icmp6")),
+                opt((icmp6_type, opt(number(0, 255, "an ICMP code")))),
+            ),
+        )),
         |(protocol, t)| Service::Icmp {
             protocol,
             icmp_type: t.map(|(t, _)| t),
@@ -280,7 +294,7 @@ pub fn object_group_block(block: &Block<'_>, errors: &mut Vec<SyntaxError>) -> O
 
 /// ```text
 /// network-member = "network-object" ( "host" (ipv4 | ipv6 | name) | "object" name
-///                                   | ipv4 mask | name mask | ipv6-prefix )
+///                                   | ipv4 mask | name mask | ipv6-prefix | name-prefix )
 ///                | "group-object" name
 /// ```
 pub fn network_member(input: Input<'_>) -> PResult<'_, GroupMember> {
@@ -301,11 +315,35 @@ pub fn network_member(input: Input<'_>) -> PResult<'_, GroupMember> {
                     GroupMember::Address,
                 ),
                 map(ipv6_prefix, |_| GroupMember::Address(Address::Ipv6)),
+                map(name_prefix, |(n, len)| {
+                    GroupMember::Address(Address::SubnetAlias(n, len))
+                }),
                 map(subnet, GroupMember::Address),
             )),
         ),
         group_object,
     ))
+    .parse(input)
+}
+
+/// ```text
+/// name-prefix = name "/" 0-128
+/// ```
+/// A `name` alias with a prefix length, one word (`V6HOST/128`, `LAN/24`).
+pub fn name_prefix(input: Input<'_>) -> PResult<'_, (Name, u8)> {
+    nom::error::context(
+        "a name with a prefix length",
+        nom::combinator::map_opt(word, |w: Input<'_>| {
+            let (alias, len) = w.fragment().split_once('/')?;
+            let len = len.parse::<u8>().ok().filter(|l| *l <= 128)?;
+            if alias.is_empty() || alias.parse::<std::net::IpAddr>().is_ok() {
+                return None;
+            }
+            let start = w.location_offset();
+            let span = crate::source::Span::new(start, start + alias.len());
+            Some((Name::new(alias.to_string(), span), len))
+        }),
+    )
     .parse(input)
 }
 
