@@ -99,7 +99,27 @@ pub fn ace_regions(ace: &Ace) -> Vec<Region> {
 
 /// How many box subtractions one question may take before it is given up (answered
 /// `None`): coverage that needs more is left undecided rather than slowing the run down.
-const WORK_LIMIT: usize = 4_096;
+pub const WORK_LIMIT: usize = 16_384;
+
+/// Whether earlier entries together cover an entry.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Coverage {
+    /// They do: the blockers that took part.
+    Covered(Vec<usize>),
+    Uncovered,
+    /// Deciding needs more than [`WORK_LIMIT`] box subtractions (many overlapping
+    /// blockers whose union fragments the entry); the entry is treated as reachable.
+    Undecided,
+}
+
+/// Whether the blockers (in order) together cover every box of `target`: the blockers
+/// that took part, or `None` when they do not cover it or the question is too complex.
+pub fn covered(target: &[Region], blockers: &[(usize, &[Region])]) -> Option<Vec<usize>> {
+    match coverage(target, blockers) {
+        Coverage::Covered(used) => Some(used),
+        Coverage::Uncovered | Coverage::Undecided => None,
+    }
+}
 
 impl Region {
     fn is_subset_of(&self, other: &Region) -> bool {
@@ -110,9 +130,8 @@ impl Region {
     }
 }
 
-/// Whether the blockers (in order) together cover every box of `target`: the blockers
-/// that took part, or `None` when they do not cover it or the question is too complex.
-pub fn covered(target: &[Region], blockers: &[(usize, &[Region])]) -> Option<Vec<usize>> {
+/// Whether the blockers (in order) together cover every box of `target`.
+pub fn coverage(target: &[Region], blockers: &[(usize, &[Region])]) -> Coverage {
     let mut used: Vec<usize> = Vec::new();
     // The common case first: one box that holds a whole target box.
     let mut remainder: Vec<Region> = Vec::new();
@@ -130,7 +149,7 @@ pub fn covered(target: &[Region], blockers: &[(usize, &[Region])]) -> Option<Vec
         }
     }
     if remainder.is_empty() {
-        return Some(used);
+        return Coverage::Covered(used);
     }
     // A cheap necessary condition: in every dimension, the blockers together must span
     // what is left; most uncovered entries fail it without any box arithmetic.
@@ -150,7 +169,7 @@ pub fn covered(target: &[Region], blockers: &[(usize, &[Region])]) -> Option<Vec
             .flat_map(|b| b.dims[k].ranges().iter().copied())
             .collect();
         if !needed.is_subset_of(&spanned) {
-            return None;
+            return Coverage::Uncovered;
         }
     }
     let mut work = 0;
@@ -166,7 +185,7 @@ pub fn covered(target: &[Region], blockers: &[(usize, &[Region])]) -> Option<Vec
             for piece in &remainder {
                 work += 1;
                 if work > WORK_LIMIT {
-                    return None;
+                    return Coverage::Undecided;
                 }
                 next.extend(piece.subtract(block));
             }
@@ -179,7 +198,11 @@ pub fn covered(target: &[Region], blockers: &[(usize, &[Region])]) -> Option<Vec
             }
         }
     }
-    remainder.is_empty().then_some(used)
+    if remainder.is_empty() {
+        Coverage::Covered(used)
+    } else {
+        Coverage::Uncovered
+    }
 }
 
 /// Whether any box of `a` meets any box of `b`.
@@ -542,6 +565,27 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn coverage_too_complex_is_undecided_not_uncovered() {
+        // A column per source value, each leaving one destination uncovered, then the row
+        // of that destination: the union covers the target, but every column splits the
+        // remainder again, so deciding it takes about n²/2 subtractions.
+        let n = 400;
+        let target = vec![region(&[(0, n), (0, n)])];
+        let mut all: Vec<Vec<Region>> = (0..=n)
+            .map(|k| vec![region(&[(k, k), (0, n - 1)])])
+            .collect();
+        all.push(vec![region(&[(0, n), (n, n)])]);
+        let blockers: Vec<(usize, &[Region])> = all
+            .iter()
+            .enumerate()
+            .map(|(j, r)| (j, r.as_slice()))
+            .collect();
+        assert_eq!(coverage(&target, &blockers), Coverage::Undecided);
+        let few: Vec<(usize, &[Region])> = blockers[..3].to_vec();
+        assert_eq!(coverage(&target, &few), Coverage::Uncovered);
     }
 
     #[test]

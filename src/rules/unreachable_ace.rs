@@ -1,5 +1,7 @@
 use super::{declare_rule, Context};
-use crate::eval::reach::{ace_regions, covered, minimal_blockers, ListIndex, Region};
+use crate::eval::reach::{
+    ace_regions, coverage, covered, minimal_blockers, Coverage, ListIndex, Region, WORK_LIMIT,
+};
 use crate::finding::{Finding, Location};
 use crate::model::{Ace, Acl, Ipv6Part};
 use crate::source::FileId;
@@ -68,6 +70,20 @@ fn ipv6_stand_in(ace: &Ace) -> Vec<Region> {
     ace_regions(&all)
 }
 
+/// An entry whose reachability was not decided: said, never silently dropped.
+pub(crate) fn undecided(file: FileId, span: crate::source::Span, overlapping: usize) -> Finding {
+    let mut finding = RULE
+        .finding(
+            format!(
+                "not analysed: deciding whether the {overlapping} earlier entries that overlap this one cover it takes more than {WORK_LIMIT} box operations; it is treated as reachable"
+            ),
+            Location::new(file, span, "reachability undecided"),
+        )
+        .with_help("nothing to fix: split the entry or the overlapping object-groups to have it analysed");
+    finding.severity = crate::finding::Severity::Advice;
+    finding
+}
+
 fn action(action: Action) -> &'static str {
     match action {
         Action::Permit => "permit",
@@ -124,8 +140,13 @@ fn check_acl(cx: &Context<'_>, file: FileId, acl: &Acl, out: &mut Vec<Finding>) 
             .iter()
             .map(|&j| (j, regions[j].as_slice()))
             .collect();
-        let Some(used) = covered(&regions[i], &blocking) else {
-            continue;
+        let used = match coverage(&regions[i], &blocking) {
+            Coverage::Covered(used) => used,
+            Coverage::Uncovered => continue,
+            Coverage::Undecided => {
+                out.push(undecided(file, ace.span, blockers.len()));
+                continue;
+            }
         };
         let mut minimal = minimal_blockers(&regions[i], &regions, &used);
         if ace.ipv6 == Ipv6Part::All {

@@ -1,5 +1,5 @@
 use super::{declare_rule, Context};
-use crate::eval::reach::{covered, minimal_blockers, ListIndex, Region};
+use crate::eval::reach::{coverage, minimal_blockers, Coverage, ListIndex, Region, WORK_LIMIT};
 use crate::finding::{Finding, Location};
 use crate::model::addr::{self, IntervalSet};
 use crate::model::{Firewall, Mapped, MappedDestination, NatRule};
@@ -140,24 +140,57 @@ fn reverse(firewall: &Firewall, rule: &NatRule) -> Option<Region> {
     })
 }
 
+/// A rule whose reachability was not decided: said, never silently dropped.
+fn undecided(
+    file: crate::source::FileId,
+    span: crate::source::Span,
+    overlapping: usize,
+) -> Finding {
+    let mut finding = RULE
+        .finding(
+            format!(
+                "not analysed: deciding whether the {overlapping} earlier rules that overlap this one take all its traffic needs more than {WORK_LIMIT} box operations; it is treated as reachable"
+            ),
+            Location::new(file, span, "reachability undecided"),
+        )
+        .with_help("nothing to fix: this rule overlaps too many earlier rules to be analysed exactly");
+    finding.severity = crate::finding::Severity::Advice;
+    finding
+}
+
+/// Whether earlier rules take all of a rule's traffic in one direction.
+enum Blocked {
+    /// They do: a minimal set of them.
+    By(Vec<usize>),
+    No,
+    /// Too complex to decide (see `reach::WORK_LIMIT`): so many rules overlap it.
+    Undecided(usize),
+}
+
 /// Whether earlier rules cover rule `i` in one direction (`regions` holds one box per
-/// rule, or none when the rule has no such direction); the blockers used.
+/// rule, or none when the rule has no such direction).
 fn blocked(
     i: usize,
     regions: &[Vec<Region>],
     index: &mut ListIndex<'_>,
     usable: &impl Fn(usize) -> bool,
-) -> Option<Vec<usize>> {
+) -> Blocked {
+    if regions[i].is_empty() {
+        return Blocked::By(Vec::new());
+    }
     if index.has_unmatched_corner(i, usable) {
-        return None;
+        return Blocked::No;
     }
     let meeting = index.meeting_earlier(i, usable);
     let blocking: Vec<(usize, &[Region])> = meeting
         .iter()
         .map(|&j| (j, regions[j].as_slice()))
         .collect();
-    let used = covered(&regions[i], &blocking)?;
-    Some(minimal_blockers(&regions[i], regions, &used))
+    match coverage(&regions[i], &blocking) {
+        Coverage::Covered(used) => Blocked::By(minimal_blockers(&regions[i], regions, &used)),
+        Coverage::Uncovered => Blocked::No,
+        Coverage::Undecided => Blocked::Undecided(meeting.len()),
+    }
 }
 
 /// The dimensions rules are told apart by, with their widths in bits: source and
@@ -184,35 +217,37 @@ pub fn check(cx: &Context<'_>, out: &mut Vec<Finding>) {
                 continue;
             }
             let by_forward = blocked(i, &forwards, &mut forward_index, &usable);
-            let by_reverse = if reverses[i].is_empty() {
-                Some(Vec::new())
-            } else {
-                blocked(i, &reverses, &mut reverse_index, &usable)
-            };
-            if let (Some(mut blockers), Some(more)) = (by_forward, by_reverse) {
-                blockers.extend(more);
-                blockers.sort_unstable();
-                blockers.dedup();
-                let source = cx.project.sources.get(input.file);
-                let line = |j: usize| source.line_col(model.nat[j].span.start).0;
-                let mut finding = RULE
-                    .finding(
-                        format!(
-                            "unreachable NAT rule: earlier rules (line {}) take all its traffic",
-                            blockers.iter().map(|&j| line(j).to_string()).collect::<Vec<_>>().join(", ")
-                        ),
-                        Location::new(input.file, rule.span, "never matched"),
-                    )
-                    .with_help("move it above the rules that take its traffic (`nat … 1 source …` inserts at the top of section 1), or remove it");
-                for &j in &blockers {
-                    finding = finding.with_related(Location::new(
-                        input.file,
-                        model.nat[j].span,
-                        format!("matches first (line {})", line(j)),
-                    ));
+            let by_reverse = blocked(i, &reverses, &mut reverse_index, &usable);
+            let (mut blockers, more) = match (by_forward, by_reverse) {
+                (Blocked::No, _) | (_, Blocked::No) => continue,
+                (Blocked::Undecided(n), _) | (_, Blocked::Undecided(n)) => {
+                    out.push(undecided(input.file, rule.span, n));
+                    continue;
                 }
-                out.push(finding);
+                (Blocked::By(forward), Blocked::By(reverse)) => (forward, reverse),
+            };
+            blockers.extend(more);
+            blockers.sort_unstable();
+            blockers.dedup();
+            let source = cx.project.sources.get(input.file);
+            let line = |j: usize| source.line_col(model.nat[j].span.start).0;
+            let mut finding = RULE
+                .finding(
+                    format!(
+                        "unreachable NAT rule: earlier rules (line {}) take all its traffic",
+                        blockers.iter().map(|&j| line(j).to_string()).collect::<Vec<_>>().join(", ")
+                    ),
+                    Location::new(input.file, rule.span, "never matched"),
+                )
+                .with_help("move it above the rules that take its traffic (`nat … 1 source …` inserts at the top of section 1), or remove it");
+            for &j in &blockers {
+                finding = finding.with_related(Location::new(
+                    input.file,
+                    model.nat[j].span,
+                    format!("matches first (line {})", line(j)),
+                ));
             }
+            out.push(finding);
         }
     }
 }
