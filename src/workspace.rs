@@ -68,16 +68,23 @@ fn answers(model: &Firewall, dns: &Dns) -> Vec<(String, Option<std::net::Ipv4Add
 
 impl LoadedConfig {
     fn of(file: SourceFile, dns: &Dns) -> LoadedConfig {
-        let parsed = syntax::parse_config(&file.text);
-        let model = model::build_with(&parsed.config, dns);
+        let syntax::Parsed {
+            config,
+            errors,
+            stats,
+        } = syntax::parse_config(&file.text);
+        let model = model::build_with(&config, dns);
+        // The syntax tree is several times the size of the text: gone before the text is
+        // copied for masking.
+        drop(config);
         let answers = answers(&model, dns);
         // Reports quote the sources: from here on the text has its secrets masked (the
         // parser has read the original; every span stays valid).
         let source = SourceFile::new(file.path, crate::secrets::mask_config(&file.text));
         LoadedConfig {
             source: Arc::new(source),
-            syntax_errors: parsed.errors.into(),
-            stats: parsed.stats,
+            syntax_errors: errors.into(),
+            stats,
             model: Arc::new(model),
             answers,
         }

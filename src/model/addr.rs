@@ -7,7 +7,41 @@ use std::net::Ipv4Addr;
 /// inclusive intervals.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
 pub struct IntervalSet {
-    ranges: Vec<(u32, u32)>,
+    ranges: Ranges,
+}
+
+/// The intervals of a set. Most sets (a host, a subnet, a port, `any`) are one interval,
+/// kept inline: a model of 100,000 entries holds hundreds of thousands of sets, and a heap
+/// allocation for each would be most of its memory. Always canonical (one interval is
+/// `One`), so the derived equality and hash are the sets'.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
+enum Ranges {
+    #[default]
+    Empty,
+    One((u32, u32)),
+    Many(Box<[(u32, u32)]>),
+}
+
+impl std::ops::Deref for Ranges {
+    type Target = [(u32, u32)];
+
+    fn deref(&self) -> &[(u32, u32)] {
+        match self {
+            Ranges::Empty => &[],
+            Ranges::One(range) => std::slice::from_ref(range),
+            Ranges::Many(ranges) => ranges,
+        }
+    }
+}
+
+impl From<Vec<(u32, u32)>> for Ranges {
+    fn from(ranges: Vec<(u32, u32)>) -> Self {
+        match ranges.as_slice() {
+            [] => Ranges::Empty,
+            [one] => Ranges::One(*one),
+            _ => Ranges::Many(ranges.into_boxed_slice()),
+        }
+    }
 }
 
 impl IntervalSet {
@@ -21,7 +55,7 @@ impl IntervalSet {
             return IntervalSet::empty();
         }
         IntervalSet {
-            ranges: vec![(lo, hi)],
+            ranges: Ranges::One((lo, hi)),
         }
     }
 
@@ -55,7 +89,11 @@ impl IntervalSet {
     }
 
     pub fn union(&self, other: &IntervalSet) -> IntervalSet {
-        self.ranges.iter().chain(&other.ranges).copied().collect()
+        self.ranges
+            .iter()
+            .chain(other.ranges.iter())
+            .copied()
+            .collect()
     }
 
     /// The set of some ranges, in any order, overlapping or not: one sort, one merge.
@@ -69,8 +107,9 @@ impl IntervalSet {
                 _ => ranges.push((lo, hi)),
             }
         }
-        ranges.shrink_to_fit();
-        IntervalSet { ranges }
+        IntervalSet {
+            ranges: ranges.into(),
+        }
     }
 
     pub fn intersection(&self, other: &IntervalSet) -> IntervalSet {
@@ -88,14 +127,16 @@ impl IntervalSet {
                 j += 1;
             }
         }
-        IntervalSet { ranges }
+        IntervalSet {
+            ranges: ranges.into(),
+        }
     }
 
     /// The values of `self` not in `other`.
     pub fn difference(&self, other: &IntervalSet) -> IntervalSet {
         let mut ranges = Vec::new();
         let mut j = 0;
-        for &(lo, hi) in &self.ranges {
+        for &(lo, hi) in self.ranges.iter() {
             let mut start = lo;
             let mut open = true;
             while j < other.ranges.len() && other.ranges[j].1 < start {
@@ -118,7 +159,9 @@ impl IntervalSet {
                 ranges.push((start, hi));
             }
         }
-        IntervalSet { ranges }
+        IntervalSet {
+            ranges: ranges.into(),
+        }
     }
 
     /// Whether the two sets share a value.
@@ -145,7 +188,7 @@ impl IntervalSet {
 
     pub fn is_subset_of(&self, other: &IntervalSet) -> bool {
         let mut j = 0;
-        for &(lo, hi) in &self.ranges {
+        for &(lo, hi) in self.ranges.iter() {
             while j < other.ranges.len() && other.ranges[j].1 < lo {
                 j += 1;
             }
@@ -160,7 +203,7 @@ impl IntervalSet {
     /// The position of `value` in the set's ascending order.
     pub fn index_of(&self, value: u32) -> Option<u64> {
         let mut before = 0u64;
-        for &(lo, hi) in &self.ranges {
+        for &(lo, hi) in self.ranges.iter() {
             if (lo..=hi).contains(&value) {
                 return Some(before + u64::from(value - lo));
             }
@@ -171,7 +214,7 @@ impl IntervalSet {
 
     /// The value at position `index` in ascending order.
     pub fn nth(&self, mut index: u64) -> Option<u32> {
-        for &(lo, hi) in &self.ranges {
+        for &(lo, hi) in self.ranges.iter() {
             let len = u64::from(hi - lo) + 1;
             if index < len {
                 return Some(lo + index as u32);

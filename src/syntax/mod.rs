@@ -149,24 +149,28 @@ fn command(block: &Block<'_>, groups: &GroupTypes, errors: &mut Vec<SyntaxError>
     let second = words.get(1).map(String::as_str).unwrap_or_default();
     let kind = match (first, second) {
         ("hostname", _) => line(header, object::hostname, errors).map(CommandKind::Hostname),
-        ("interface", _) => interface::interface_block(block, errors).map(CommandKind::Interface),
-        ("route", _) => line(header, interface::route, errors).map(CommandKind::Route),
+        ("interface", _) => {
+            interface::interface_block(block, errors).map(|x| CommandKind::Interface(Box::new(x)))
+        }
+        ("route", _) => {
+            line(header, interface::route, errors).map(|x| CommandKind::Route(Box::new(x)))
+        }
         ("names", "") => Some(CommandKind::Names),
         ("name", _) => line(header, object::name_alias, errors).map(CommandKind::NameAlias),
-        ("object", "network") => {
-            object::object_network_block(block, errors).map(CommandKind::ObjectNetwork)
-        }
-        ("object", "service") => {
-            object::object_service_block(block, errors).map(CommandKind::ObjectService)
-        }
+        ("object", "network") => object::object_network_block(block, errors)
+            .map(|x| CommandKind::ObjectNetwork(Box::new(x))),
+        ("object", "service") => object::object_service_block(block, errors)
+            .map(|x| CommandKind::ObjectService(Box::new(x))),
         ("object-group", "network" | "service" | "protocol" | "icmp-type") => {
-            object::object_group_block(block, errors).map(CommandKind::ObjectGroup)
+            object::object_group_block(block, errors).map(|x| CommandKind::ObjectGroup(Box::new(x)))
         }
         ("nat", _) if nat::is_legacy_nat(header) => Some(CommandKind::LegacyNat("nat")),
         ("global", _) if second.starts_with('(') => Some(CommandKind::LegacyNat("global")),
         ("static", _) if second.starts_with('(') => Some(CommandKind::LegacyNat("static")),
         ("nat-control", _) => Some(CommandKind::LegacyNat("nat-control")),
-        ("nat", _) => line(header, nat::twice_nat, errors).map(CommandKind::TwiceNat),
+        ("nat", _) => {
+            line(header, nat::twice_nat, errors).map(|x| CommandKind::TwiceNat(Box::new(x)))
+        }
         ("access-list", _) => {
             line(header, |i| acl::access_list(i, groups), errors).map(CommandKind::AccessList)
         }
@@ -177,14 +181,13 @@ fn command(block: &Block<'_>, groups: &GroupTypes, errors: &mut Vec<SyntaxError>
             line(header, policy::same_security_traffic, errors).map(CommandKind::SameSecurity)
         }
         ("class-map", s) if s != "type" => {
-            policy::class_map_block(block, errors).map(CommandKind::ClassMap)
+            policy::class_map_block(block, errors).map(|x| CommandKind::ClassMap(Box::new(x)))
         }
         ("policy-map", s) if s != "type" => {
-            policy::policy_map_block(block, errors).map(CommandKind::PolicyMap)
+            policy::policy_map_block(block, errors).map(|x| CommandKind::PolicyMap(Box::new(x)))
         }
-        ("service-policy", _) => {
-            line(header, policy::service_policy, errors).map(CommandKind::ServicePolicy)
-        }
+        ("service-policy", _) => line(header, policy::service_policy, errors)
+            .map(|x| CommandKind::ServicePolicy(Box::new(x))),
         ("timeout", "conn") => {
             line(header, policy::timeout_conn, errors).map(CommandKind::TimeoutConn)
         }
