@@ -90,15 +90,22 @@ pub fn kw<'a>(
     // One comparison of the next word, rather than a tag, a lookahead and a skip: keywords
     // are most of what the parser tries, so this is its hot path.
     move |input: Input<'a>| {
-        let text = input.fragment();
-        let end = text.find([' ', '\t']).unwrap_or(text.len());
-        if !text[..end].eq_ignore_ascii_case(keyword) {
+        let text = input.fragment().as_bytes();
+        // A keyword is ASCII: a word of another length cannot be it, whatever it holds.
+        let matches = text.len() >= keyword.len()
+            && text[..keyword.len()].eq_ignore_ascii_case(keyword.as_bytes())
+            && matches!(text.get(keyword.len()), None | Some(b' ' | b'\t'));
+        if !matches {
             return Err(nom::Err::Error(Failure {
                 offset: input.location_offset(),
                 expected: Some(keyword),
             }));
         }
-        let blanks = text[end..].len() - text[end..].trim_start_matches([' ', '\t']).len();
+        let end = keyword.len();
+        let blanks = text[end..]
+            .iter()
+            .take_while(|&&b| b == b' ' || b == b'\t')
+            .count();
         let (rest, matched) = input.take_split(end);
         Ok((rest.take_from(blanks), matched))
     }
