@@ -135,18 +135,24 @@ fn group_types(blocks: &[Block<'_>]) -> GroupTypes {
         .collect()
 }
 
+/// A word in lower case, allocated only when it is not already.
+fn lower_case(word: &str) -> std::borrow::Cow<'_, str> {
+    if word.bytes().any(|b| b.is_ascii_uppercase()) {
+        word.to_ascii_lowercase().into()
+    } else {
+        word.into()
+    }
+}
+
 /// Parses one block into a command, dispatching on its first words.
 fn command(block: &Block<'_>, groups: &GroupTypes, errors: &mut Vec<SyntaxError>) -> Command {
     let header = block.header;
     let span = lexical::span_of(header);
-    let words: Vec<String> = header
-        .fragment()
-        .split_whitespace()
-        .take(2)
-        .map(str::to_ascii_lowercase)
-        .collect();
-    let first = words.first().map(String::as_str).unwrap_or_default();
-    let second = words.get(1).map(String::as_str).unwrap_or_default();
+    // Commands are almost always lower case already: no allocation for them.
+    let mut words = header.fragment().split_whitespace().map(lower_case);
+    let first = words.next().unwrap_or_default();
+    let second = words.next().unwrap_or_default();
+    let (first, second) = (first.as_ref(), second.as_ref());
     let kind = match (first, second) {
         ("hostname", _) => line(header, object::hostname, errors).map(CommandKind::Hostname),
         ("interface", _) => {
