@@ -29,7 +29,8 @@ fn args(paths: Vec<PathBuf>) -> DiffArgs {
         select: None,
         ignore: None,
         color: Color::Never,
-        width: 80,
+        width: Some(80),
+        sarif_keep_fixed: false,
         input: Default::default(),
     }
 }

@@ -100,7 +100,25 @@ fn json_lists_findings_and_flows() {
 #[test]
 fn sarif_marks_baseline_states() {
     let [old, new] = pair("fix-seed");
+    // By default a fixed finding is no result at all: code scanning closes its alert.
     let output = mralint(&["diff", "--format", "sarif", &old, &new]);
+    let log: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    validate_sarif(&log);
+    let results = log["runs"][0]["results"].as_array().unwrap();
+    assert!(
+        results.iter().all(|r| r["baselineState"] != "absent"),
+        "{results:?}"
+    );
+    assert!(!results.iter().any(|r| r["ruleId"] == "MRA001"));
+    // Kept on request, at level `none`, so no SARIF reader counts it as an error.
+    let output = mralint(&[
+        "diff",
+        "--format",
+        "sarif",
+        "--sarif-keep-fixed",
+        &old,
+        &new,
+    ]);
     let log: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
     let _: serde_sarif::sarif::Sarif = serde_json::from_value(log.clone()).expect("valid SARIF");
     validate_sarif(&log);
@@ -115,6 +133,7 @@ fn sarif_marks_baseline_states() {
     assert_eq!(state("MRA001"), ["absent"]);
     assert_eq!(state("MRA011"), ["unchanged"]);
     let absent = results.iter().find(|r| r["ruleId"] == "MRA001").unwrap();
+    assert_eq!(absent["level"], "none");
     assert_eq!(
         absent["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
         "samples-diff/fix-seed/old/asa.cfg"

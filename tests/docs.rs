@@ -82,3 +82,22 @@ fn every_rule_has_a_sample_that_fires_it() {
         );
     }
 }
+
+#[test]
+fn the_rules_page_is_current() {
+    // `docs/rules.md` is where each SARIF rule's `helpUri` points.
+    let path = root().join("docs/rules.md");
+    let generated = mralint::report::sarif::rules_page();
+    if std::env::var_os("MRALINT_WRITE_DOCS").is_some() {
+        std::fs::create_dir_all(root().join("docs")).unwrap();
+        std::fs::write(&path, &generated).unwrap();
+    }
+    let committed = std::fs::read_to_string(&path).unwrap_or_default();
+    assert!(
+        committed == generated,
+        "docs/rules.md is stale: run MRALINT_WRITE_DOCS=1 cargo test --test docs"
+    );
+    for rule in ALL {
+        assert!(committed.contains(&format!("\n## {}\n", rule.code)));
+    }
+}

@@ -451,6 +451,16 @@ pub fn check(
     parts: &[(&crate::workspace::Project, &[Finding])],
     fail_on: Option<Severity>,
 ) -> String {
+    check_with(parts, fail_on, &[])
+}
+
+/// [`check`] with the run's notices (configs the MRA rules did not run on) under the
+/// verdict.
+pub fn check_with(
+    parts: &[(&crate::workspace::Project, &[Finding])],
+    fail_on: Option<Severity>,
+    notices: &[crate::report::Notice],
+) -> String {
     let all = || parts.iter().flat_map(|(_, findings)| findings.iter());
     let failing = fail_on.map_or(0, |t| all().filter(|f| f.severity >= t).count());
     let mut out = String::from("## mralint: what MRA needs from these configs\n\n");
@@ -468,6 +478,12 @@ pub fn check(
         "| {} | {} | {} | {} |\n\n",
         c[0], c[1], c[2], c[3]
     ));
+    for notice in notices {
+        out.push_str(&format!(
+            "> [!WARNING]\n> {}\n\n",
+            crate::escape::markdown_message(&notice.message)
+        ));
+    }
     if c[3] > 0 {
         out.push_str("### Findings\n\n| severity | rule | where | what |\n|---|---|---|---|\n");
         let mut details = String::new();
