@@ -72,8 +72,8 @@ pub enum Command {
 #[derive(Debug, clap::Args)]
 pub struct InitArgs {
     /// xConfiguration dumps: one per Expressway node, C and E (the text the admin CLI
-    /// command `xConfiguration` prints).
-    #[arg(long, required = true, num_args = 1.., value_name = "FILE")]
+    /// command `xConfiguration` prints). With --update, the dumps the file lists.
+    #[arg(long, required_unless_present = "update", num_args = 1.., value_name = "FILE")]
     pub xconfig: Vec<PathBuf>,
     /// ASA configs of the firewalls that may carry MRA traffic.
     #[arg(long, num_args = 1.., value_name = "CFG")]
@@ -89,8 +89,12 @@ pub struct InitArgs {
     #[arg(long, short, default_value = "deployment.yaml", value_name = "FILE")]
     pub output: PathBuf,
     /// Overwrite the output file when it exists.
-    #[arg(long)]
+    #[arg(long, conflicts_with = "update")]
     pub force: bool,
+    /// Rewrite the output file from the dumps, keeping what was added to it since: its
+    /// firewalls, `dns` entries and `size` (flags given now win).
+    #[arg(long)]
+    pub update: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
