@@ -545,3 +545,34 @@ fn github_format_writes_the_job_summary() {
     assert!(text.starts_with("earlier step\n## mralint"), "{text}");
     assert!(text.contains("MRA001"), "{text}");
 }
+
+#[test]
+fn the_markdown_comment_fits_github() {
+    // Every sample at once: far more than a comment holds.
+    let output = mralint(&["check", "--format", "markdown", "samples"]);
+    let text = stdout(&output);
+    assert!(
+        text.chars().count() < 65_536,
+        "{} characters",
+        text.chars().count()
+    );
+    assert!(
+        text.contains("more sections are not shown"),
+        "an honest tail"
+    );
+    assert!(
+        text.contains("--output-file"),
+        "says where the full report is"
+    );
+    assert_eq!(
+        text.matches("<details>").count(),
+        text.matches("</details>").count()
+    );
+    assert_eq!(
+        text.matches("```").count() % 2,
+        0,
+        "no code block left open"
+    );
+    // Flow sections name their deployment.
+    assert!(text.contains("### `samples/"), "{text}");
+}

@@ -157,8 +157,9 @@ fn markdown_has_a_diagram_per_changed_flow() {
     let output = mralint(&["diff", "--format", "markdown", &old, &new]);
     let text = stdout(&output);
     assert!(text.starts_with("## mralint: what this change does to MRA\n"));
-    // Four broken flows, each drawn after and before the change.
-    assert_eq!(text.matches("```mermaid\nflowchart LR\n").count(), 8);
+    // Four broken flows, one NAT line: drawn once, after and before the change.
+    assert_eq!(text.matches("```mermaid\nflowchart TD\n").count(), 2);
+    assert!(text.contains("decides 4 flows"), "{text}");
 }
 
 #[test]
