@@ -298,8 +298,19 @@ fn shell_word(path: &Path) -> String {
 /// The notice for a config linted without a deployment: the MRA rules did not run on it.
 /// With xConfiguration dumps beside it, the exact `init` command that writes one.
 fn no_deployment_notice(project: &Project) -> Option<report::Notice> {
-    if project.deployment.is_some() {
-        return None;
+    if let Some(input) = &project.deployment {
+        // A deployment with errors is not used: say that the MRA rules wait for it.
+        if input.deployment.is_some() || input.errors.is_empty() {
+            return None;
+        }
+        let name = project.sources.get(input.file).display_name();
+        return Some(report::Notice {
+            kind: "invalid-deployment",
+            file: name.clone(),
+            message: format!(
+                "MRA rules not run on the configs `{name}` names: fix its DEP001 errors first"
+            ),
+        });
     }
     let firewall = project.firewalls.first()?;
     let file = project.sources.get(firewall.file);

@@ -162,6 +162,14 @@ fn init_round_trip_keeps_the_users_edits() {
     // The incomplete file reports its unresolved peer once.
     let check = mralint(&["check", ".", "--format", "json"], &dir);
     assert_eq!(codes(&text(&check.stdout)), ["DEP001"]);
+    // ... and says that the MRA rules wait for it.
+    let human = text(&mralint(&["check", "."], &dir).stdout);
+    assert!(
+        human.contains(
+            "MRA rules not run on the configs `deployment.yaml` names: fix its DEP001 errors first"
+        ),
+        "{human}"
+    );
     // Uncommenting the placeholder as its comment says gives valid YAML, and the MRA
     // rules run.
     let path = dir.join("deployment.yaml");

@@ -21,7 +21,7 @@ struct Summary {
     errors: usize,
     warnings: usize,
     advice: usize,
-    /// Configs linted without a deployment: the MRA rules did not run on them.
+    /// Configs (or deployments with errors) the MRA rules did not run on.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     mra_rules_not_run: Vec<String>,
 }
@@ -102,11 +102,7 @@ pub fn render_with(parts: &[(&[Finding], &Sources)], notices: &[super::Notice]) 
             errors: count(Severity::Error),
             warnings: count(Severity::Warning),
             advice: count(Severity::Advice),
-            mra_rules_not_run: notices
-                .iter()
-                .filter(|n| n.kind == "no-deployment")
-                .map(|n| n.file.clone())
-                .collect(),
+            mra_rules_not_run: notices.iter().map(|n| n.file.clone()).collect(),
         },
         notices,
     };

@@ -15,7 +15,8 @@ pub mod trace;
 /// config linted without a deployment, so that the MRA rules did not run on it.
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct Notice {
-    /// A stable identifier: `no-deployment`.
+    /// A stable identifier: `no-deployment` (a config no deployment names) or
+    /// `invalid-deployment` (a deployment with errors, so not used).
     pub kind: &'static str,
     /// The file it is about, as the findings name it.
     pub file: String,

@@ -201,7 +201,7 @@ pub fn log_with(results: Vec<Value>, notices: &[super::Notice]) -> String {
     if !notices.is_empty() {
         log["runs"][0]["properties"] = json!({
             "mralintNotices": notices,
-            "mraRulesNotRun": notices.iter().filter(|n| n.kind == "no-deployment").map(|n| &n.file).collect::<Vec<_>>(),
+            "mraRulesNotRun": notices.iter().map(|n| &n.file).collect::<Vec<_>>(),
         });
         log["runs"][0]["invocations"] = json!([{
             "executionSuccessful": true,
