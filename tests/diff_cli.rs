@@ -509,3 +509,24 @@ fn suppressions_in_the_change_are_reported_as_such() {
         "{human}"
     );
 }
+
+#[test]
+fn github_format_writes_the_job_summary() {
+    let [old, new] = pair("acl-blocks-ssh");
+    let summary =
+        std::env::temp_dir().join(format!("mralint-diff-summary-{}.md", std::process::id()));
+    let _ = std::fs::remove_file(&summary);
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_mralint"))
+        .args(["diff", "--format", "github", &old, &new])
+        .current_dir(root())
+        .env("GITHUB_STEP_SUMMARY", &summary)
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let text = std::fs::read_to_string(&summary).unwrap();
+    assert!(
+        text.starts_with("## mralint: what this change does to MRA"),
+        "{text}"
+    );
+    assert!(text.contains("```mermaid"), "{text}");
+}
