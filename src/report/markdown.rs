@@ -714,17 +714,33 @@ pub fn diff(diff: &Diff, fail_on: Option<Severity>) -> String {
             "<details><summary>Flows still broken, not changed by this change ({})</summary>\n\n",
             diff.still_broken.len()
         ));
-        let room = MAX_DIAGRAMS.saturating_sub(drawn);
-        for (i, flow) in diff.still_broken.iter().enumerate() {
-            out.push_str(&format!(
-                "#### ❌ {}\n\n{}\n\n",
-                prose(&flow.title),
-                prose(&flow.outcome.verdict())
+        let groups = by_cause(
+            diff.still_broken
+                .iter()
+                .map(|flow| {
+                    (
+                        cause(&flow.outcome),
+                        Listed {
+                            title: &flow.title,
+                            what: flow.outcome.verdict(),
+                            group: flow.group,
+                            after: Some(&flow.outcome),
+                            before: None,
+                        },
+                    )
+                })
+                .collect(),
+        );
+        for group in &groups {
+            out.push_str(&cause_section(
+                "####",
+                "❌",
+                group,
+                &[],
+                drawn < MAX_DIAGRAMS,
+                false,
             ));
-            if i < room {
-                out.push_str(&fence(&mermaid(flow.group, &flow.outcome)));
-                out.push('\n');
-            }
+            drawn += 1;
         }
         out.push_str("</details>\n\n");
     }
