@@ -325,11 +325,13 @@ fn no_deployment_notice(project: &Project) -> Option<report::Notice> {
     } else {
         dumps_beside(folder.as_deref().unwrap_or(Path::new(".")))
     };
+    let firewall = if name == "<stdin>" {
+        "CFG".to_string()
+    } else {
+        shell_word(&path)
+    };
     let command = if dumps.is_empty() {
-        format!(
-            "mralint init --xconfig EXPC.txt EXPE.txt --firewall {}",
-            shell_word(&path)
-        )
+        format!("mralint init --xconfig EXPC.txt EXPE.txt --firewall {firewall}")
     } else {
         let output = folder
             .as_deref()
@@ -342,7 +344,7 @@ fn no_deployment_notice(project: &Project) -> Option<report::Notice> {
                 .map(|d| shell_word(d))
                 .collect::<Vec<_>>()
                 .join(" "),
-            shell_word(&path),
+            firewall,
             shell_word(&output)
         )
     };
