@@ -164,6 +164,15 @@ pub fn compare(baseline: &Baseline, parts: &[(&[Finding], &Sources)]) -> Compari
 /// The SARIF log of a check against a baseline: every finding with `baselineState` `new`
 /// or `unchanged`, and each gone entry as an `absent` result.
 pub fn sarif(parts: &[(&[Finding], &Sources)], comparison: &Comparison) -> String {
+    sarif_with(parts, comparison, &[])
+}
+
+/// [`sarif`] with the run's notices.
+pub fn sarif_with(
+    parts: &[(&[Finding], &Sources)],
+    comparison: &Comparison,
+    notices: &[crate::report::Notice],
+) -> String {
     let mut results = Vec::new();
     for (p, (list, sources)) in parts.iter().enumerate() {
         let path_of = |id: crate::source::FileId| sources.get(id).display_name();
@@ -178,7 +187,7 @@ pub fn sarif(parts: &[(&[Finding], &Sources)], comparison: &Comparison) -> Strin
         }
     }
     results.extend(comparison.absent.iter().map(absent_result));
-    crate::report::sarif::log(results)
+    crate::report::sarif::log_with(results, notices)
 }
 
 fn absent_result(entry: &Entry) -> Value {

@@ -59,13 +59,21 @@ pub enum Command {
     /// Exit codes: 0 the change brings no new finding at or above --fail-on (old findings
     /// never fail it); 1 it does; 2 usage error, an unreadable input or a bad revision.
     Diff(DiffArgs),
+    /// Print a shell completion script: `mralint completions bash > /etc/bash_completion.d/mralint`.
+    Completions {
+        /// The shell to complete for.
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page (roff): `mralint man > mralint.1`.
+    Man,
 }
 
 #[derive(Debug, clap::Args)]
 pub struct InitArgs {
     /// xConfiguration dumps: one per Expressway node, C and E (the text the admin CLI
-    /// command `xConfiguration` prints).
-    #[arg(long, required = true, num_args = 1.., value_name = "FILE")]
+    /// command `xConfiguration` prints). With --update, the dumps the file lists.
+    #[arg(long, required_unless_present = "update", num_args = 1.., value_name = "FILE")]
     pub xconfig: Vec<PathBuf>,
     /// ASA configs of the firewalls that may carry MRA traffic.
     #[arg(long, num_args = 1.., value_name = "CFG")]
@@ -81,8 +89,12 @@ pub struct InitArgs {
     #[arg(long, short, default_value = "deployment.yaml", value_name = "FILE")]
     pub output: PathBuf,
     /// Overwrite the output file when it exists.
-    #[arg(long)]
+    #[arg(long, conflicts_with = "update")]
     pub force: bool,
+    /// Rewrite the output file from the dumps, keeping what was added to it since: its
+    /// firewalls, `dns` entries and `size` (flags given now win).
+    #[arg(long)]
+    pub update: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -108,6 +120,11 @@ pub struct DiffArgs {
     /// Write the report to this file instead of standard output.
     #[arg(long, value_name = "FILE")]
     pub output_file: Option<PathBuf>,
+    /// Keep fixed findings in SARIF output (as results at level `none`, baselineState
+    /// `absent`). Left out, fixed findings are not results: code scanning closes their
+    /// alerts itself.
+    #[arg(long)]
+    pub sarif_keep_fixed: bool,
     /// The lowest severity of a NEW finding that makes the exit code 1 [default:
     /// warning, or the `fail-on` of .mralint.yaml].
     #[arg(long, value_enum)]
@@ -121,9 +138,10 @@ pub struct DiffArgs {
     /// Colour in human output (NO_COLOR is honoured with `auto`).
     #[arg(long, value_enum, default_value_t = Color::Auto)]
     pub color: Color,
-    /// Width of human output, in columns.
-    #[arg(long, default_value_t = 100)]
-    pub width: usize,
+    /// Width of human output, in columns [default: the terminal's width, or 100 when
+    /// not a terminal; COLUMNS is honoured]. 0: no wrapping.
+    #[arg(long)]
+    pub width: Option<usize>,
     #[command(flatten)]
     pub input: InputArgs,
 }
@@ -132,10 +150,10 @@ pub struct DiffArgs {
 /// review job sets so that a pull request cannot change it.
 #[derive(Debug, Clone, Default, clap::Args)]
 pub struct InputArgs {
-    /// Use this settings file instead of the `.mralint.yaml` found from the working
-    /// directory (in review jobs: the base branch's copy, so that a pull request cannot
+    /// Use this settings file instead of the `.mralint.yaml` found from the files
+    /// linted (in review jobs: the base branch's copy, so that a pull request cannot
     /// change its own `fail-on`, `ignore` or `exclude`).
-    #[arg(long, value_name = "FILE")]
+    #[arg(long, visible_alias = "config", value_name = "FILE")]
     pub settings: Option<PathBuf>,
     /// Files a deployment names must lie inside DIR [default: the repository root, or
     /// the deployment's folder outside a repository]. For local use: never point it
@@ -218,9 +236,10 @@ pub struct CheckArgs {
     /// Colour in human output (NO_COLOR is honoured with `auto`).
     #[arg(long, value_enum, default_value_t = Color::Auto)]
     pub color: Color,
-    /// Width of human output, in columns.
-    #[arg(long, default_value_t = 100)]
-    pub width: usize,
+    /// Width of human output, in columns [default: the terminal's width, or 100 when
+    /// not a terminal; COLUMNS is honoured]. 0: no wrapping.
+    #[arg(long)]
+    pub width: Option<usize>,
     /// Also say how each xConfiguration dump was read (on standard error): its role and
     /// the evidence for it, the NIC design, unconfirmed keys, skipped lines.
     #[arg(long, short)]
@@ -233,6 +252,17 @@ pub struct CheckArgs {
     /// code is then 0, unless --baseline is given too (it then decides as usual).
     #[arg(long, value_name = "FILE")]
     pub write_baseline: Option<PathBuf>,
+    /// Fail (exit code 1) when a config is linted without a deployment, so the MRA rules
+    /// did not run on it [default: the `require-deployment` of .mralint.yaml, else off].
+    #[arg(long)]
+    pub require_deployment: bool,
+    /// Print how many findings each rule has, instead of the findings (human and
+    /// concise formats).
+    #[arg(long)]
+    pub statistics: bool,
+    /// Print the findings only: no summary line (notices go to standard error).
+    #[arg(long, short)]
+    pub quiet: bool,
     #[command(flatten)]
     pub input: InputArgs,
 }
@@ -240,9 +270,14 @@ pub struct CheckArgs {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Format {
     Human,
+    /// One line per finding: `file:line:col: CODE [severity] message`.
+    Concise,
     Json,
     Sarif,
+    /// GitHub Actions annotations (and the summary in $GITHUB_STEP_SUMMARY when set).
     Github,
+    /// GitLab Code Quality JSON (suppressed and baseline findings left out).
+    Gitlab,
     /// A review comment: the findings and a Mermaid diagram of each broken flow.
     Markdown,
 }

@@ -2,6 +2,7 @@
 
 use std::io::IsTerminal;
 use std::net::Ipv4Addr;
+use std::path::{Path, PathBuf};
 
 use crate::cli::{
     CheckArgs, Color, FailOn, Format, InitArgs, RulesFormat, SystemSize, TraceArgs, TraceFormat,
@@ -105,35 +106,99 @@ pub fn rules(format: RulesFormat) -> u8 {
     print(&out).unwrap_or(EXIT_CLEAN)
 }
 
-/// The settings of a run: `.mralint.yaml` (found upward from the working directory),
-/// then the command line's flags over it.
-fn settings(args: &CheckArgs) -> Result<Settings, String> {
-    run_settings(&args.select, &args.ignore, args.fail_on, &args.input)
+/// Whether human output is coloured: `--color`, else a terminal on standard output;
+/// `NO_COLOR` turns colour off, `CLICOLOR_FORCE` or `FORCE_COLOR` (set and not `0`) on
+/// where it is not a terminal (a CI log).
+pub(crate) fn use_color(choice: Color, to_file: bool) -> bool {
+    let set = |name: &str| std::env::var_os(name).is_some_and(|v| !v.is_empty());
+    let forced = |name: &str| std::env::var_os(name).is_some_and(|v| !v.is_empty() && v != "0");
+    match choice {
+        Color::Always => true,
+        Color::Never => false,
+        Color::Auto => {
+            if set("NO_COLOR") || to_file {
+                false
+            } else {
+                forced("CLICOLOR_FORCE") || forced("FORCE_COLOR") || std::io::stdout().is_terminal()
+            }
+        }
+    }
 }
 
-/// The settings file (`--settings`, else the `.mralint.yaml` found upward from the
-/// working directory) with these flags over it.
+/// Human output is never narrower than this.
+const MIN_WIDTH: usize = 40;
+/// `--width 0`: no wrapping.
+const UNBOUNDED_WIDTH: usize = 1 << 16;
+
+/// The width of human output: `--width` (0 for no wrapping, at least 40), else `COLUMNS`,
+/// else the terminal's width, else 100.
+pub(crate) fn output_width(given: Option<usize>) -> usize {
+    match given {
+        Some(0) => UNBOUNDED_WIDTH,
+        Some(n) => n.max(MIN_WIDTH),
+        None => std::env::var("COLUMNS")
+            .ok()
+            .and_then(|c| c.trim().parse::<usize>().ok())
+            .filter(|c| *c > 0)
+            .or_else(|| {
+                terminal_size::terminal_size_of(std::io::stdout())
+                    .map(|(terminal_size::Width(w), _)| usize::from(w))
+            })
+            .unwrap_or(100)
+            .max(MIN_WIDTH),
+    }
+}
+
+/// The settings file for a linted path: `--settings`, else the nearest `.mralint.yaml`
+/// at or above the path (a folder, or a file's folder), else above the working directory.
+fn settings_file(input: &crate::cli::InputArgs, start: Option<&Path>) -> Option<PathBuf> {
+    if let Some(file) = &input.settings {
+        return Some(file.clone());
+    }
+    let cwd = std::env::current_dir().ok()?;
+    let from_path = start.filter(|p| p.as_os_str() != "-").and_then(|path| {
+        let absolute = crate::source::normalize_path(&cwd.join(path));
+        let folder = if absolute.is_dir() {
+            absolute
+        } else {
+            absolute.parent()?.to_path_buf()
+        };
+        crate::settings::find_config(&folder)
+    });
+    from_path.or_else(|| crate::settings::find_config(&cwd))
+}
+
+/// The settings file (`--settings`, else the `.mralint.yaml` found upward from `start`,
+/// a linted path, or from the working directory) with these flags over it.
 pub(crate) fn run_settings(
+    select: &Option<Vec<String>>,
+    ignore: &Option<Vec<String>>,
+    fail_on: Option<FailOn>,
+    input: &crate::cli::InputArgs,
+    start: Option<&Path>,
+) -> Result<Settings, String> {
+    let file = settings_file(input, start);
+    settings_from(file.as_deref(), select, ignore, fail_on, input)
+}
+
+fn settings_from(
+    file: Option<&Path>,
     select: &Option<Vec<String>>,
     ignore: &Option<Vec<String>>,
     fail_on: Option<FailOn>,
     input: &crate::cli::InputArgs,
 ) -> Result<Settings, String> {
     let cwd = std::env::current_dir().map_err(|e| e.to_string())?;
-    let file = input
-        .settings
-        .clone()
-        .or_else(|| crate::settings::find_config(&cwd));
     let mut settings = match file {
         Some(path) => {
             let cap = input.policy().max_file_size;
             // A settings file found by the search is held to its own project root (a link
             // out of the repository is refused); one named by --settings is read as given.
             let read = match input.settings {
-                Some(_) => crate::fsio::read_capped(&path, cap),
+                Some(_) => crate::fsio::read_capped(path, cap),
                 None => {
                     let root = crate::fsio::project_root(path.parent().unwrap_or(&cwd));
-                    crate::fsio::read_inside(&path, &root, cap)
+                    crate::fsio::read_inside(path, &root, cap)
                 }
             };
             let bytes = read.map_err(|e| format!("cannot read `{}`: {e}", path.display()))?;
@@ -173,15 +238,160 @@ fn threshold(fail_on: FailOn) -> Option<Severity> {
 /// Human output stops quoting findings past this size (the summary still counts all).
 const MAX_HUMAN_OUTPUT: usize = 32 << 20;
 
+/// The linted paths grouped by the settings file that applies to them, in the order of
+/// the command line.
+type SettingsGroup = (Option<PathBuf>, Vec<PathBuf>);
+
+fn settings_groups(args: &CheckArgs) -> Vec<SettingsGroup> {
+    let mut groups: Vec<SettingsGroup> = Vec::new();
+    for path in &args.paths {
+        let file = settings_file(&args.input, Some(path));
+        match groups.iter_mut().find(|(f, _)| *f == file) {
+            Some((_, paths)) => paths.push(path.clone()),
+            None => groups.push((file, vec![path.clone()])),
+        }
+    }
+    groups
+}
+
+/// How small a file must be to be looked at as a possible xConfiguration dump.
+const DUMP_SNIFF_LIMIT: u64 = 16 << 20;
+
+/// The xConfiguration dumps in a folder (files whose first lines hold `xConfiguration`),
+/// sorted: what `mralint init --xconfig` wants.
+fn dumps_beside(folder: &Path) -> Vec<PathBuf> {
+    use std::io::Read;
+    let Ok(entries) = std::fs::read_dir(folder) else {
+        return Vec::new();
+    };
+    let mut dumps: Vec<PathBuf> = entries
+        .flatten()
+        .filter(|e| e.file_type().is_ok_and(|t| t.is_file()))
+        .filter(|e| e.metadata().is_ok_and(|m| m.len() <= DUMP_SNIFF_LIMIT))
+        .map(|e| e.path())
+        .filter(|p| {
+            let mut head = Vec::with_capacity(4096);
+            std::fs::File::open(p)
+                .and_then(|f| f.take(4096).read_to_end(&mut head))
+                .is_ok()
+                && String::from_utf8_lossy(&head).contains("xConfiguration ")
+        })
+        .collect();
+    dumps.sort();
+    dumps
+}
+
+/// A path as a shell word: quoted when it holds anything but safe characters.
+fn shell_word(path: &Path) -> String {
+    let text = crate::source::display_path(path);
+    if !text.is_empty()
+        && text
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "-_./=:@+,".contains(c))
+    {
+        text
+    } else {
+        format!("'{}'", text.replace('\'', "'\\''"))
+    }
+}
+
+/// The notice for a config linted without a deployment: the MRA rules did not run on it.
+/// With xConfiguration dumps beside it, the exact `init` command that writes one.
+fn no_deployment_notice(project: &Project) -> Option<report::Notice> {
+    if let Some(input) = &project.deployment {
+        // A deployment with errors is not used: say that the MRA rules wait for it.
+        if input.deployment.is_some() || input.errors.is_empty() {
+            return None;
+        }
+        let name = project.sources.get(input.file).display_name();
+        return Some(report::Notice {
+            kind: "invalid-deployment",
+            file: name.clone(),
+            message: format!(
+                "MRA rules not run on the configs `{name}` names: fix its DEP001 errors first"
+            ),
+        });
+    }
+    let firewall = project.firewalls.first()?;
+    let file = project.sources.get(firewall.file);
+    let name = file.display_name();
+    let path = file.path.clone();
+    let folder = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .map(Path::to_path_buf);
+    let dumps = if name == "<stdin>" {
+        Vec::new()
+    } else {
+        dumps_beside(folder.as_deref().unwrap_or(Path::new(".")))
+    };
+    let firewall = if name == "<stdin>" {
+        "CFG".to_string()
+    } else {
+        shell_word(&path)
+    };
+    let command = if dumps.is_empty() {
+        format!("mralint init --xconfig EXPC.txt EXPE.txt --firewall {firewall}")
+    } else {
+        let output = folder
+            .as_deref()
+            .map(|f| f.join("deployment.yaml"))
+            .unwrap_or_else(|| PathBuf::from("deployment.yaml"));
+        format!(
+            "mralint init --xconfig {} --firewall {} -o {}",
+            dumps
+                .iter()
+                .map(|d| shell_word(d))
+                .collect::<Vec<_>>()
+                .join(" "),
+            firewall,
+            shell_word(&output)
+        )
+    };
+    let message = if dumps.is_empty() {
+        format!("MRA rules not run on `{name}`: no deployment names this config — `{command}` (with the Expressways' xConfiguration dumps) writes one")
+    } else {
+        format!("MRA rules not run on `{name}`: no deployment names this config, and xConfiguration dumps lie beside it — `{command}` writes one")
+    };
+    Some(report::Notice {
+        kind: "no-deployment",
+        file: name,
+        message,
+    })
+}
+
+/// One linted project and the settings it was linted with.
+struct Linted<'s> {
+    project: Project,
+    findings: Vec<Finding>,
+    settings: &'s Settings,
+}
+
 pub fn check(args: &CheckArgs) -> u8 {
     use rayon::prelude::*;
-    let settings = match settings(args) {
-        Ok(settings) => settings,
-        Err(message) => {
-            eprintln!("error: {message}");
-            return EXIT_ERROR;
+    if args.statistics && !matches!(args.format, Format::Human | Format::Concise) {
+        eprintln!("error: --statistics works with --format human or concise");
+        return EXIT_ERROR;
+    }
+    let mut all_settings: Vec<(Settings, Vec<PathBuf>)> = Vec::new();
+    for (file, paths) in settings_groups(args) {
+        match settings_from(
+            file.as_deref(),
+            &args.select,
+            &args.ignore,
+            args.fail_on,
+            &args.input,
+        ) {
+            Ok(mut settings) => {
+                settings.require_deployment |= args.require_deployment;
+                all_settings.push((settings, paths));
+            }
+            Err(message) => {
+                eprintln!("error: {message}");
+                return EXIT_ERROR;
+            }
         }
-    };
+    }
     let policy = args.input.policy();
     let baseline = match args
         .baseline
@@ -195,33 +405,47 @@ pub fn check(args: &CheckArgs) -> u8 {
             return EXIT_ERROR;
         }
     };
-    let projects =
-        match workspace::discover_with(&args.paths, &|p| settings.is_excluded(p), &policy) {
+    let mut linted: Vec<Linted> = Vec::new();
+    for (settings, paths) in &all_settings {
+        let projects = match workspace::discover_with(paths, &|p| settings.is_excluded(p), &policy)
+        {
             Ok(projects) => projects,
             Err(error) => {
                 eprintln!("{:?}", miette::Report::new(error));
                 return EXIT_ERROR;
             }
         };
-    if args.verbose {
-        for project in &projects {
-            eprint!(
-                "{}",
-                crate::escape::terminal(&report::evidence::render(project))
-            );
+        if args.verbose {
+            for project in &projects {
+                eprint!(
+                    "{}",
+                    crate::escape::terminal(&report::evidence::render(project))
+                );
+            }
         }
+        linted.extend(
+            projects
+                .into_par_iter()
+                .map(|project| {
+                    let findings = settings.apply(crate::rules::run_selected(&project, &|c| {
+                        settings.is_enabled(c)
+                    }));
+                    Linted {
+                        project,
+                        findings,
+                        settings,
+                    }
+                })
+                .collect::<Vec<_>>(),
+        );
     }
-    let linted: Vec<(Project, Vec<Finding>)> = projects
-        .into_par_iter()
-        .map(|p| {
-            let findings =
-                settings.apply(crate::rules::run_selected(&p, &|c| settings.is_enabled(c)));
-            (p, findings)
-        })
+    let notices: Vec<report::Notice> = linted
+        .iter()
+        .filter_map(|l| no_deployment_notice(&l.project))
         .collect();
     let all: Vec<(&[Finding], &crate::source::Sources)> = linted
         .iter()
-        .map(|(p, f)| (f.as_slice(), &p.sources))
+        .map(|l| (l.findings.as_slice(), &l.project.sources))
         .collect();
     if let Some(path) = &args.write_baseline {
         if let Err(message) = crate::baseline::write(path, &crate::baseline::of(&all)) {
@@ -235,33 +459,71 @@ pub fn check(args: &CheckArgs) -> u8 {
             .as_ref()
             .is_some_and(|c| c.is_known(part, finding))
     };
-    let color = match args.color {
-        Color::Always => true,
-        Color::Never => false,
-        Color::Auto => {
-            args.output_file.is_none()
-                && std::io::stdout().is_terminal()
-                && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
-        }
-    };
+    let color = use_color(args.color, args.output_file.is_some());
+    let width = output_width(args.width);
     // Suppressed and baseline findings live on only in SARIF.
     let visible: Vec<(Vec<Finding>, &crate::source::Sources)> = linted
         .iter()
         .enumerate()
-        .map(|(part, (p, f))| {
+        .map(|(part, l)| {
             (
-                f.iter()
+                l.findings
+                    .iter()
                     .enumerate()
                     .filter(|(i, f)| f.suppressed.is_none() && !known(part, *i))
                     .map(|(_, f)| f.clone())
                     .collect(),
-                &p.sources,
+                &l.project.sources,
             )
         })
         .collect();
     let parts: Vec<(&[Finding], &crate::source::Sources)> =
         visible.iter().map(|(f, s)| (f.as_slice(), *s)).collect();
+    let require_deployment = linted
+        .iter()
+        .any(|l| l.settings.require_deployment && no_deployment_notice(&l.project).is_some());
+    // The summary line of human and concise output, with the notices under it.
+    let summary = || {
+        let all: Vec<Finding> = parts.iter().flat_map(|(f, _)| f.iter().cloned()).collect();
+        let suppressed = linted
+            .iter()
+            .flat_map(|l| &l.findings)
+            .filter(|f| f.suppressed.is_some())
+            .count();
+        let mut out = format!("mralint: {}", report::human::summary(&all));
+        if suppressed > 0 {
+            out.push_str(&format!(" ({suppressed} suppressed)"));
+        }
+        if let Some(c) = &comparison {
+            out.push_str(&format!(" ({} in the baseline)", c.known_count()));
+        }
+        out.push('\n');
+        out
+    };
+    let notice_lines = || {
+        let mut out = String::new();
+        for notice in &notices {
+            out.push_str(&format!(
+                "mralint: {}{}\n",
+                crate::escape::terminal_line(&notice.message),
+                if require_deployment {
+                    " (fails the run: require-deployment)"
+                } else {
+                    ""
+                }
+            ));
+        }
+        out
+    };
     let out = match args.format {
+        Format::Human | Format::Concise if args.statistics => {
+            let mut out = report::concise::statistics(&parts);
+            if !args.quiet {
+                out.push_str(&summary());
+                out.push_str(&notice_lines());
+            }
+            out
+        }
         Format::Human => {
             let mut out = String::new();
             let mut left_out = 0;
@@ -274,7 +536,7 @@ pub fn check(args: &CheckArgs) -> u8 {
                         continue;
                     }
                     let one = std::slice::from_ref(finding);
-                    out.push_str(&report::human::render(one, sources, color, args.width));
+                    out.push_str(&report::human::render(one, sources, color, width));
                 }
             }
             if left_out > 0 {
@@ -283,53 +545,75 @@ pub fn check(args: &CheckArgs) -> u8 {
                     MAX_HUMAN_OUTPUT >> 20
                 ));
             }
-            let all: Vec<Finding> = parts.iter().flat_map(|(f, _)| f.iter().cloned()).collect();
-            let suppressed = linted
-                .iter()
-                .flat_map(|(_, f)| f)
-                .filter(|f| f.suppressed.is_some())
-                .count();
-            out.push_str(&format!("mralint: {}", report::human::summary(&all)));
-            if suppressed > 0 {
-                out.push_str(&format!(" ({suppressed} suppressed)"));
+            if !args.quiet {
+                out.push_str(&summary());
+                out.push_str(&notice_lines());
             }
-            if let Some(c) = &comparison {
-                out.push_str(&format!(" ({} in the baseline)", c.known_count()));
-            }
-            out.push('\n');
             out
         }
-        Format::Json => report::json::render_all(&parts),
-        Format::Github => report::github::render_all(&parts),
+        Format::Concise => {
+            let mut out = report::concise::render_all(&parts);
+            if !args.quiet {
+                out.push_str(&summary());
+                out.push_str(&notice_lines());
+            }
+            out
+        }
+        Format::Json => report::json::render_with(&parts, &notices),
+        Format::Github => {
+            let projects: Vec<(&Project, &[Finding])> = linted
+                .iter()
+                .zip(&parts)
+                .map(|(l, (f, _))| (&l.project, *f))
+                .collect();
+            report::github::write_step_summary(|| {
+                report::markdown::check_with(&projects, fail_threshold(&linted), &notices)
+            });
+            report::github::render_with(&parts, &notices)
+        }
+        Format::Gitlab => report::gitlab::render_all(&parts),
         Format::Markdown => {
             let projects: Vec<(&Project, &[Finding])> = linted
                 .iter()
                 .zip(&parts)
-                .map(|((p, _), (f, _))| (p, *f))
+                .map(|(l, (f, _))| (&l.project, *f))
                 .collect();
-            report::markdown::check(&projects, settings.fail_on)
+            report::markdown::check_with(&projects, fail_threshold(&linted), &notices)
         }
         Format::Sarif => match &comparison {
-            Some(c) => crate::baseline::sarif(&all, c),
-            None => report::sarif::render_all(&all),
+            Some(c) => crate::baseline::sarif_with(&all, c, &notices),
+            None => report::sarif::render_with(&all, &notices),
         },
     };
     if let Some(failed) = emit(&out, args.output_file.as_deref()) {
         return failed;
     }
+    if args.quiet && !matches!(args.format, Format::Human | Format::Concise) {
+        // Machine formats carry their notices; nothing more on standard error.
+    } else if args.quiet || args.output_file.is_some() {
+        eprint!("{}", notice_lines());
+    }
     // Writing a baseline accepts every finding, unless a baseline is applied too.
     let accepted_all = args.write_baseline.is_some() && comparison.is_none();
-    let unknown = linted.iter().enumerate().flat_map(|(part, (_, f))| {
-        f.iter()
+    let fails = linted.iter().enumerate().any(|(part, l)| {
+        let unknown = l
+            .findings
+            .iter()
             .enumerate()
-            .filter(move |(i, _)| !known(part, *i))
-            .map(|(_, f)| f)
+            .filter(|(i, _)| !known(part, *i))
+            .map(|(_, f)| f);
+        l.settings.fails(unknown)
     });
-    if !accepted_all && settings.fails(unknown) {
+    if (!accepted_all && fails) || require_deployment {
         EXIT_FINDINGS
     } else {
         EXIT_CLEAN
     }
+}
+
+/// The `fail-on` the report names: the strictest of the settings applied.
+fn fail_threshold(linted: &[Linted]) -> Option<Severity> {
+    linted.iter().filter_map(|l| l.settings.fail_on).min()
 }
 
 /// 1 when an unsuppressed finding is at or above `fail_on`, else 0.
@@ -450,29 +734,132 @@ pub fn packet_of(words: &[String]) -> Result<(String, Packet), String> {
     Ok((ingress.clone(), packet))
 }
 
+/// What an existing deployment file holds that `init --update` keeps: the dumps it lists,
+/// its firewalls' configs, its `dns` entries and Expressway-E's size (paths as seen from
+/// the working directory).
+struct Kept {
+    dumps: Vec<PathBuf>,
+    firewalls: Vec<PathBuf>,
+    dns: Vec<String>,
+    size: Option<crate::deployment::Size>,
+}
+
+fn kept(path: &Path) -> Result<Kept, String> {
+    let bytes = crate::fsio::read_capped(path, crate::fsio::DEFAULT_MAX_FILE_SIZE)
+        .map_err(|e| format!("cannot read `{}`: {e}", path.display()))?;
+    let text = String::from_utf8_lossy(&bytes);
+    let file: crate::deployment::file::DeploymentFile =
+        serde_saphyr::from_str(&text).map_err(|e| {
+            format!(
+                "`{}` is not a deployment file --update can read: {}",
+                path.display(),
+                e.to_string().lines().next().unwrap_or_default()
+            )
+        })?;
+    let folder = path.parent().unwrap_or(Path::new(""));
+    let at = |p: &str| folder.join(p);
+    Ok(Kept {
+        dumps: file
+            .expressway_c
+            .xconfig
+            .iter()
+            .chain(&file.expressway_e.xconfig)
+            .map(|d| at(&d.value))
+            .collect(),
+        firewalls: file.firewalls.iter().map(|f| at(&f.config.value)).collect(),
+        dns: file
+            .dns
+            .iter()
+            .map(|(name, address)| format!("{name}={}", address.value))
+            .collect(),
+        size: file.expressway_e.size.map(|s| s.value),
+    })
+}
+
 pub fn init(args: &InitArgs) -> u8 {
     let to_stdout = args.output.as_os_str() == "-";
-    // Anything at the path, a dangling link included, is kept unless --force.
-    if !to_stdout && std::fs::symlink_metadata(&args.output).is_ok() && !args.force {
+    let exists = !to_stdout && std::fs::symlink_metadata(&args.output).is_ok();
+    // Anything at the path, a dangling link included, is kept unless --force or --update.
+    if exists && !args.force && !args.update {
         eprintln!(
-            "error: `{}` exists: pass --force to overwrite it, or --output another file",
+            "error: `{}` exists: pass --update to rewrite it keeping its firewalls, dns and size (the flags given now are added), --force to overwrite it, or --output another file",
             args.output.display()
         );
+        return EXIT_ERROR;
+    }
+    let kept = if args.update && exists {
+        match kept(&args.output) {
+            Ok(kept) => Some(kept),
+            Err(message) => {
+                eprintln!("error: {}", crate::escape::terminal(&message));
+                return EXIT_ERROR;
+            }
+        }
+    } else {
+        None
+    };
+    if args.xconfig.is_empty() && kept.is_none() {
+        eprintln!("error: --xconfig FILE... is required (--update needs an existing --output file that lists its dumps)");
         return EXIT_ERROR;
     }
     let output_dir = match args.output.parent() {
         Some(dir) if !to_stdout && !dir.as_os_str().is_empty() => dir.to_path_buf(),
         _ => std::path::PathBuf::from("."),
     };
+    let size = args.size.map(|s| match s {
+        SystemSize::Small => crate::deployment::Size::Small,
+        SystemSize::Medium => crate::deployment::Size::Medium,
+        SystemSize::Large => crate::deployment::Size::Large,
+    });
+    let (dumps, firewalls, dns, size) = match &kept {
+        None => (
+            args.xconfig.clone(),
+            args.firewall.clone(),
+            args.dns.clone(),
+            size,
+        ),
+        Some(kept) => {
+            let dumps = if args.xconfig.is_empty() {
+                kept.dumps.clone()
+            } else {
+                args.xconfig.clone()
+            };
+            let mut firewalls = kept.firewalls.clone();
+            for firewall in &args.firewall {
+                let same = |f: &PathBuf| {
+                    crate::source::normalize_path(f) == crate::source::normalize_path(firewall)
+                };
+                if !firewalls.iter().any(same) {
+                    firewalls.push(firewall.clone());
+                }
+            }
+            // A name given now replaces the file's answer for it.
+            let given: Vec<String> = args
+                .dns
+                .iter()
+                .filter_map(|d| {
+                    d.split_once('=')
+                        .map(|(n, _)| n.trim().to_ascii_lowercase())
+                })
+                .collect();
+            let mut dns: Vec<String> = kept
+                .dns
+                .iter()
+                .filter(|d| {
+                    d.split_once('=')
+                        .is_none_or(|(n, _)| !given.contains(&n.trim().to_ascii_lowercase()))
+                })
+                .cloned()
+                .collect();
+            dns.extend(args.dns.iter().cloned());
+            (dumps, firewalls, dns, size.or(kept.size))
+        }
+    };
     let request = crate::init::Request {
-        dumps: args.xconfig.clone(),
-        firewalls: args.firewall.clone(),
-        dns: args.dns.clone(),
-        size: args.size.map(|s| match s {
-            SystemSize::Small => crate::deployment::Size::Small,
-            SystemSize::Medium => crate::deployment::Size::Medium,
-            SystemSize::Large => crate::deployment::Size::Large,
-        }),
+        dumps,
+        firewalls,
+        dns,
+        size,
         output_dir,
     };
     let written = match crate::init::deployment(&request) {
@@ -490,9 +877,11 @@ pub fn init(args: &InitArgs) -> u8 {
         if let Some(failed) = print(&written.text) {
             return failed;
         }
-    } else if let Err(error) =
-        crate::fsio::write_new(&args.output, written.text.as_bytes(), args.force)
-    {
+    } else if let Err(error) = crate::fsio::write_new(
+        &args.output,
+        written.text.as_bytes(),
+        args.force || args.update,
+    ) {
         eprintln!("error: {error}");
         return EXIT_ERROR;
     }
@@ -521,7 +910,7 @@ pub fn init(args: &InitArgs) -> u8 {
             for (findings, project) in &problems {
                 eprint!(
                     "{}",
-                    report::human::render(findings, &project.sources, false, 100)
+                    report::human::render(findings, &project.sources, false, output_width(None))
                 );
             }
             return EXIT_FINDINGS;
@@ -533,4 +922,35 @@ pub fn init(args: &InitArgs) -> u8 {
         );
     }
     EXIT_CLEAN
+}
+
+/// `mralint completions SHELL`: the completion script, generated from the command line's
+/// definition.
+pub fn completions(shell: clap_complete::Shell) -> u8 {
+    use clap::CommandFactory;
+    let mut command = crate::cli::Cli::command();
+    let mut out = Vec::new();
+    clap_complete::generate(shell, &mut command, "mralint", &mut out);
+    print(&String::from_utf8_lossy(&out)).unwrap_or(EXIT_CLEAN)
+}
+
+/// `mralint man`: the man page (roff), the subcommands' pages after the main one.
+pub fn man() -> u8 {
+    use clap::CommandFactory;
+    let command = crate::cli::Cli::command();
+    let mut out = Vec::new();
+    if clap_mangen::Man::new(command.clone())
+        .render(&mut out)
+        .is_err()
+    {
+        return EXIT_ERROR;
+    }
+    for sub in command.get_subcommands().filter(|s| !s.is_hide_set()) {
+        let name: &'static str = Box::leak(format!("mralint-{}", sub.get_name()).into_boxed_str());
+        let page = sub.clone().name(name);
+        if clap_mangen::Man::new(page).render(&mut out).is_err() {
+            return EXIT_ERROR;
+        }
+    }
+    print(&String::from_utf8_lossy(&out)).unwrap_or(EXIT_CLEAN)
 }

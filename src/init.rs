@@ -124,6 +124,10 @@ pub fn deployment(request: &Request) -> Result<Written, String> {
                 .any(|(_, at)| at.span == error.span && at.file == error.file)
         })
         .map(|error| match error.file {
+            None if error.message.contains("lists no firewall") => {
+                "no firewall: add `--firewall CFG` for every ASA config that may carry MRA traffic"
+                    .to_string()
+            }
             Some(file) => {
                 let r = &read[file.0 - 1];
                 let line = SourceFile::new(&r.path, r.text.clone())
@@ -157,7 +161,7 @@ pub fn deployment(request: &Request) -> Result<Written, String> {
     }
     for (peer, at) in &unresolved {
         missing.push(format!(
-            "{} points at `{peer}`, which --dns does not resolve: add `--dns {peer}=ADDRESS` with the address Expressway-C's DNS gives ({})",
+            "{} points at `{peer}`, which --dns does not resolve: re-run with `--update --dns {peer}=ADDRESS` (the address Expressway-C's DNS gives: {}), or fill in its entry under `dns`",
             cite.line(at.file, at.span),
             expected_peer(d)
         ));
@@ -525,10 +529,16 @@ fn write(p: &Parts<'_>) -> String {
             l.add(format!("    config: {}", yaml(config)), "");
         }
     }
-    if p.dns.is_empty() {
+    if p.dns.is_empty() && p.unresolved.is_empty() {
         l.add(
             "dns: {}",
             "what Expressway-C's DNS answers (--dns NAME=ADDRESS)",
+        );
+    } else if p.dns.is_empty() {
+        // Nothing under `dns:` is an empty map: uncommenting an entry below keeps it valid.
+        l.add(
+            "dns:",
+            "what Expressway-C's DNS answers: uncomment and fill in, or `mralint init --update --dns NAME=ADDRESS`",
         );
     } else {
         l.add(
@@ -543,7 +553,7 @@ fn write(p: &Parts<'_>) -> String {
         for (name, at) in p.unresolved {
             l.add(
                 format!("  # {}: ADDRESS", yaml(name)),
-                format!("needed by {}: add --dns {name}=ADDRESS", cite.at(at)),
+                format!("needed by {}: --dns {name}=ADDRESS", cite.at(at)),
             );
         }
     }

@@ -51,6 +51,8 @@ pub fn run(cli: Cli) -> u8 {
         Command::Trace(args) => commands::trace(&args),
         Command::Init(args) => commands::init(&args),
         Command::Diff(args) => diff::command::run(&args),
+        Command::Completions { shell } => commands::completions(shell),
+        Command::Man => commands::man(),
     }
 }
 

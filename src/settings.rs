@@ -7,6 +7,7 @@
 //! severity: { MRA009: error }  # error | warning | advice
 //! fail-on: error               # error | warning | advice | never
 //! exclude: ["lab/**"]          # globs, relative to this file's folder
+//! require-deployment: true     # a config no deployment names fails the run
 //! ```
 
 use std::collections::BTreeMap;
@@ -32,6 +33,8 @@ pub struct ConfigFile {
     pub fail_on: Option<FailOnName>,
     #[serde(default)]
     pub exclude: Vec<String>,
+    #[serde(default, alias = "require_deployment")]
+    pub require_deployment: bool,
 }
 
 #[derive(Debug, Clone, Copy, Deserialize)]
@@ -62,6 +65,8 @@ pub struct Settings {
     pub exclude: globset::GlobSet,
     /// The folder excludes are relative to.
     pub root: PathBuf,
+    /// A config linted without a deployment (the MRA rules did not run) fails the run.
+    pub require_deployment: bool,
 }
 
 impl Default for Settings {
@@ -73,6 +78,7 @@ impl Default for Settings {
             fail_on: Some(Severity::Warning),
             exclude: globset::GlobSet::empty(),
             root: PathBuf::from("."),
+            require_deployment: false,
         }
     }
 }
@@ -162,6 +168,7 @@ impl Settings {
             },
             exclude: builder.build().map_err(|e| e.to_string())?,
             root: root.to_path_buf(),
+            require_deployment: file.require_deployment,
         })
     }
 

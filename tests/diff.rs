@@ -29,7 +29,8 @@ fn args(paths: Vec<PathBuf>) -> DiffArgs {
         select: None,
         ignore: None,
         color: Color::Never,
-        width: 80,
+        width: Some(80),
+        sarif_keep_fixed: false,
         input: Default::default(),
     }
 }
@@ -79,6 +80,7 @@ fn diff_samples() {
             if let Err(problem) = check_mermaid(&block) {
                 panic!("{}: {problem}\n{block}", relative.display());
             }
+            assert_legible(&block);
         }
 
         let name = relative.display();
@@ -171,14 +173,14 @@ fn quoted(text: &str) -> Result<&str, String> {
     Ok(inner)
 }
 
-/// The structural check of a `flowchart LR` as we write it: a header; node declarations
+/// The structural check of a `flowchart TD` as we write it: a header; node declarations
 /// `id["…"]` or `id(["…"])`; subgraphs `subgraph id["…"]` … `end`, balanced; edges
 /// `a --> b` or `a -->|"…"| b` between declared nodes; classDefs and class lines naming
 /// declared nodes and defined classes.
 fn check_mermaid(block: &str) -> Result<(), String> {
     let mut lines = block.lines();
-    if lines.next() != Some("flowchart LR") {
-        return Err("does not start with `flowchart LR`".into());
+    if lines.next() != Some("flowchart TD") {
+        return Err("does not start with `flowchart TD`".into());
     }
     let mut declared = HashSet::new();
     let mut edges = Vec::new();
@@ -189,7 +191,7 @@ fn check_mermaid(block: &str) -> Result<(), String> {
         let line = line.trim();
         if line == "end" {
             depth = depth.checked_sub(1).ok_or("`end` without a subgraph")?;
-        } else if line == "direction LR" {
+        } else if line == "direction TB" {
             if depth == 0 {
                 return Err("`direction` outside a subgraph".into());
             }
@@ -262,7 +264,7 @@ fn check_mermaid(block: &str) -> Result<(), String> {
 
 #[test]
 fn the_structural_check_rejects_broken_diagrams() {
-    let good = "flowchart LR\n  a[\"x\"]\n  subgraph s[\"fw\"]\n    direction LR\n    b([\"y\"])\n  end\n  a -->|\"1 → 2\"| b\n  classDef ok fill:#fff\n  class b ok\n";
+    let good = "flowchart TD\n  a[\"x\"]\n  subgraph s[\"fw\"]\n    direction TB\n    b([\"y\"])\n  end\n  a -->|\"1 → 2\"| b\n  classDef ok fill:#fff\n  class b ok\n";
     assert_eq!(check_mermaid(good), Ok(()));
     for broken in [
         good.replace("  end\n", ""),
@@ -289,9 +291,69 @@ fn check_markdown_draws_every_broken_flow() {
     let markdown = mralint::report::markdown::check(&parts, Settings::default().fail_on);
     insta::assert_snapshot!(markdown);
     let blocks = mermaid_blocks(&markdown);
-    // Four traversal flows source-translated and the media hairpin dropped.
-    assert_eq!(blocks.len(), 5);
+    // Four traversal flows source-translated and the media hairpin dropped, all decided by
+    // one NAT line: one diagram, the five flows listed, the fixes beside the line.
+    assert_eq!(blocks.len(), 1);
+    let listed =
+        &markdown[markdown.find("decides 5 flows").unwrap()..markdown.find("The path of").unwrap()];
+    assert_eq!(listed.matches("\n- ").count(), 5, "{listed}");
+    assert!(
+        markdown.contains("`samples/mra-single-nic-source-translated/asa.cfg:59` decides 5 flows")
+    );
+    assert!(markdown.contains("**Fix** (MRA001)"));
+    assert!(
+        markdown.contains("### `samples/mra-single-nic-source-translated/deployment.yaml`: 5 of")
+    );
     for block in blocks {
         check_mermaid(&block).unwrap_or_else(|problem| panic!("{problem}\n{block}"));
+        assert_legible(&block);
     }
+}
+
+/// About how wide Mermaid draws a top-down diagram: the widest node (its longest label
+/// line at ~7.5 px a character at GitHub's 14 px sans-serif, plus padding) inside its
+/// firewall's subgraph, with an edge label beside it. GitHub's comment column is about
+/// 850 px: wider diagrams are shrunk, and their text with them.
+fn estimated_width(block: &str) -> f64 {
+    let label_lines = |line: &str| -> Vec<String> {
+        let Some(start) = line.find('"') else {
+            return Vec::new();
+        };
+        let Some(end) = line.rfind('"') else {
+            return Vec::new();
+        };
+        if end <= start {
+            return Vec::new();
+        }
+        line[start + 1..end]
+            .split("<br/>")
+            .map(|l| {
+                l.replace("#quot;", "\"")
+                    .replace("#lt;", "<")
+                    .replace("#gt;", ">")
+                    .replace("#35;", "#")
+                    .replace("#amp;", "&")
+            })
+            .collect()
+    };
+    let chars =
+        |lines: &[String]| lines.iter().map(|l| l.chars().count()).max().unwrap_or(0) as f64;
+    let mut widest_node: f64 = 0.0;
+    let mut widest_edge: f64 = 0.0;
+    for line in block.lines() {
+        let line = line.trim();
+        if line.contains("-->|") {
+            widest_edge = widest_edge.max(chars(&label_lines(line)));
+        } else if line.contains("[\"") {
+            widest_node = widest_node.max(chars(&label_lines(line)));
+        }
+    }
+    widest_node * 7.5 + 30.0 + 2.0 * 16.0 + widest_edge * 7.0
+}
+
+/// Every label fits the width GitHub shows, whole: no cut lines.
+fn assert_legible(block: &str) {
+    assert!(!block.contains('…'), "a label was cut:\n{block}");
+    let width = estimated_width(block);
+    assert!(width <= 850.0, "about {width} px wide:\n{block}");
 }

@@ -100,7 +100,25 @@ fn json_lists_findings_and_flows() {
 #[test]
 fn sarif_marks_baseline_states() {
     let [old, new] = pair("fix-seed");
+    // By default a fixed finding is no result at all: code scanning closes its alert.
     let output = mralint(&["diff", "--format", "sarif", &old, &new]);
+    let log: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    validate_sarif(&log);
+    let results = log["runs"][0]["results"].as_array().unwrap();
+    assert!(
+        results.iter().all(|r| r["baselineState"] != "absent"),
+        "{results:?}"
+    );
+    assert!(!results.iter().any(|r| r["ruleId"] == "MRA001"));
+    // Kept on request, at level `none`, so no SARIF reader counts it as an error.
+    let output = mralint(&[
+        "diff",
+        "--format",
+        "sarif",
+        "--sarif-keep-fixed",
+        &old,
+        &new,
+    ]);
     let log: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
     let _: serde_sarif::sarif::Sarif = serde_json::from_value(log.clone()).expect("valid SARIF");
     validate_sarif(&log);
@@ -115,6 +133,7 @@ fn sarif_marks_baseline_states() {
     assert_eq!(state("MRA001"), ["absent"]);
     assert_eq!(state("MRA011"), ["unchanged"]);
     let absent = results.iter().find(|r| r["ruleId"] == "MRA001").unwrap();
+    assert_eq!(absent["level"], "none");
     assert_eq!(
         absent["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
         "samples-diff/fix-seed/old/asa.cfg"
@@ -138,8 +157,9 @@ fn markdown_has_a_diagram_per_changed_flow() {
     let output = mralint(&["diff", "--format", "markdown", &old, &new]);
     let text = stdout(&output);
     assert!(text.starts_with("## mralint: what this change does to MRA\n"));
-    // Four broken flows, each drawn after and before the change.
-    assert_eq!(text.matches("```mermaid\nflowchart LR\n").count(), 8);
+    // Four broken flows, one NAT line: drawn once, after and before the change.
+    assert_eq!(text.matches("```mermaid\nflowchart TD\n").count(), 2);
+    assert!(text.contains("decides 4 flows"), "{text}");
 }
 
 #[test]
@@ -488,4 +508,25 @@ fn suppressions_in_the_change_are_reported_as_such() {
         human.contains("new, suppressed at once; reason: accepted until CHG-7"),
         "{human}"
     );
+}
+
+#[test]
+fn github_format_writes_the_job_summary() {
+    let [old, new] = pair("acl-blocks-ssh");
+    let summary =
+        std::env::temp_dir().join(format!("mralint-diff-summary-{}.md", std::process::id()));
+    let _ = std::fs::remove_file(&summary);
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_mralint"))
+        .args(["diff", "--format", "github", &old, &new])
+        .current_dir(root())
+        .env("GITHUB_STEP_SUMMARY", &summary)
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let text = std::fs::read_to_string(&summary).unwrap();
+    assert!(
+        text.starts_with("## mralint: what this change does to MRA"),
+        "{text}"
+    );
+    assert!(text.contains("```mermaid"), "{text}");
 }

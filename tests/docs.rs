@@ -82,3 +82,122 @@ fn every_rule_has_a_sample_that_fires_it() {
         );
     }
 }
+
+#[test]
+fn the_rules_page_is_current() {
+    // `docs/rules.md` is where each SARIF rule's `helpUri` points.
+    let path = root().join("docs/rules.md");
+    let generated = mralint::report::sarif::rules_page();
+    if std::env::var_os("MRALINT_WRITE_DOCS").is_some() {
+        std::fs::create_dir_all(root().join("docs")).unwrap();
+        std::fs::write(&path, &generated).unwrap();
+    }
+    let committed = std::fs::read_to_string(&path).unwrap_or_default();
+    assert!(
+        committed == generated,
+        "docs/rules.md is stale: run MRALINT_WRITE_DOCS=1 cargo test --test docs"
+    );
+    for rule in ALL {
+        assert!(committed.contains(&format!("\n## {}\n", rule.code)));
+    }
+}
+
+#[test]
+fn the_readme_gets_a_new_user_to_a_failing_check_in_three_commands() {
+    let readme = std::fs::read_to_string(root().join("README.md")).unwrap();
+    let headings: Vec<&str> = readme.lines().filter(|l| l.starts_with("## ")).collect();
+    let install = headings
+        .iter()
+        .position(|h| *h == "## Install and run")
+        .unwrap();
+    assert_eq!(
+        headings[install + 1],
+        "## Your deployment in three commands"
+    );
+    // Install matches what exists: the toolchain Cargo.toml asks for, no unreleased tag.
+    let manifest = std::fs::read_to_string(root().join("Cargo.toml")).unwrap();
+    let rust_version = manifest
+        .lines()
+        .find_map(|l| l.strip_prefix("rust-version = \""))
+        .and_then(|v| v.strip_suffix('"'))
+        .expect("Cargo.toml sets rust-version");
+    assert!(readme.contains(&format!("Rust toolchain ({rust_version} or newer")));
+    assert!(!readme.contains("--tag v0.1.0") && !readme.contains("rev: v0.1.0"));
+    assert!(root().join(".github/workflows/release.yml").exists());
+    // The section's commands, on the seed's dumps and config, end in a failing check.
+    let section = &readme[readme.find("## Your deployment in three commands").unwrap()..];
+    let section = &section[..section[3..].find("\n## ").unwrap()];
+    let commands: Vec<&str> = section
+        .lines()
+        .filter(|l| {
+            l.starts_with("mralint init ")
+                || l.starts_with("mralint check ")
+                || l.starts_with("printf ")
+        })
+        .collect();
+    assert_eq!(commands.len(), 3, "{commands:?}");
+    let dir = std::env::temp_dir().join(format!("mralint-readme-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let seed = root().join("samples/xconfig-single-nic-source-translated");
+    for file in ["expc1.txt", "expe1.txt", "asa.cfg"] {
+        std::fs::copy(seed.join(file), dir.join(file)).unwrap();
+    }
+    let run = |line: &str| {
+        let words: Vec<&str> = line.split_whitespace().skip(1).collect();
+        std::process::Command::new(env!("CARGO_BIN_EXE_mralint"))
+            .args(words)
+            .current_dir(&dir)
+            .env("NO_COLOR", "1")
+            .output()
+            .unwrap()
+    };
+    let init = run(commands[0]);
+    assert_eq!(
+        init.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&init.stderr)
+    );
+    let check = run(commands[1]);
+    assert_eq!(check.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&check.stdout).contains("MRA001"));
+    assert!(
+        commands[2].contains("id: mralint-system") && commands[2].contains("pre-commit install")
+    );
+    // The concise output the README shows is what the seed gives.
+    let concise = run("mralint check . --format concise");
+    for line in String::from_utf8_lossy(&concise.stdout).lines() {
+        assert!(section.contains(line), "README lacks `{line}`");
+    }
+}
+
+#[test]
+fn every_check_flag_is_in_the_readme_flag_table() {
+    use clap::CommandFactory;
+    let readme = std::fs::read_to_string(root().join("README.md")).unwrap();
+    let command = mralint::cli::Cli::command();
+    for sub in ["check", "diff", "init"] {
+        let sub = command.find_subcommand(sub).unwrap();
+        for arg in sub.get_arguments() {
+            if let Some(long) = arg.get_long() {
+                // check and diff flags are in the table; init's in its usage and section.
+                let shown = match sub.get_name() {
+                    "init" => format!("--{long}"),
+                    _ => format!("`--{long}"),
+                };
+                assert!(
+                    readme.contains(&shown),
+                    "README does not document `{} --{long}`",
+                    sub.get_name()
+                );
+            }
+        }
+    }
+    for format in ["concise", "gitlab"] {
+        assert!(readme.contains(&format!("--format {format}")));
+    }
+    for sub in ["completions", "man"] {
+        assert!(readme.contains(&format!("mralint {sub}")));
+    }
+}

@@ -82,6 +82,29 @@ fn sarif_deserializes_and_validates_against_the_official_schema() {
             assert!(!rule[key].is_null(), "rule {} lacks {key}", rule["id"]);
         }
     }
+    // Each rule has its own help page anchor and its doc as help text and Markdown.
+    let uris: std::collections::HashSet<&str> = rules
+        .iter()
+        .map(|r| r["helpUri"].as_str().unwrap())
+        .collect();
+    assert_eq!(uris.len(), rules.len(), "one helpUri per rule");
+    for rule in rules {
+        let id = rule["id"].as_str().unwrap();
+        assert!(rule["helpUri"]
+            .as_str()
+            .unwrap()
+            .ends_with(&format!("docs/rules.md#{}", id.to_ascii_lowercase())));
+        assert!(rule["help"]["markdown"]
+            .as_str()
+            .unwrap()
+            .contains("## What it does"));
+        assert!(!rule["help"]["text"].as_str().unwrap().is_empty());
+        let full = rule["fullDescription"]["text"].as_str().unwrap();
+        assert!(
+            !full.contains('#') && !full.contains('\n') && full.len() < 600,
+            "{id}: fullDescription is one plain paragraph: {full}"
+        );
+    }
     // Suppressed findings are reported as suppressed, not dropped.
     assert!(results
         .iter()

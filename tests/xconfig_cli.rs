@@ -114,7 +114,7 @@ fn init_reports_an_unresolved_peer_with_the_flag_to_add() {
     let stderr = text(&output.stderr);
     assert_eq!(output.status.code(), Some(1), "{stderr}");
     assert!(
-        stderr.contains("add `--dns expe.example.com=ADDRESS`"),
+        stderr.contains("re-run with `--update --dns expe.example.com=ADDRESS`"),
         "{stderr}"
     );
     assert!(
@@ -130,6 +130,81 @@ fn init_reports_an_unresolved_peer_with_the_flag_to_add() {
     );
     assert_eq!(again.status.code(), Some(2));
     assert!(text(&again.stderr).contains("--force"));
+    assert!(text(&again.stderr).contains("--update"));
+}
+
+#[test]
+fn init_round_trip_keeps_the_users_edits() {
+    let dir = scratch("init-round-trip");
+    for file in ["expc1.txt", "expe1.txt", "asa.cfg"] {
+        std::fs::copy(root().join(SEED).join(file), dir.join(file)).unwrap();
+    }
+    // Without --firewall, the error names the flag.
+    let output = mralint(&["init", "--xconfig", "expc1.txt", "expe1.txt"], &dir);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        text(&output.stderr).contains("--firewall CFG"),
+        "{}",
+        text(&output.stderr)
+    );
+    let output = mralint(
+        &[
+            "init",
+            "--xconfig",
+            "expc1.txt",
+            "expe1.txt",
+            "--firewall",
+            "asa.cfg",
+        ],
+        &dir,
+    );
+    assert_eq!(output.status.code(), Some(1));
+    // The incomplete file reports its unresolved peer once.
+    let check = mralint(&["check", ".", "--format", "json"], &dir);
+    assert_eq!(codes(&text(&check.stdout)), ["DEP001"]);
+    // ... and says that the MRA rules wait for it.
+    let human = text(&mralint(&["check", "."], &dir).stdout);
+    assert!(
+        human.contains(
+            "MRA rules not run on the configs `deployment.yaml` names: fix its DEP001 errors first"
+        ),
+        "{human}"
+    );
+    // Uncommenting the placeholder as its comment says gives valid YAML, and the MRA
+    // rules run.
+    let path = dir.join("deployment.yaml");
+    let written = std::fs::read_to_string(&path).unwrap();
+    let placeholder = written
+        .lines()
+        .find(|l| l.trim_start().starts_with("# expe.example.com: ADDRESS"))
+        .expect("a commented placeholder")
+        .to_string();
+    let filled = placeholder
+        .replacen("# ", "", 1)
+        .replace("ADDRESS ", "64.100.0.10");
+    let edited = written.replace(&placeholder, &filled);
+    std::fs::write(&path, &edited).unwrap();
+    let check = mralint(&["check", ".", "--format", "json"], &dir);
+    let found = codes(&text(&check.stdout));
+    assert!(found.contains(&"MRA001".to_string()), "{found:?}\n{edited}");
+    assert!(!found.iter().any(|c| c.starts_with("DEP")), "{found:?}");
+    // --update rewrites from the dumps, keeps the filled-in DNS and adds the size.
+    let update = mralint(&["init", "--update", "--size", "medium"], &dir);
+    assert_eq!(update.status.code(), Some(0), "{}", text(&update.stderr));
+    let updated = std::fs::read_to_string(&path).unwrap();
+    assert!(
+        updated.contains("expe.example.com: 64.100.0.10"),
+        "{updated}"
+    );
+    assert!(updated.contains("size: medium"), "{updated}");
+    assert!(updated.contains("config: asa.cfg"), "{updated}");
+    let check = mralint(&["check", ".", "--format", "json"], &dir);
+    assert_eq!(
+        codes(&text(&check.stdout)),
+        codes(&text(
+            &mralint(&["check", SEED, "--format", "json"], root()).stdout
+        ))
+    );
 }
 
 #[test]

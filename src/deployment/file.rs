@@ -9,13 +9,23 @@ use serde_saphyr::Spanned;
 
 pub type S<T> = Spanned<T>;
 
+/// A map that may be written as a key with nothing under it.
+fn null_as_empty<'de, D>(deserializer: D) -> Result<BTreeMap<String, S<String>>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+{
+    Ok(Option::<BTreeMap<String, S<String>>>::deserialize(deserializer)?.unwrap_or_default())
+}
+
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct DeploymentFile {
     #[schemars(with = "u32")]
     pub version: S<u32>,
     pub firewalls: Vec<FirewallEntry>,
-    #[serde(default)]
+    // `dns:` with nothing under it (every entry still commented out, as `mralint init`
+    // writes it) is an empty map.
+    #[serde(default, deserialize_with = "null_as_empty")]
     #[schemars(with = "BTreeMap<String, String>")]
     pub dns: BTreeMap<String, S<String>>,
     /// What the firewalls' DNS answers for their FQDN objects, when it differs from

@@ -697,6 +697,14 @@ impl Validator<'_> {
                 text,
                 address: *address,
             }),
+            // A peer named both by the file and by a dump it lists is one problem.
+            None if self.errors.iter().any(|e| {
+                e.message
+                    .starts_with(&format!("peer `{written}` is neither an IPv4 address"))
+            }) =>
+            {
+                None
+            }
             None => {
                 let hint = match text.file {
                     Some(_) => format!(": add `{written}: ADDRESS` under `dns` (the address Expressway-C's DNS gives for it)"),

@@ -1,20 +1,25 @@
 //! `mralint diff`: reads both states, compares them, renders, and decides the exit code.
 
-use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 
 use super::{git, Diff, LintedProject, Naming, State};
-use crate::cli::{Color, DiffArgs, DiffFormat};
+use crate::cli::{DiffArgs, DiffFormat};
 use crate::settings::Settings;
 use crate::workspace::{self, Project};
 use crate::{report, EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS};
 
 pub fn run(args: &DiffArgs) -> u8 {
+    // Settings are found from the new state (a folder, or a file's folder).
+    let start = match (&args.base, args.paths.last()) {
+        (None, Some(new)) => Some(new.as_path()),
+        _ => args.paths.first().map(PathBuf::as_path),
+    };
     let settings = match crate::commands::run_settings(
         &args.select,
         &args.ignore,
         args.fail_on,
         &args.input,
+        start,
     ) {
         Ok(settings) => settings,
         Err(message) => {
@@ -29,20 +34,20 @@ pub fn run(args: &DiffArgs) -> u8 {
             return EXIT_ERROR;
         }
     };
-    let color = match args.color {
-        Color::Always => true,
-        Color::Never => false,
-        Color::Auto => {
-            args.output_file.is_none()
-                && std::io::stdout().is_terminal()
-                && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
-        }
-    };
+    let color = crate::commands::use_color(args.color, args.output_file.is_some());
     let out = match args.format {
-        DiffFormat::Human => report::diff::human(&diff, settings.fail_on, color, args.width),
+        DiffFormat::Human => report::diff::human(
+            &diff,
+            settings.fail_on,
+            color,
+            crate::commands::output_width(args.width),
+        ),
         DiffFormat::Json => report::diff::json(&diff, settings.fail_on),
-        DiffFormat::Sarif => report::diff::sarif(&diff),
-        DiffFormat::Github => report::diff::github(&diff, settings.fail_on),
+        DiffFormat::Sarif => report::diff::sarif(&diff, args.sarif_keep_fixed),
+        DiffFormat::Github => {
+            report::github::write_step_summary(|| report::markdown::diff(&diff, settings.fail_on));
+            report::diff::github(&diff, settings.fail_on)
+        }
         DiffFormat::Markdown => report::markdown::diff(&diff, settings.fail_on),
     };
     if let Some(failed) = crate::commands::emit(&out, args.output_file.as_deref()) {

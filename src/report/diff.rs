@@ -520,9 +520,11 @@ pub fn json(diff: &Diff, fail_on: Option<Severity>) -> String {
     serde_json::to_string_pretty(&report).unwrap_or_default() + "\n"
 }
 
-/// SARIF: the new state's findings with `baselineState` (new, updated, unchanged) and the
-/// fixed ones as `absent` results at their old location.
-pub fn sarif(diff: &Diff) -> String {
+/// SARIF: the new state's findings with `baselineState` (new, updated, unchanged). Fixed
+/// findings are left out (code scanning closes their alerts itself; kept, at their old
+/// level they would count as errors at a line of the old file): with `keep_fixed` they
+/// are `absent` results at level `none`.
+pub fn sarif(diff: &Diff, keep_fixed: bool) -> String {
     let mut results = Vec::new();
     let result_of = |state: &State, at: FindingAt, baseline: &str| {
         let project = state.project_of(at);
@@ -542,7 +544,14 @@ pub fn sarif(diff: &Diff) -> String {
                 *new,
                 if old.is_some() { "unchanged" } else { "new" },
             ),
-            FindingChange::Fixed { old } => result_of(&diff.old, *old, "absent"),
+            FindingChange::Fixed { old } => {
+                if !keep_fixed {
+                    continue;
+                }
+                let mut value = result_of(&diff.old, *old, "absent");
+                value["level"] = json!("none");
+                value
+            }
         });
     }
     crate::report::sarif::log(results)

@@ -6,6 +6,11 @@ use crate::source::Sources;
 use crate::escape::{github_data as data, github_property as property};
 
 pub fn render_all(parts: &[(&[Finding], &Sources)]) -> String {
+    render_with(parts, &[])
+}
+
+/// [`render_all`], then one warning per notice (a config the MRA rules did not run on).
+pub fn render_with(parts: &[(&[Finding], &Sources)], notices: &[super::Notice]) -> String {
     let mut out = String::new();
     for (findings, sources) in parts {
         for finding in findings.iter() {
@@ -34,5 +39,34 @@ pub fn render_all(parts: &[(&[Finding], &Sources)]) -> String {
             ));
         }
     }
+    for notice in notices {
+        out.push_str(&format!(
+            "::warning file={},title={}::{}\n",
+            property(&notice.file),
+            property("MRA rules not run"),
+            data(&notice.message)
+        ));
+    }
     out
+}
+
+/// Appends a Markdown report to the job summary (`$GITHUB_STEP_SUMMARY`) when the
+/// variable names a file: the annotations GitHub shows are capped per step, the summary
+/// is not. A failure to write is reported, not fatal.
+pub fn write_step_summary(markdown: impl FnOnce() -> String) {
+    let Some(path) = std::env::var_os("GITHUB_STEP_SUMMARY").filter(|p| !p.is_empty()) else {
+        return;
+    };
+    use std::io::Write;
+    let written = std::fs::OpenOptions::new()
+        .append(true)
+        .create(true)
+        .open(&path)
+        .and_then(|mut file| file.write_all(markdown().as_bytes()));
+    if let Err(error) = written {
+        eprintln!(
+            "warning: cannot write the job summary to `{}`: {error}",
+            std::path::Path::new(&path).display()
+        );
+    }
 }

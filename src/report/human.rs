@@ -278,7 +278,42 @@ pub fn render(findings: &[Finding], sources: &Sources, color: bool, width: usize
         let _ = handler.render_report(&mut out, &rendered(&finding, sources));
         out.push('\n');
     }
-    crate::escape::terminal_report(&out, color).into_owned()
+    related_title(&crate::escape::terminal_report(&out, color))
+}
+
+/// miette heads a related diagnostic with its severity, `Advice:`, which reads like
+/// the finding's severity: it is titled `Related:`.
+fn related_title(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for line in text.split_inclusive('\n') {
+        if strip_ansi(line).trim() == "Advice:" {
+            out.push_str("Related:");
+            if line.ends_with('\n') {
+                out.push('\n');
+            }
+        } else {
+            out.push_str(line);
+        }
+    }
+    out
+}
+
+/// The text of a line without its ANSI escape sequences (`ESC [ … letter`).
+fn strip_ansi(line: &str) -> String {
+    let mut out = String::with_capacity(line.len());
+    let mut chars = line.chars();
+    while let Some(c) = chars.next() {
+        if c == '\x1b' {
+            for d in chars.by_ref() {
+                if d.is_ascii_alphabetic() {
+                    break;
+                }
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    out
 }
 
 /// `3 errors, 1 warning, 0 advice` — or `no findings`.

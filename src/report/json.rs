@@ -11,6 +11,9 @@ struct Report<'a> {
     version: u32,
     findings: Vec<JsonFinding<'a>>,
     summary: Summary,
+    /// Configs the MRA rules did not run on, and why (absent when there are none).
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    notices: &'a [super::Notice],
 }
 
 #[derive(Serialize)]
@@ -18,6 +21,9 @@ struct Summary {
     errors: usize,
     warnings: usize,
     advice: usize,
+    /// Configs (or deployments with errors) the MRA rules did not run on.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    mra_rules_not_run: Vec<String>,
 }
 
 #[derive(Serialize)]
@@ -67,6 +73,11 @@ pub fn render(findings: &[Finding], sources: &Sources) -> String {
 
 /// One JSON document for the findings of several projects (each with its own sources).
 pub fn render_all(parts: &[(&[Finding], &Sources)]) -> String {
+    render_with(parts, &[])
+}
+
+/// [`render_all`] with the run's notices.
+pub fn render_with(parts: &[(&[Finding], &Sources)], notices: &[super::Notice]) -> String {
     let all = || {
         parts
             .iter()
@@ -91,7 +102,9 @@ pub fn render_all(parts: &[(&[Finding], &Sources)]) -> String {
             errors: count(Severity::Error),
             warnings: count(Severity::Warning),
             advice: count(Severity::Advice),
+            mra_rules_not_run: notices.iter().map(|n| n.file.clone()).collect(),
         },
+        notices,
     };
     serde_json::to_string_pretty(&report).unwrap_or_default() + "\n"
 }

@@ -1,9 +1,11 @@
 //! Markdown for review comments (GitHub pull requests, GitLab merge requests): summary
-//! tables and, for each changed or still-broken flow, a Mermaid `flowchart LR` of its path
-//! (sender → each firewall's un-NAT, access check and NAT steps with the addresses after
-//! each → where it ended), which both sites render as a picture.
+//! tables and, per deployment, the flows grouped by the config line that decided them: one
+//! Mermaid `flowchart TD` per cause (sender → each firewall's un-NAT, access check and NAT
+//! steps with the addresses after each → where it ended), the fix beside it and the flows
+//! it affects listed. Top-down with wrapped labels, a diagram stays about 500 px wide, so
+//! GitHub's 850 px column does not shrink its text; nothing in a label is cut.
 
-use crate::diff::outcome::{EndState, FlowGroup, Outcome};
+use crate::diff::outcome::{ConfigLine, EndState, FlowGroup, Outcome, Step};
 use crate::diff::{Diff, FindingAt, FindingChange, FlowChange, FlowChangeKind, State};
 use crate::finding::{Finding, Severity};
 use crate::report::diff::{endpoints, packet_after, shown_step, step_action, verdict};
@@ -12,8 +14,12 @@ use crate::report::diff::{endpoints, packet_after, shown_step, step_action, verd
 /// are still listed.
 const MAX_DIAGRAMS: usize = 24;
 
-/// Config text in a diagram node is cut to this many characters.
-const MAX_LINE_CHARS: usize = 64;
+/// Config text in a diagram node is wrapped (at spaces) to lines of this many characters:
+/// about 360 px, so a top-down diagram stays well inside GitHub's 850 px column.
+pub const MAX_LABEL_LINE_CHARS: usize = 44;
+
+/// A whole comment stays below GitHub's 65,536-character limit, with room for its tail.
+pub const MAX_COMMENT_CHARS: usize = 60_000;
 
 /// A review comment holds at most 65,536 characters (GitHub): the findings table and the
 /// details stop growing past these sizes, with a note, and leave room for the diagrams.
@@ -46,8 +52,33 @@ pub fn mermaid_text(text: &str) -> String {
     out
 }
 
-fn cut(text: &str) -> String {
-    cut_to(text, MAX_LINE_CHARS)
+/// Text wrapped at spaces into lines of at most [`MAX_LABEL_LINE_CHARS`] characters (a
+/// word longer than that is split): whole, never cut.
+fn wrap(text: &str) -> Vec<String> {
+    let mut lines: Vec<String> = Vec::new();
+    let mut current = String::new();
+    for word in text.split_whitespace() {
+        let mut word: Vec<char> = word.chars().collect();
+        while word.len() > MAX_LABEL_LINE_CHARS {
+            if !current.is_empty() {
+                lines.push(std::mem::take(&mut current));
+            }
+            lines.push(word.drain(..MAX_LABEL_LINE_CHARS).collect());
+        }
+        let word: String = word.into_iter().collect();
+        let len = current.chars().count();
+        if len > 0 && len + 1 + word.chars().count() > MAX_LABEL_LINE_CHARS {
+            lines.push(std::mem::take(&mut current));
+        }
+        if !current.is_empty() {
+            current.push(' ');
+        }
+        current.push_str(&word);
+    }
+    if !current.is_empty() || lines.is_empty() {
+        lines.push(current);
+    }
+    lines
 }
 
 /// The text, or its first `max - 1` characters and `…`.
@@ -111,9 +142,9 @@ pub fn mermaid(group: FlowGroup, outcome: &Outcome) -> String {
         previous = format!("h{h}_in");
         for (s, step) in hop.steps.iter().filter(|s| shown_step(s)).enumerate() {
             let id = format!("h{h}_s{s}");
-            let mut lines = vec![cut(&step_action(hop, step))];
+            let mut lines = wrap(&step_action(hop, step));
             if let Some(line) = step.deciding_line() {
-                lines.push(cut(&line.text));
+                lines.extend(wrap(&line.text));
                 // The file's name is enough inside one path's diagram; folders make nodes tall.
                 let name = line.file.rsplit('/').next().unwrap_or(&line.file);
                 lines.push(format!("{name}:{}", line.line));
@@ -139,7 +170,7 @@ pub fn mermaid(group: FlowGroup, outcome: &Outcome) -> String {
             pending = Some(endpoints(&hop.output));
         }
         nodes.push(format!(
-            "  subgraph h{h}[\"{}\"]\n    direction LR\n{}\n  end",
+            "  subgraph h{h}[\"{}\"]\n    direction TB\n{}\n  end",
             mermaid_text(&hop.firewall),
             inner.join("\n")
         ));
@@ -152,11 +183,11 @@ pub fn mermaid(group: FlowGroup, outcome: &Outcome) -> String {
                 outcome.arrived.destination, outcome.arrived.destination_port
             ),
         ],
-        other => vec![other.phrase()],
+        other => wrap(&other.phrase()),
     };
     let mut end_lines = end_lines;
     if let Some(problem) = &outcome.problem {
-        end_lines.push(problem.clone());
+        end_lines.extend(wrap(problem));
     }
     nodes.push(format!("  dst[\"{}\"]", label(&end_lines)));
     edges.push(match pending {
@@ -170,7 +201,7 @@ pub fn mermaid(group: FlowGroup, outcome: &Outcome) -> String {
             _ => "ok",
         },
     ));
-    let mut out = String::from("flowchart LR\n");
+    let mut out = String::from("flowchart TD\n");
     for node in nodes {
         out.push_str(&node);
         out.push('\n');
@@ -185,6 +216,201 @@ pub fn mermaid(group: FlowGroup, outcome: &Outcome) -> String {
     for (id, class) in classes {
         out.push_str(&format!("  class {id} {class}\n"));
     }
+    out
+}
+
+/// The config line that decided an outcome: the entry or rule that dropped the flow, else
+/// the rule that translated its source.
+fn cause(outcome: &Outcome) -> Option<&ConfigLine> {
+    outcome
+        .hops
+        .iter()
+        .flat_map(|h| &h.steps)
+        .find(|s| !s.allowed)
+        .and_then(Step::deciding_line)
+        .or_else(|| outcome.source_rule())
+}
+
+/// One flow in a cause's list.
+struct Listed<'a> {
+    title: &'a str,
+    /// What happened to it: its verdict, or (in a diff) the change's headline.
+    what: String,
+    group: FlowGroup,
+    /// The outcome drawn, and the one before the change (diff).
+    after: Option<&'a Outcome>,
+    before: Option<&'a Outcome>,
+}
+
+/// Flows that one config line decided.
+struct ByCause<'a> {
+    cause: Option<&'a ConfigLine>,
+    flows: Vec<Listed<'a>>,
+}
+
+/// Flows grouped by the line that decided them, in order of first appearance. Flows
+/// without a deciding line group by what happened to them.
+fn by_cause<'a>(flows: Vec<(Option<&'a ConfigLine>, Listed<'a>)>) -> Vec<ByCause<'a>> {
+    let mut groups: Vec<(String, ByCause<'a>)> = Vec::new();
+    for (cause, flow) in flows {
+        let key = match cause {
+            Some(line) => format!("{}:{}", line.file, line.line),
+            None => format!("\u{0}{}", flow.what),
+        };
+        match groups.iter_mut().find(|(k, _)| *k == key) {
+            Some((_, group)) => group.flows.push(flow),
+            None => groups.push((
+                key,
+                ByCause {
+                    cause,
+                    flows: vec![flow],
+                },
+            )),
+        }
+    }
+    groups.into_iter().map(|(_, g)| g).collect()
+}
+
+/// The section of one cause: the whole line, its fix beside it, the flows it decides, one
+/// diagram (folded when `fold`), or none past the diagram budget.
+fn cause_section(
+    level: &str,
+    icon: &str,
+    group: &ByCause,
+    fixes: &[(&str, &str)],
+    draw: bool,
+    fold: bool,
+) -> String {
+    let n = group.flows.len();
+    let flows = format!("{n} flow{}", if n == 1 { "" } else { "s" });
+    let mut out = match group.cause {
+        Some(line) => format!(
+            "{level} {icon} {} decides {flows}\n\n{}\n",
+            code(&format!("{}:{}", line.file, line.line)),
+            block(&cut_to(&line.text, MAX_QUOTED_LINE_CHARS))
+        ),
+        None => format!(
+            "{level} {icon} {}{}\n\n",
+            prose(group.flows[0].title),
+            if n > 1 {
+                format!(" and {} more", n - 1)
+            } else {
+                String::new()
+            }
+        ),
+    };
+    for (code_, help) in fixes {
+        out.push_str(&format!("**Fix** ({code_}):\n{}\n", block(help)));
+    }
+    for flow in &group.flows {
+        out.push_str(&format!("- {}: {}\n", prose(flow.title), prose(&flow.what)));
+    }
+    out.push('\n');
+    if !draw {
+        return out;
+    }
+    let first = &group.flows[0];
+    let mut diagrams = String::new();
+    match (first.before, first.after) {
+        (Some(before), Some(after)) => {
+            diagrams.push_str(&fence(&mermaid(first.group, after)));
+            diagrams.push_str("\n<details><summary>Before the change</summary>\n\n");
+            diagrams.push_str(&fence(&mermaid(first.group, before)));
+            diagrams.push_str("\n</details>\n\n");
+        }
+        (None, Some(outcome)) | (Some(outcome), None) => {
+            diagrams.push_str(&fence(&mermaid(first.group, outcome)));
+            diagrams.push('\n');
+        }
+        (None, None) => {}
+    }
+    let whose = if n > 1 {
+        format!(" (the path of {})", prose(first.title))
+    } else {
+        String::new()
+    };
+    if fold {
+        out.push_str(&format!(
+            "<details><summary>Diagram{whose}</summary>\n\n{diagrams}</details>\n\n"
+        ));
+    } else if !diagrams.is_empty() {
+        if n > 1 {
+            out.push_str(&format!("The path of {}:\n\n", prose(first.title)));
+        }
+        out.push_str(&diagrams);
+    }
+    out
+}
+
+/// A deployment's name in headings: its deployment file, or its config when linted alone.
+fn project_name(project: &crate::workspace::Project) -> String {
+    project
+        .deployment
+        .as_ref()
+        .map(|d| d.file)
+        .or_else(|| project.firewalls.first().map(|f| f.file))
+        .map(|file| project.sources.get(file).display_name())
+        .unwrap_or_default()
+}
+
+/// Where a fence opens: its character and length (three or more backticks or tildes).
+fn fence_of(line: &str) -> Option<(char, usize)> {
+    let c = line.chars().next().filter(|c| *c == '`' || *c == '~')?;
+    let n = line.chars().take_while(|x| *x == c).count();
+    (n >= 3).then_some((c, n))
+}
+
+/// The comment as GitHub accepts it: past [`MAX_COMMENT_CHARS`] it is cut before the last
+/// section heading that fits (never inside a code block), open `<details>` are closed,
+/// and a tail says how many sections are left out and where the full report is.
+pub fn fit(text: String) -> String {
+    if text.len() <= MAX_COMMENT_CHARS {
+        return text;
+    }
+    let mut headings = Vec::new();
+    let mut lines_outside = Vec::new();
+    let mut fence: Option<(char, usize)> = None;
+    let mut at = 0;
+    for line in text.split_inclusive('\n') {
+        match (fence, fence_of(line)) {
+            (None, Some(open)) => fence = Some(open),
+            (Some((c, n)), Some((d, m)))
+                if c == d && m >= n && line.trim_end().chars().all(|x| x == c) =>
+            {
+                fence = None;
+                lines_outside.push(at + line.len());
+            }
+            (None, None) => {
+                if ["### ", "#### ", "##### "]
+                    .iter()
+                    .any(|h| line.starts_with(h))
+                {
+                    headings.push(at);
+                }
+                lines_outside.push(at + line.len());
+            }
+            _ => {}
+        }
+        at += line.len();
+    }
+    let room = MAX_COMMENT_CHARS - 600;
+    let cut = headings
+        .iter()
+        .rev()
+        .find(|&&h| h <= room && h > 0)
+        .or_else(|| lines_outside.iter().rev().find(|&&l| l <= room))
+        .copied()
+        .unwrap_or(0);
+    let left_out = headings.iter().filter(|&&h| h >= cut).count();
+    let mut out = text[..cut].to_string();
+    let open = out.matches("<details>").count();
+    let closed = out.matches("</details>").count();
+    for _ in closed..open {
+        out.push_str("\n</details>\n");
+    }
+    out.push_str(&format!(
+        "\n---\n\n_{left_out} more sections are not shown: a review comment holds at most 65,536 characters. The full report is in the job's artifact (`--format markdown --output-file report.md`), and the human output lists every finding._\n"
+    ));
     out
 }
 
@@ -280,38 +506,6 @@ fn heading(kind: FlowChangeKind) -> &'static str {
     }
 }
 
-fn flow_section(change: &FlowChange, with_diagrams: bool) -> String {
-    let mut out = format!(
-        "#### {}: {}\n\n{}\n\n",
-        heading(change.kind),
-        prose(&change.title),
-        prose(&change.headline)
-    );
-    if !with_diagrams {
-        return out;
-    }
-    match (&change.before, &change.after) {
-        (Some(before), Some(after)) => {
-            out.push_str("After the change:\n\n");
-            out.push_str(&fence(&mermaid(change.group, after)));
-            out.push_str("\n<details><summary>Before the change</summary>\n\n");
-            out.push_str(&fence(&mermaid(change.group, before)));
-            out.push_str("\n</details>\n\n");
-        }
-        (None, Some(after)) => {
-            out.push_str(&fence(&mermaid(change.group, after)));
-            out.push('\n');
-        }
-        (Some(before), None) => {
-            out.push_str("Before the change:\n\n");
-            out.push_str(&fence(&mermaid(change.group, before)));
-            out.push('\n');
-        }
-        (None, None) => {}
-    }
-    out
-}
-
 /// The review comment for a diff.
 pub fn diff(diff: &Diff, fail_on: Option<Severity>) -> String {
     let select = |f: fn(&FindingChange) -> Option<FindingAt>| -> Vec<FindingAt> {
@@ -402,16 +596,116 @@ pub fn diff(diff: &Diff, fail_on: Option<Severity>) -> String {
         out.push('\n');
     }
 
+    let mut drawn = 0;
     if !diff.flows.is_empty() {
         out.push_str("### Flows whose outcome changed\n\n");
         let mut ordered: Vec<&FlowChange> = diff.flows.iter().collect();
         ordered.sort_by_key(|c| c.kind);
-        for (i, change) in ordered.iter().enumerate() {
-            out.push_str(&flow_section(change, i < MAX_DIAGRAMS));
+        // Per deployment (the project whose flows hold the key, after or before), then
+        // per kind of change and deciding line.
+        let deployment_of = |key: &str| -> String {
+            [&diff.new, &diff.old]
+                .iter()
+                .find_map(|state| {
+                    state
+                        .projects
+                        .iter()
+                        .find(|p| p.flows.iter().any(|f| f.key == key))
+                        .map(|p| project_name(&p.project))
+                })
+                .unwrap_or_default()
+        };
+        let mut deployments: Vec<String> = Vec::new();
+        for change in &ordered {
+            let name = deployment_of(&change.key);
+            if !deployments.contains(&name) {
+                deployments.push(name);
+            }
         }
-        if ordered.len() > MAX_DIAGRAMS {
+        for deployment in &deployments {
+            let level = if deployment.is_empty() {
+                "####"
+            } else {
+                out.push_str(&format!("#### Deployment {}\n\n", code(deployment)));
+                "#####"
+            };
+            for kind in [
+                FlowChangeKind::Broken,
+                FlowChangeKind::Repaired,
+                FlowChangeKind::Added,
+                FlowChangeKind::Removed,
+                FlowChangeKind::Changed,
+            ] {
+                let flows: Vec<(Option<&ConfigLine>, Listed)> = ordered
+                    .iter()
+                    .filter(|c| c.kind == kind && deployment_of(&c.key) == *deployment)
+                    .map(|c| {
+                        let shown = match kind {
+                            FlowChangeKind::Repaired | FlowChangeKind::Removed => {
+                                c.before.as_ref().or(c.after.as_ref())
+                            }
+                            _ => c.after.as_ref().or(c.before.as_ref()),
+                        };
+                        (
+                            shown.and_then(cause),
+                            Listed {
+                                title: &c.title,
+                                what: c.headline.clone(),
+                                group: c.group,
+                                after: c.after.as_ref(),
+                                before: c.before.as_ref(),
+                            },
+                        )
+                    })
+                    .collect();
+                if flows.is_empty() {
+                    continue;
+                }
+                let icon = heading(kind);
+                for group in by_cause(flows) {
+                    let fixes: Vec<(&str, &str)> = match (kind, group.cause) {
+                        (
+                            FlowChangeKind::Broken
+                            | FlowChangeKind::Changed
+                            | FlowChangeKind::Added,
+                            Some(line),
+                        ) => diff
+                            .findings
+                            .iter()
+                            .filter_map(|c| match c {
+                                FindingChange::Introduced { new }
+                                | FindingChange::Worsened { new, .. }
+                                | FindingChange::Unchanged { new, .. } => Some(*new),
+                                _ => None,
+                            })
+                            .filter(|at| {
+                                let place = diff.new.place(*at);
+                                place.shared == line.file && place.line == line.line
+                            })
+                            .filter_map(|at| {
+                                let finding = diff.new.finding(at);
+                                finding.help.as_deref().map(|h| (finding.code, h))
+                            })
+                            .collect(),
+                        _ => Vec::new(),
+                    };
+                    // Flows that only changed how they pass are folded away.
+                    let fold = kind == FlowChangeKind::Changed;
+                    out.push_str(&cause_section(
+                        level,
+                        icon,
+                        &group,
+                        &fixes,
+                        drawn < MAX_DIAGRAMS,
+                        fold,
+                    ));
+                    drawn += 1;
+                }
+            }
+        }
+        if drawn > MAX_DIAGRAMS {
             out.push_str(&format!(
-                "_Diagrams shown for the first {MAX_DIAGRAMS} flows; `mralint diff` prints every path._\n\n"
+                "_Diagrams shown for the first {MAX_DIAGRAMS} causes; `mralint diff` prints every path._\n\n"
             ));
         }
     }
@@ -420,17 +714,33 @@ pub fn diff(diff: &Diff, fail_on: Option<Severity>) -> String {
             "<details><summary>Flows still broken, not changed by this change ({})</summary>\n\n",
             diff.still_broken.len()
         ));
-        let room = MAX_DIAGRAMS.saturating_sub(diff.flows.len());
-        for (i, flow) in diff.still_broken.iter().enumerate() {
-            out.push_str(&format!(
-                "#### ❌ {}\n\n{}\n\n",
-                prose(&flow.title),
-                prose(&flow.outcome.verdict())
+        let groups = by_cause(
+            diff.still_broken
+                .iter()
+                .map(|flow| {
+                    (
+                        cause(&flow.outcome),
+                        Listed {
+                            title: &flow.title,
+                            what: flow.outcome.verdict(),
+                            group: flow.group,
+                            after: Some(&flow.outcome),
+                            before: None,
+                        },
+                    )
+                })
+                .collect(),
+        );
+        for group in &groups {
+            out.push_str(&cause_section(
+                "####",
+                "❌",
+                group,
+                &[],
+                drawn < MAX_DIAGRAMS,
+                false,
             ));
-            if i < room {
-                out.push_str(&fence(&mermaid(flow.group, &flow.outcome)));
-                out.push('\n');
-            }
+            drawn += 1;
         }
         out.push_str("</details>\n\n");
     }
@@ -442,7 +752,7 @@ pub fn diff(diff: &Diff, fail_on: Option<Severity>) -> String {
         out.push_str(&findings_table(&diff.new, &unchanged));
         out.push_str("\n</details>\n");
     }
-    out
+    fit(out)
 }
 
 /// The review comment for `mralint check`: the findings, and a diagram of each flow that
@@ -450,6 +760,16 @@ pub fn diff(diff: &Diff, fail_on: Option<Severity>) -> String {
 pub fn check(
     parts: &[(&crate::workspace::Project, &[Finding])],
     fail_on: Option<Severity>,
+) -> String {
+    check_with(parts, fail_on, &[])
+}
+
+/// [`check`] with the run's notices (configs the MRA rules did not run on) under the
+/// verdict.
+pub fn check_with(
+    parts: &[(&crate::workspace::Project, &[Finding])],
+    fail_on: Option<Severity>,
+    notices: &[crate::report::Notice],
 ) -> String {
     let all = || parts.iter().flat_map(|(_, findings)| findings.iter());
     let failing = fail_on.map_or(0, |t| all().filter(|f| f.severity >= t).count());
@@ -468,6 +788,12 @@ pub fn check(
         "| {} | {} | {} | {} |\n\n",
         c[0], c[1], c[2], c[3]
     ));
+    for notice in notices {
+        out.push_str(&format!(
+            "> [!WARNING]\n> {}\n\n",
+            crate::escape::markdown_message(&notice.message)
+        ));
+    }
     if c[3] > 0 {
         out.push_str("### Findings\n\n| severity | rule | where | what |\n|---|---|---|---|\n");
         let mut details = String::new();
@@ -529,46 +855,89 @@ pub fn check(
         }
         out.push_str("</details>\n\n");
     }
-    let mut simulated = 0;
-    let mut broken = Vec::new();
-    for (project, _) in parts {
+    let mut drawn = 0;
+    let mut sections = String::new();
+    let mut all_healthy = 0;
+    for (project, findings) in parts {
         let cx = crate::rules::Context::new(project);
         let records =
             crate::diff::outcome::records(&cx, &|id| project.sources.get(id).display_name());
-        simulated += records.len();
-        broken.extend(
-            records
-                .into_iter()
-                .filter(|r| r.outcome.healthy == Some(false)),
-        );
-    }
-    if !broken.is_empty() {
-        out.push_str(&format!(
-            "### Flows that do not meet what MRA needs ({} of {simulated} simulated)\n\n",
+        let simulated = records.len();
+        let broken: Vec<&crate::diff::outcome::FlowRecord> = records
+            .iter()
+            .filter(|r| r.outcome.healthy == Some(false))
+            .collect();
+        if broken.is_empty() {
+            all_healthy += simulated;
+            continue;
+        }
+        sections.push_str(&format!(
+            "### {}: {} of {simulated} simulated flows do not meet what MRA needs\n\n",
+            code(&project_name(project)),
             broken.len()
         ));
-        for (i, flow) in broken.iter().enumerate() {
-            out.push_str(&format!(
-                "#### ❌ {}\n\n{}\n\n",
-                prose(&flow.title),
-                prose(&flow.outcome.verdict())
+        let groups = by_cause(
+            broken
+                .iter()
+                .map(|r| {
+                    (
+                        cause(&r.outcome),
+                        Listed {
+                            title: &r.title,
+                            what: r.outcome.verdict(),
+                            group: r.group,
+                            after: Some(&r.outcome),
+                            before: None,
+                        },
+                    )
+                })
+                .collect(),
+        );
+        for group in &groups {
+            // The fix: the help of the findings reported at the deciding line.
+            let fixes: Vec<(&str, &str)> = group
+                .cause
+                .map(|line| {
+                    findings
+                        .iter()
+                        .filter(|f| {
+                            let file = project.sources.get(f.primary.file);
+                            file.display_name() == line.file
+                                && file.line_col(f.primary.span.start).0 == line.line
+                        })
+                        .filter_map(|f| f.help.as_deref().map(|h| (f.code, h)))
+                        .collect()
+                })
+                .unwrap_or_default();
+            sections.push_str(&cause_section(
+                "####",
+                "❌",
+                group,
+                &fixes,
+                drawn < MAX_DIAGRAMS,
+                false,
             ));
-            if i < MAX_DIAGRAMS {
-                out.push_str(&fence(&mermaid(flow.group, &flow.outcome)));
-                out.push('\n');
-            }
+            drawn += 1;
         }
-        if broken.len() > MAX_DIAGRAMS {
+    }
+    if !sections.is_empty() {
+        out.push_str(&sections);
+        if drawn > MAX_DIAGRAMS {
             out.push_str(&format!(
-                "_Diagrams shown for the first {MAX_DIAGRAMS} flows; `mralint check` lists every finding._\n\n"
+                "_Diagrams shown for the first {MAX_DIAGRAMS} causes; `mralint check` lists every finding._\n\n"
             ));
         }
-    } else if simulated > 0 {
+        if all_healthy > 0 {
+            out.push_str(&format!(
+                "The {all_healthy} flows simulated for the other deployments meet what MRA needs.\n"
+            ));
+        }
+    } else if all_healthy > 0 {
         out.push_str(&format!(
-            "All {simulated} simulated flows meet what MRA needs.\n"
+            "All {all_healthy} simulated flows meet what MRA needs.\n"
         ));
     }
-    out
+    fit(out)
 }
 
 #[cfg(test)]
@@ -584,10 +953,36 @@ mod tests {
     }
 
     #[test]
-    fn long_lines_are_cut() {
+    fn long_lines_are_wrapped_whole() {
         let long = "x".repeat(100);
-        assert_eq!(cut(&long).chars().count(), MAX_LINE_CHARS);
-        assert!(cut(&long).ends_with('…'));
-        assert_eq!(cut("short"), "short");
+        let lines = wrap(&long);
+        assert_eq!(lines.concat(), long);
+        assert!(lines
+            .iter()
+            .all(|l| l.chars().count() <= MAX_LABEL_LINE_CHARS));
+        assert_eq!(wrap("short"), ["short"]);
+        let nat = "nat (inside,dmz) source dynamic INSIDE-NET EXPE-PUBLIC destination static EXPE-PUBLIC EXPE-REAL";
+        let lines = wrap(nat);
+        assert_eq!(lines.join(" "), nat);
+        assert!(lines.len() == 3, "{lines:?}");
+    }
+
+    #[test]
+    fn a_long_comment_is_cut_at_a_section_with_a_tail() {
+        let mut text = String::from("## title\n\n");
+        for i in 0..2000 {
+            text.push_str(&format!(
+                "#### flow {i}\n\n<details><summary>x</summary>\n\n{}\n\n</details>\n\n",
+                "y".repeat(60)
+            ));
+        }
+        let fitted = fit(text);
+        assert!(fitted.len() < 65_536);
+        assert!(fitted.contains("more sections are not shown"));
+        assert_eq!(
+            fitted.matches("<details>").count(),
+            fitted.matches("</details>").count()
+        );
+        assert_eq!(fit("short\n".into()), "short\n");
     }
 }

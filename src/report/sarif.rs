@@ -18,19 +18,70 @@ fn level(severity: Severity) -> &'static str {
     }
 }
 
-/// Where the rules are documented (the README's rules table; `mralint explain CODE` and
-/// `fullDescription` carry each rule's full text).
+/// Where the rules are documented: `docs/rules.md`, one heading per rule.
 pub fn help_uri() -> String {
-    format!("{}/blob/main/README.md#rules", env!("CARGO_PKG_REPOSITORY"))
+    format!("{}/blob/main/docs/rules.md", env!("CARGO_PKG_REPOSITORY"))
+}
+
+/// Where one rule is documented: its heading in `docs/rules.md`.
+pub fn rule_help_uri(code: &str) -> String {
+    format!("{}#{}", help_uri(), code.to_ascii_lowercase())
+}
+
+/// A rule's doc comment as Markdown (the `///` lines keep one leading space).
+pub fn rule_markdown(rule: &RuleMeta) -> String {
+    rule.doc
+        .lines()
+        .map(|l| l.strip_prefix(' ').unwrap_or(l))
+        .collect::<Vec<_>>()
+        .join("\n")
+        .trim()
+        .to_string()
+}
+
+/// The first paragraph of a rule's doc, as plain text on one line.
+fn first_paragraph(markdown: &str) -> String {
+    markdown
+        .split("\n\n")
+        .find(|p| !p.trim_start().starts_with('#') && !p.trim().is_empty())
+        .unwrap_or_default()
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .replace('`', "")
+}
+
+/// `docs/rules.md`: every rule under its own heading, the page `helpUri` points at.
+pub fn rules_page() -> String {
+    let mut out = String::from(
+        "# mralint rules\n\nGenerated from the rules' documentation (`mralint explain CODE` prints the same text); regenerate with `MRALINT_WRITE_DOCS=1 cargo test --test docs`.\n",
+    );
+    for rule in ALL {
+        out.push_str(&format!(
+            "\n## {}\n\n**{}** · default severity: {} · {}\n\n{}\n",
+            rule.code,
+            rule.name,
+            rule.severity.as_str(),
+            rule.summary,
+            rule_markdown(rule).replace("\n## ", "\n### ").replacen(
+                "## ",
+                "### ",
+                usize::from(rule_markdown(rule).starts_with("## "))
+            )
+        ));
+    }
+    out
 }
 
 fn rule_descriptor(rule: &RuleMeta) -> Value {
+    let markdown = rule_markdown(rule);
     json!({
         "id": rule.code,
         "name": rule.name,
         "shortDescription": { "text": rule.summary },
-        "fullDescription": { "text": rule.doc.lines().map(|l| l.strip_prefix(' ').unwrap_or(l)).collect::<Vec<_>>().join("\n").trim() },
-        "helpUri": help_uri(),
+        "fullDescription": { "text": first_paragraph(&markdown) },
+        "help": { "text": markdown.replace('`', ""), "markdown": markdown },
+        "helpUri": rule_help_uri(rule.code),
         "defaultConfiguration": { "level": level(rule.severity) },
     })
 }
@@ -110,16 +161,27 @@ pub fn result(finding: &Finding, sources: &Sources, path_of: &PathOf<'_>) -> Val
 
 /// The SARIF log for the findings of several projects.
 pub fn render_all(parts: &[(&[Finding], &Sources)]) -> String {
+    render_with(parts, &[])
+}
+
+/// [`render_all`] with the run's notices.
+pub fn render_with(parts: &[(&[Finding], &Sources)], notices: &[super::Notice]) -> String {
     let mut results = Vec::new();
     for (findings, sources) in parts {
         let path_of = |id: FileId| sources.get(id).display_name();
         results.extend(findings.iter().map(|f| result(f, sources, &path_of)));
     }
-    log(results)
+    log_with(results, notices)
 }
 
 /// A SARIF log of one run holding these results.
 pub fn log(results: Vec<Value>) -> String {
+    log_with(results, &[])
+}
+
+/// A SARIF log of one run holding these results; notices (a config the MRA rules did not
+/// run on) are run properties and tool notifications of its invocation.
+pub fn log_with(results: Vec<Value>, notices: &[super::Notice]) -> String {
     let rules: Vec<Value> = ALL.iter().map(|r| rule_descriptor(r)).collect();
     let log = json!({
         "$schema": SCHEMA,
@@ -135,5 +197,21 @@ pub fn log(results: Vec<Value>) -> String {
             "results": results,
         }]
     });
+    let mut log = log;
+    if !notices.is_empty() {
+        log["runs"][0]["properties"] = json!({
+            "mralintNotices": notices,
+            "mraRulesNotRun": notices.iter().map(|n| &n.file).collect::<Vec<_>>(),
+        });
+        log["runs"][0]["invocations"] = json!([{
+            "executionSuccessful": true,
+            "toolExecutionNotifications": notices.iter().map(|n| json!({
+                "level": "warning",
+                "descriptor": { "id": n.kind },
+                "message": { "text": n.message },
+                "locations": [{ "physicalLocation": { "artifactLocation": { "uri": uri(&n.file), "uriBaseId": "%SRCROOT%" } } }],
+            })).collect::<Vec<_>>(),
+        }]);
+    }
     serde_json::to_string_pretty(&log).unwrap_or_default() + "\n"
 }
