@@ -132,6 +132,15 @@ fn action(trace: &Trace) -> &'static str {
     }
 }
 
+/// A phase's result: ALLOW or DROP; FTD's Snort verdict is not simulated.
+fn result(phase: &crate::eval::Phase) -> &'static str {
+    match (phase.kind, phase.allowed) {
+        (crate::eval::PhaseKind::Snort, _) => "not evaluated offline",
+        (_, true) => "ALLOW",
+        (_, false) => "DROP",
+    }
+}
+
 /// packet-tracer's text: numbered phases, then the result block.
 pub fn human(trace: &Trace, file: &SourceFile) -> String {
     let name = file.display_name();
@@ -142,7 +151,7 @@ pub fn human(trace: &Trace, file: &SourceFile) -> String {
             i + 1,
             phase.kind.as_str(),
             phase.subtype,
-            if phase.allowed { "ALLOW" } else { "DROP" }
+            result(phase)
         ));
         for line in config_lines(file, &phase.config) {
             out.push_str(&format!("{}    ({name}:{})\n", line.text, line.line));
@@ -221,7 +230,7 @@ pub fn json(trace: &Trace, file: &SourceFile) -> String {
                 phase: i + 1,
                 kind: p.kind.as_str(),
                 subtype: p.subtype,
-                result: if p.allowed { "ALLOW" } else { "DROP" },
+                result: result(p),
                 config: config_lines(file, &p.config),
                 info: &p.info,
             })

@@ -116,7 +116,17 @@ pub fn check(cx: &Context<'_>, out: &mut Vec<Finding>) {
                             .chain(model.global.as_ref());
                         let mut permitted = None;
                         for binding in bound {
-                            match crate::eval::acl::check(model, binding, &untranslated).0 {
+                            match crate::eval::acl::check(
+                                model,
+                                binding,
+                                &untranslated,
+                                crate::eval::acl::Between {
+                                    ingress: Some(&hop.trace.ingress),
+                                    egress: None,
+                                },
+                            )
+                            .0
+                            {
                                 crate::eval::acl::Decision::Permit(_) => permitted = Some(true),
                                 crate::eval::acl::Decision::Deny(_) => permitted = Some(false),
                                 crate::eval::acl::Decision::NoMatch(_) => continue,

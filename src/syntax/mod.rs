@@ -61,6 +61,9 @@ pub fn parse_config(text: &str) -> Parsed {
     let mut parsed = Parsed::default();
     for block in &blocks {
         let command = command(block, &groups, &mut parsed.errors);
+        if is_ngfw_banner(block.header) {
+            parsed.config.ngfw_version = Some(command.span);
+        }
         match command.kind {
             CommandKind::Unrecognized => {
                 parsed.stats.unrecognized += 1;
@@ -78,6 +81,16 @@ pub fn parse_config(text: &str) -> Parsed {
         parsed.config.commands.push(command);
     }
     parsed
+}
+
+/// `NGFW Version 7.4.1`: the first line of an FTD `show running-config` (an ASA prints
+/// `ASA Version` there).
+fn is_ngfw_banner(header: Input<'_>) -> bool {
+    let mut words = header.fragment().split_whitespace();
+    matches!(
+        (words.next(), words.next()),
+        (Some(a), Some(b)) if a.eq_ignore_ascii_case("ngfw") && b.eq_ignore_ascii_case("version")
+    )
 }
 
 /// Splits the text into blocks. Separator (`!`) and comment (`:`) lines are skipped;
