@@ -59,6 +59,16 @@ impl FmcRule {
     }
 }
 
+impl FmcRule {
+    /// `'Allow-MRA' (rule-id 268435461)`, or `rule-id 268435461` without a name.
+    pub fn short(&self) -> String {
+        match &self.name {
+            Some(name) => format!("'{name}' (rule-id {})", self.rule_id),
+            None => format!("rule-id {}", self.rule_id),
+        }
+    }
+}
+
 impl fmt::Display for FmcRule {
     /// `FMC rule 'Allow-MRA' (rule-id 268435461)`.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -66,10 +76,7 @@ impl fmt::Display for FmcRule {
             FmcRuleKind::Prefilter => "FMC prefilter rule",
             _ => "FMC rule",
         };
-        match &self.name {
-            Some(name) => write!(f, "{what} '{name}' (rule-id {})", self.rule_id),
-            None => write!(f, "{what} rule-id {}", self.rule_id),
-        }
+        write!(f, "{what} {}", self.short())
     }
 }
 
