@@ -435,7 +435,7 @@ pub fn simulate(firewall: &Firewall, ingress: &str, packet: Packet) -> Trace {
             true,
             vec![],
             vec![format!(
-                "not evaluated offline: {rule} permits the flow in LINA and hands it to Snort; the access control policy{} and its intrusion and file policies give the final verdict",
+                "{rule} permits the flow in LINA and hands it to Snort; the access control policy{} and its intrusion and file policies give the final verdict",
                 if rule.kind == crate::model::FmcRuleKind::L7 {
                     " (the rule's application, URL and user conditions)"
                 } else {
@@ -683,9 +683,14 @@ fn access_check(
         let (decision, skipped) = acl::check(firewall, binding, packet, between);
         trace.skipped.extend(skipped);
         match decision {
-            Decision::Permit(config) => {
-                let info = fmc_permit_info(firewall, config.last().copied());
-                trace.permitted_by.extend(config.last().copied());
+            Decision::Permit(mut config) => {
+                let entry = config.last().copied();
+                let info = fmc_permit_info(firewall, entry);
+                trace.permitted_by.extend(entry);
+                // FTD's packet-tracer quotes the FMC remarks under the entry.
+                if let Some(rule) = entry.and_then(|span| firewall.fmc_rule_at(span)) {
+                    config.extend(&rule.remarks);
+                }
                 trace.phase(PhaseKind::AccessList, "log", true, config, info);
                 decided = true;
                 break;

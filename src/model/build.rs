@@ -306,7 +306,7 @@ struct Builder<'a> {
     cycles: Vec<(Span, String, String)>,
     cyclic: HashSet<String>,
     /// FMC remarks (`remark rule-id N: …`) by ACL and rule id, in order.
-    fmc_remarks: HashMap<(String, u64), Vec<super::ftd::RemarkPart>>,
+    fmc_remarks: HashMap<(String, u64), Vec<(super::ftd::RemarkPart, Span)>>,
 }
 
 impl<'a> Builder<'a> {
@@ -760,7 +760,7 @@ impl<'a> Builder<'a> {
                     self.fmc_remarks
                         .entry((list.name.text.clone(), id))
                         .or_default()
-                        .push(part);
+                        .push((part, span));
                 }
                 return;
             }

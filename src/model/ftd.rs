@@ -47,6 +47,8 @@ pub struct FmcRule {
     pub name: Option<String>,
     /// The policy (and section) it belongs to, from `ACCESS POLICY:` or `PREFILTER POLICY:`.
     pub policy: Option<String>,
+    /// The `remark rule-id N: …` lines that name it (FTD's packet-tracer quotes them).
+    pub remarks: Vec<crate::source::Span>,
 }
 
 impl FmcRule {
@@ -130,14 +132,20 @@ fn strip_prefix_ci<'a>(text: &'a str, prefix: &str) -> Option<&'a str> {
         .then(|| &text[prefix.len()..])
 }
 
-/// The rule named by the remarks seen so far for `rule_id`, with the entry's action.
-pub fn rule_from_remarks(rule_id: u64, trust: bool, remarks: &[RemarkPart]) -> FmcRule {
+/// The rule named by the remarks seen so far for `rule_id` (each with its line), with
+/// the entry's action.
+pub fn rule_from_remarks(
+    rule_id: u64,
+    trust: bool,
+    remarks: &[(RemarkPart, crate::source::Span)],
+) -> FmcRule {
     let mut rule = FmcRule {
         rule_id,
         trust,
+        remarks: remarks.iter().map(|(_, span)| *span).collect(),
         ..FmcRule::default()
     };
-    for part in remarks {
+    for (part, _) in remarks {
         match part {
             RemarkPart::Policy { name, prefilter } => {
                 rule.policy = Some(name.clone());
@@ -204,15 +212,22 @@ mod tests {
 
     #[test]
     fn rules_name_themselves_as_fmc_does() {
+        let span = crate::source::Span::default();
         let parts = [
-            RemarkPart::Policy {
-                name: "Pre".into(),
-                prefilter: true,
-            },
-            RemarkPart::Rule {
-                name: "Fastpath-MRA".into(),
-                kind: FmcRuleKind::Unknown,
-            },
+            (
+                RemarkPart::Policy {
+                    name: "Pre".into(),
+                    prefilter: true,
+                },
+                span,
+            ),
+            (
+                RemarkPart::Rule {
+                    name: "Fastpath-MRA".into(),
+                    kind: FmcRuleKind::Unknown,
+                },
+                span,
+            ),
         ];
         let rule = rule_from_remarks(9, true, &parts);
         assert_eq!(rule.kind, FmcRuleKind::Prefilter);
