@@ -78,7 +78,10 @@ impl fmt::Display for FmcRule {
             FmcRuleKind::Prefilter => "FMC prefilter rule",
             _ => "FMC rule",
         };
-        write!(f, "{what} {}", self.short())
+        match &self.name {
+            Some(_) => write!(f, "{what} {}", self.short()),
+            None => write!(f, "{what} with rule-id {}", self.rule_id),
+        }
     }
 }
 
@@ -237,7 +240,7 @@ mod tests {
         );
         assert!(!rule.snort_decides());
         let permit = rule_from_remarks(7, false, &[]);
-        assert_eq!(permit.to_string(), "FMC rule rule-id 7");
+        assert_eq!(permit.to_string(), "FMC rule with rule-id 7");
         assert!(permit.snort_decides());
     }
 }

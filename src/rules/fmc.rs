@@ -146,13 +146,8 @@ fn name_location(model: &Firewall, location: &mut Location) -> Option<String> {
             .policy
             .as_deref()
             .map_or(String::new(), |p| format!(", policy '{p}'"));
-        let what = match rule.kind {
-            FmcRuleKind::Prefilter => "prefilter rule",
-            _ => "rule",
-        };
         return Some(format!(
-            "In FMC ({place}{policy}): edit {what} {} and deploy; this line is the LINA entry FMC writes for it, and CLI edits are overwritten",
-            rule.short()
+            "In FMC ({place}{policy}): edit the {rule} and deploy; this line is the LINA entry FMC writes for it, and CLI edits are overwritten"
         ));
     }
     let (index, rule) = model

@@ -65,11 +65,16 @@ pub fn check(cx: &Context<'_>, out: &mut Vec<Finding>) {
     });
     let internet = cx.internet.iter().map(|r| {
         let e = &deployment.e.nodes[r.flow.e_node].name.value;
-        (&r.path, format!("{}: {} (internet to {e})", r.flow.service, r.flow.packet))
+        (
+            &r.path,
+            format!("{}: {} (internet to {e})", r.flow.service, r.flow.packet),
+        )
     });
     for (path, line) in traversal.chain(internet) {
         for (firewall, span, rule) in snort_entries(cx, path) {
-            let entry = decided.entry((firewall, span)).or_insert((rule, Vec::new()));
+            let entry = decided
+                .entry((firewall, span))
+                .or_insert((rule, Vec::new()));
             if !entry.1.contains(&line) {
                 entry.1.push(line.clone());
             }

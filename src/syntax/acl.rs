@@ -87,7 +87,7 @@ fn standard(input: Input<'_>) -> PResult<'_, AclEntry> {
 
 /// ```text
 /// ace = action ace-protocol address [ port-spec ] address [ port-spec | icmp-spec ]
-///       *( log-option | "time-range" name | "inactive" | ftd_option )
+///       *( log-option | "time-range" name | "inactive" | ftd_option | hit_count )
 /// ace-protocol = "object-group" name | "object" name | protocol
 /// icmp-spec = icmp-type [ 0-255 ] | "object-group" name
 /// ```
@@ -100,7 +100,7 @@ pub fn ace<'a>(input: Input<'a>, groups: &GroupTypes) -> PResult<'a, Ace> {
 /// ```text
 /// advanced_ace = advanced_action ace-protocol [ "ifc" name ] address [ port-spec ]
 ///                [ "ifc" name ] address [ port-spec | icmp-spec ]
-///                *( log-option | "time-range" name | "inactive" | ftd_option )
+///                *( log-option | "time-range" name | "inactive" | ftd_option | hit_count )
 /// ```
 /// Firepower Threat Defense's form (FMC and FDM write the access control policy as
 /// `access-list CSM_FW_ACL_ advanced …`): `trust` and the `ifc` zone conditions are
@@ -135,23 +135,54 @@ fn interface_condition(
 }
 
 /// ```text
+/// hit_count = "(hitcnt=" number ")" [ "0x" hex ]
+/// ```
+/// What `show access-list` prints after each entry (`(hitcnt=0) 0x6149c43c`): kept so
+/// that pasted `show access-list` output reads as the configuration it shows.
+pub fn hit_count(input: Input<'_>) -> PResult<'_, ()> {
+    let counter = |w: &Input<'_>| {
+        w.fragment()
+            .strip_prefix("(hitcnt=")
+            .and_then(|r| r.strip_suffix(')'))
+            .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
+    };
+    let hash = |w: &Input<'_>| {
+        w.fragment()
+            .strip_prefix("0x")
+            .is_some_and(|h| !h.is_empty() && h.bytes().all(|b| b.is_ascii_hexdigit()))
+    };
+    value(
+        (),
+        (
+            nom::combinator::verify(word, counter),
+            opt(nom::combinator::verify(word, hash)),
+        ),
+    )
+    .parse(input)
+}
+
+/// ```text
 /// ftd_option = "rule-id" number | "event-log" ( "flow-start" | "flow-end" | "both" )
 /// ```
 /// Gives the rule id, if this option is one.
 pub fn ftd_option(input: Input<'_>) -> PResult<'_, Option<u64>> {
     alt((
+        // After the keyword, a bad value is an error at the value, not the keyword.
         map(
-            preceded(kw("rule-id"), number(0, u32::MAX, "a rule id")),
+            preceded(
+                kw("rule-id"),
+                nom::combinator::cut(number(0, u32::MAX, "a rule id")),
+            ),
             |n| Some(u64::from(n)),
         ),
         value(
             None,
             preceded(
                 kw("event-log"),
-                nom::error::context(
+                nom::combinator::cut(nom::error::context(
                     "`flow-start`, `flow-end` or `both`",
                     alt((kw("flow-start"), kw("flow-end"), kw("both"))),
-                ),
+                )),
             ),
         ),
     ))
@@ -223,6 +254,7 @@ fn ace_entry<'a>(input: Input<'a>, groups: &GroupTypes, advanced: bool) -> PResu
         map(kw("inactive"), |_| inactive = true),
         map(preceded(kw("time-range"), name), |n| time_range = Some(n)),
         map(ftd_option, |id| rule_id = id.or(rule_id)),
+        map(hit_count, |_| ()),
     )))
     .parse(input)?;
     Ok((
@@ -412,6 +444,9 @@ mod tests {
         assert!(matches!(&a.ftd.destination_interface, Some(n) if n.text == "dmz"));
         let a = ace_of("access-list CSM_FW_ACL_ advanced trust ip object-group NETS object-group NETS rule-id 1 event-log flow-end");
         assert!(a.ftd.trust);
+        // `show access-list` output (Cisco TAC 212321).
+        let a = ace_of("access-list CSM_FW_ACL_ line 10 advanced deny tcp host 192.168.1.40 host 192.168.2.40 eq www rule-id 268435461 event-log flow-start (hitcnt=0) 0x6149c43c");
+        assert_eq!(a.ftd.rule_id, Some(268435461));
         assert!(matches!(
             entry("access-list CSM_FW_ACL_ remark rule-id 268435461: L7 RULE: Allow-MRA"),
             AclEntry::Remark(r) if r.ends_with("Allow-MRA")

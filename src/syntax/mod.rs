@@ -180,6 +180,9 @@ fn command(block: &Block<'_>, groups: &GroupTypes, errors: &mut Vec<SyntaxError>
         ("static", _) if second.starts_with('(') => Some(CommandKind::LegacyNat("static")),
         ("nat-control", _) => Some(CommandKind::LegacyNat("nat-control")),
         ("nat", _) => line(header, nat::twice_nat, errors).map(CommandKind::TwiceNat),
+        // Header lines of pasted `show access-list` output, not commands:
+        // `access-list cached ACL log flows: …`, `access-list NAME; 7 elements; …`.
+        ("access-list", s) if s == "cached" || s.ends_with(';') => Some(CommandKind::Unrecognized),
         ("access-list", _) => {
             line(header, |i| acl::access_list(i, groups), errors).map(CommandKind::AccessList)
         }
