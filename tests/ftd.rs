@@ -80,3 +80,53 @@ fn a_malformed_ftd_line_is_a_syntax_finding_at_its_word() {
     let text = "access-list CSM_FW_ACL_ advanced permit ip ifc any any rule-id 1\n";
     assert_eq!(parse_config(text).errors.len(), 1);
 }
+
+/// FTD permits that Snort re-evaluates and zone-limited entries never shadow later
+/// entries (ACL001); a `trust` does.
+#[test]
+fn snort_permits_and_zone_entries_are_no_basis_for_shadowing() {
+    let config = |first: &str| {
+        format!(
+            "NGFW Version 7.2.5\n\
+             access-list CSM_FW_ACL_ remark rule-id 1: L7 RULE: Allow-Web\n\
+             access-list CSM_FW_ACL_ advanced {first} rule-id 1\n\
+             access-list CSM_FW_ACL_ advanced deny tcp any any eq 80 rule-id 2\n"
+        )
+    };
+    let model = |text: &str| mralint::model::build(&parse_config(text).config);
+    let snort = model(&config("permit ip any any"));
+    assert!(snort.acls["CSM_FW_ACL_"].entries[0].is_conditional());
+    let zone = model(&config("trust ip ifc inside any any"));
+    assert!(zone.acls["CSM_FW_ACL_"].entries[0].is_conditional());
+    let trust = model(&config("trust ip any any"));
+    assert!(!trust.acls["CSM_FW_ACL_"].entries[0].is_conditional());
+    assert!(!trust.acls["CSM_FW_ACL_"].entries[1].is_conditional());
+}
+
+/// `platform: ftd` in the deployment makes a config without FTD markers speak FMC's
+/// language (a config that is FTD needs no field: the samples show that).
+#[test]
+fn the_deployment_can_say_a_firewall_is_ftd() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let dir = root.join(format!("target/ftd-platform-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let seed = root.join("samples/mra-single-nic-source-translated");
+    std::fs::copy(seed.join("asa.cfg"), dir.join("asa.cfg")).unwrap();
+    let deployment = std::fs::read_to_string(seed.join("deployment.yaml"))
+        .unwrap()
+        .replace("config: asa.cfg", "config: asa.cfg\n    platform: ftd");
+    std::fs::write(dir.join("deployment.yaml"), deployment).unwrap();
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_mralint"))
+        .current_dir(root)
+        .args(["check", "--color", "never", "--width", "200"])
+        .arg(dir.join("deployment.yaml"))
+        .output()
+        .unwrap();
+    std::fs::remove_dir_all(&dir).ok();
+    let text = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        text.contains("edit the Manual NAT rule #1 (NAT Rules Before)"),
+        "{text}"
+    );
+    assert!(text.contains("Platform Settings"), "{text}");
+}

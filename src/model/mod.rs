@@ -226,12 +226,24 @@ impl Ace {
     }
 
     /// Whether the entry matches at some times or under some DNS answers only (an FQDN
-    /// object or a `time-range`): never a basis for "unreachable" or "blocks another
-    /// entry", in either direction.
+    /// object or a `time-range`), or only on some interfaces, or (FTD) leaves the verdict
+    /// to Snort: never a basis for "unreachable" or "blocks another entry", in either
+    /// direction.
     pub fn is_conditional(&self) -> bool {
-        // An FTD zone condition too: whether one entry covers another then depends on the
+        // FTD zone conditions too: whether one entry covers another then depends on the
         // interfaces as well as the addresses, which the coverage analysis does not model.
-        !self.fqdn.is_empty() || self.time_range.is_some() || self.has_interface_condition()
+        // And an FTD permit that Snort re-evaluates: the access control policy, with its
+        // layer 7 conditions, may still hand the flow to a later rule.
+        !self.fqdn.is_empty()
+            || self.time_range.is_some()
+            || self.has_interface_condition()
+            || self.snort_reevaluates()
+    }
+
+    /// FTD: an allowing entry that is not `trust`, whose connection Snort evaluates
+    /// against the whole access control policy.
+    pub fn snort_reevaluates(&self) -> bool {
+        self.action == Action::Permit && self.fmc.as_ref().is_some_and(|r| !r.trust)
     }
 
     /// Whether it names an FQDN no resolution was given for (cheap: no allocation).
