@@ -4,19 +4,26 @@
 //! CLI edit is overwritten at the next deployment). Not a rule: it words other rules'
 //! findings.
 
+use std::collections::HashMap;
+
 use crate::finding::{Finding, Location};
-use crate::model::{Firewall, FmcRuleKind, NatRule};
-use crate::source::FileId;
+use crate::model::{Firewall, FmcRule, FmcRuleKind, NatRule};
+use crate::source::{FileId, Span};
 use crate::workspace::{FirewallInput, Project};
 
 /// Adds FMC's names to the findings whose lines are in an FTD config.
 pub fn annotate(project: &Project, findings: &mut [Finding]) {
+    // Each FTD config's lines, indexed once: a large policy may have thousands of findings.
+    let mut indexes: HashMap<FileId, Lines<'_>> = HashMap::new();
     for finding in findings.iter_mut() {
         let Some(input) = ftd_input(project, finding.primary.file) else {
             continue;
         };
+        let lines = indexes
+            .entry(input.file)
+            .or_insert_with(|| Lines::of(&input.model));
         let mut help = Vec::new();
-        let named = name_location(&input.model, &mut finding.primary);
+        let named = lines.name_location(&mut finding.primary);
         // A rule whose own help already says where in FMC needs no second pointer.
         let says_where = finding
             .help
@@ -29,9 +36,9 @@ pub fn annotate(project: &Project, findings: &mut [Finding]) {
             finding.help = Some(as_trust_rules(&h));
         }
         for related in &mut finding.related {
-            if ftd_input(project, related.file).is_some_and(|r| r.file == input.file) {
+            if related.file == input.file {
                 // Only the label: the help speaks of the primary line.
-                let _ = name_location(&input.model, related);
+                let _ = lines.name_location(related);
             }
         }
         if let Some(text) = platform_settings_help(finding.code) {
@@ -49,6 +56,62 @@ pub fn annotate(project: &Project, findings: &mut [Finding]) {
                 None => text,
             });
         }
+    }
+}
+
+/// An FTD config's access-list entries with an FMC rule, and its NAT rules with FMC's
+/// name for each, by line.
+struct Lines<'a> {
+    rules: HashMap<Span, &'a FmcRule>,
+    nat: HashMap<Span, String>,
+}
+
+impl<'a> Lines<'a> {
+    fn of(model: &'a Firewall) -> Self {
+        let rules = model
+            .acls
+            .values()
+            .flat_map(|acl| &acl.entries)
+            .filter_map(|ace| Some((ace.span, ace.fmc.as_ref()?)))
+            .collect();
+        // Manual NAT rules are numbered within their section, in table order.
+        let mut numbered = [0usize; 4];
+        let nat = model
+            .nat
+            .iter()
+            .map(|rule| {
+                let position = &mut numbered[usize::from(rule.section.min(3))];
+                *position += 1;
+                (rule.span, nat_rule_name(rule, *position))
+            })
+            .collect();
+        Lines { rules, nat }
+    }
+
+    /// Names the FMC rule of an access-list or NAT line in its label; gives the help line
+    /// that says where FMC keeps it.
+    fn name_location(&self, location: &mut Location) -> Option<String> {
+        if let Some(rule) = self.rules.get(&location.span) {
+            if !location.label.contains(&rule.to_string()) {
+                location.label = format!("{} · {rule}", location.label);
+            }
+            let place = match rule.kind {
+                FmcRuleKind::Prefilter => "Policies > Prefilter",
+                _ => "Policies > Access Control",
+            };
+            let policy = rule
+                .policy
+                .as_deref()
+                .map_or(String::new(), |p| format!(", policy '{p}'"));
+            return Some(format!(
+                "In FMC ({place}{policy}): edit the {rule} and deploy; this line is the LINA entry FMC writes for it, and CLI edits are overwritten"
+            ));
+        }
+        let what = self.nat.get(&location.span)?;
+        location.label = format!("{} · {what}", location.label);
+        Some(format!(
+            "In FMC: Devices > NAT, the NAT policy assigned to this device (its name is not in the LINA config): edit the {what} and deploy"
+        ))
     }
 }
 
@@ -130,49 +193,13 @@ fn ftd_input(project: &Project, file: FileId) -> Option<&FirewallInput> {
         .find(|f| f.file == file && f.platform.is_ftd())
 }
 
-/// Names the FMC rule of an access-list or NAT line in its label; gives the help line
-/// that says where FMC keeps it.
-fn name_location(model: &Firewall, location: &mut Location) -> Option<String> {
-    if let Some(ace) = model.ace_at(location.span) {
-        let rule = ace.fmc.as_ref()?;
-        if !location.label.contains(&rule.to_string()) {
-            location.label = format!("{} · {rule}", location.label);
-        }
-        let place = match rule.kind {
-            FmcRuleKind::Prefilter => "Policies > Prefilter",
-            _ => "Policies > Access Control",
-        };
-        let policy = rule
-            .policy
-            .as_deref()
-            .map_or(String::new(), |p| format!(", policy '{p}'"));
-        return Some(format!(
-            "In FMC ({place}{policy}): edit the {rule} and deploy; this line is the LINA entry FMC writes for it, and CLI edits are overwritten"
-        ));
-    }
-    let (index, rule) = model
-        .nat
-        .iter()
-        .enumerate()
-        .find(|(_, r)| r.span == location.span)?;
-    let what = nat_rule_name(model, index, rule);
-    location.label = format!("{} · {what}", location.label);
-    Some(format!(
-        "In FMC: Devices > NAT, the NAT policy assigned to this device (its name is not in the LINA config): edit the {what} and deploy"
-    ))
-}
-
-/// FMC's name for a NAT rule: `Manual NAT rule #2 (NAT Rules Before)`, `Auto NAT rule of
-/// object EXPE`, `Manual NAT rule #1 (NAT Rules After)`.
-fn nat_rule_name(model: &Firewall, index: usize, rule: &NatRule) -> String {
+/// FMC's name for a NAT rule at this 1-based position of its section: `Manual NAT rule #2
+/// (NAT Rules Before)`, `Auto NAT rule of object EXPE`, `Manual NAT rule #1 (NAT Rules
+/// After)`.
+fn nat_rule_name(rule: &NatRule, position: usize) -> String {
     if let Some(object) = &rule.object {
         return format!("Auto NAT rule of object {object}");
     }
-    let position = model.nat[..index]
-        .iter()
-        .filter(|r| r.section == rule.section)
-        .count()
-        + 1;
     let section = if rule.section == 3 {
         "NAT Rules After"
     } else {
