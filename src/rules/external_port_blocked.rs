@@ -115,6 +115,11 @@ pub fn check(cx: &Context<'_>, out: &mut Vec<Finding>) {
                             .into_iter()
                             .chain(model.global.as_ref());
                         let mut permitted = None;
+                        // The interface routing would take the real address out of, for
+                        // FTD's zone conditions on the egress.
+                        let egress =
+                            crate::eval::route::lookup(model, untranslated.destination, None)
+                                .map(|r| r.interface.as_str());
                         for binding in bound {
                             match crate::eval::acl::check(
                                 model,
@@ -122,7 +127,7 @@ pub fn check(cx: &Context<'_>, out: &mut Vec<Finding>) {
                                 &untranslated,
                                 crate::eval::acl::Between {
                                     ingress: Some(&hop.trace.ingress),
-                                    egress: None,
+                                    egress,
                                 },
                             )
                             .0
