@@ -125,7 +125,7 @@ fn the_deployment_can_say_a_firewall_is_ftd() {
     std::fs::remove_dir_all(&dir).ok();
     let text = String::from_utf8_lossy(&output.stdout);
     assert!(
-        text.contains("edit the Manual NAT rule #1 (NAT Rules Before)"),
+        text.contains("this line is the Manual NAT rule #1 (NAT Rules Before)"),
         "{text}"
     );
     assert!(text.contains("Platform Settings"), "{text}");

@@ -104,13 +104,13 @@ impl<'a> Lines<'a> {
                 .as_deref()
                 .map_or(String::new(), |p| format!(", policy '{p}'"));
             return Some(format!(
-                "In FMC ({place}{policy}): edit the {rule} and deploy; this line is the LINA entry FMC writes for it, and CLI edits are overwritten"
+                "In FMC: this line is the LINA entry of the {rule} ({place}{policy}); make the change there and deploy (CLI edits are overwritten)"
             ));
         }
         let what = self.nat.get(&location.span)?;
         location.label = format!("{} · {what}", location.label);
         Some(format!(
-            "In FMC: Devices > NAT, the NAT policy assigned to this device (its name is not in the LINA config): edit the {what} and deploy"
+            "In FMC: this line is the {what} of the NAT policy assigned to this device (Devices > NAT; the policy's name is not in the LINA config); make the change there and deploy"
         ))
     }
 }
