@@ -130,3 +130,16 @@ fn the_deployment_can_say_a_firewall_is_ftd() {
     );
     assert!(text.contains("Platform Settings"), "{text}");
 }
+
+/// `show access-list` expands each object-group entry into indented lines under it: they
+/// are read as part of the entry above, never as commands.
+#[test]
+fn expanded_show_access_list_lines_are_part_of_their_entry() {
+    let text = "object-group network INSIDE-NETS\n network-object 10.0.30.0 255.255.255.0\n\
+        access-list CSM_FW_ACL_ line 11 advanced trust ip ifc inside object-group INSIDE-NETS any rule-id 268435458 (hitcnt=12) 0x1a2b3c4d\n  \
+        access-list CSM_FW_ACL_ line 11 advanced trust ip ifc inside 10.0.30.0 255.255.255.0 any rule-id 268435458 (hitcnt=12) 0x5e6f7a8b\n";
+    let parsed = parse_config(text);
+    assert!(parsed.errors.is_empty(), "{:?}", parsed.errors);
+    let model = mralint::model::build(&parsed.config);
+    assert_eq!(model.acls["CSM_FW_ACL_"].entries.len(), 1);
+}
