@@ -687,9 +687,11 @@ fn access_check(
                 let entry = config.last().copied();
                 let info = fmc_permit_info(firewall, entry);
                 trace.permitted_by.extend(entry);
-                // FTD's packet-tracer quotes the FMC remarks under the entry.
+                // FTD's packet-tracer quotes the FMC remarks with the entry; they go before
+                // it, as in the config, so that the entry stays the phase's deciding line.
                 if let Some(rule) = entry.and_then(|span| firewall.fmc_rule_at(span)) {
-                    config.extend(&rule.remarks);
+                    let at = config.len().saturating_sub(1);
+                    config.splice(at..at, rule.remarks.iter().copied());
                 }
                 trace.phase(PhaseKind::AccessList, "log", true, config, info);
                 decided = true;
