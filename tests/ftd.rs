@@ -46,6 +46,11 @@ fn public_ftd_entries_carry_their_fmc_rules_and_zones() {
         "{l4:?}"
     );
     assert_eq!(l4.kind, FmcRuleKind::L4);
+    let fdm = &model.acls["NGFW_ONBOX_ACL"].entries[0];
+    assert_eq!(
+        fdm.fmc.as_ref().unwrap().to_string(),
+        "FDM rule 'Allow-DNS-For-Corporate' (rule-id 268435480)"
+    );
     let default = rule(268434432).fmc.as_ref().unwrap();
     assert_eq!(default.policy.as_deref(), Some("FTD-ACP - Default"));
 }

@@ -796,7 +796,13 @@ impl<'a> Builder<'a> {
                 .map(|n| n.text.clone()),
             fmc: ace.ftd.rule_id.map(|id| {
                 let remarks = self.fmc_remarks.get(&(list.name.text.clone(), id));
-                super::ftd::rule_from_remarks(id, ace.ftd.trust, remarks.map_or(&[], Vec::as_slice))
+                let mut rule = super::ftd::rule_from_remarks(
+                    id,
+                    ace.ftd.trust,
+                    remarks.map_or(&[], Vec::as_slice),
+                );
+                rule.fdm = super::ftd::is_fdm_acl(&list.name.text);
+                rule
             }),
         });
     }

@@ -49,6 +49,8 @@ pub struct FmcRule {
     pub policy: Option<String>,
     /// The `remark rule-id N: …` lines that name it (FTD's packet-tracer quotes them).
     pub remarks: Vec<crate::source::Span>,
+    /// Written by FDM (the on-box manager, `NGFW_ONBOX_ACL`) rather than FMC.
+    pub fdm: bool,
 }
 
 impl FmcRule {
@@ -74,9 +76,10 @@ impl FmcRule {
 impl fmt::Display for FmcRule {
     /// `FMC rule 'Allow-MRA' (rule-id 268435461)`.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let what = match self.kind {
-            FmcRuleKind::Prefilter => "FMC prefilter rule",
-            _ => "FMC rule",
+        let what = match (self.fdm, self.kind) {
+            (true, _) => "FDM rule",
+            (false, FmcRuleKind::Prefilter) => "FMC prefilter rule",
+            (false, _) => "FMC rule",
         };
         match &self.name {
             Some(_) => write!(f, "{what} {}", self.short()),
@@ -119,8 +122,9 @@ pub fn parse_remark(text: &str) -> Option<(u64, RemarkPart)> {
             name,
             kind: FmcRuleKind::L7,
         },
-        // Prefilter rules are named `RULE:` (their kind comes from the policy remark).
-        "RULE" => RemarkPart::Rule {
+        // Prefilter rules are named `RULE:` (their kind comes from the policy remark);
+        // FDM writes other levels too (`L5 RULE:`): a rule, of a kind not known here.
+        label if label == "RULE" || label.ends_with(" RULE") => RemarkPart::Rule {
             name,
             kind: FmcRuleKind::Unknown,
         },
@@ -169,7 +173,12 @@ pub fn rule_from_remarks(
 
 /// Whether an ACL name is one FMC or FDM writes for the access control policy.
 pub fn is_fmc_acl(name: &str) -> bool {
-    name.starts_with("CSM_FW_ACL_")
+    name.starts_with("CSM_FW_ACL_") || is_fdm_acl(name)
+}
+
+/// FDM's (on-box management's) name for the access control policy's ACL.
+pub fn is_fdm_acl(name: &str) -> bool {
+    name == "NGFW_ONBOX_ACL"
 }
 
 #[cfg(test)]
@@ -208,6 +217,16 @@ mod tests {
                 }
             ))
         );
+        assert!(matches!(
+            parse_remark("rule-id 268435480: L5 RULE: Allow-DNS-For-Corporate"),
+            Some((
+                268435480,
+                RemarkPart::Rule {
+                    kind: FmcRuleKind::Unknown,
+                    ..
+                }
+            ))
+        ));
         assert_eq!(parse_remark("mralint: ignore[MRA001] lab"), None);
         assert_eq!(parse_remark("rule-id x: L4 RULE: a"), None);
         assert_eq!(parse_remark("rule-id 5"), None);

@@ -28,7 +28,7 @@ pub fn annotate(project: &Project, findings: &mut [Finding]) {
         let says_where = finding
             .help
             .as_deref()
-            .is_some_and(|h| h.contains("In FMC"));
+            .is_some_and(|h| h.contains("In FMC") || h.contains("In FDM"));
         if let Some(text) = named.as_ref().filter(|_| !says_where) {
             help.push(text.clone());
         }
@@ -99,12 +99,13 @@ impl<'a> Lines<'a> {
                 FmcRuleKind::Prefilter => "Policies > Prefilter",
                 _ => "Policies > Access Control",
             };
+            let manager = if rule.fdm { "FDM" } else { "FMC" };
             let policy = rule
                 .policy
                 .as_deref()
                 .map_or(String::new(), |p| format!(", policy '{p}'"));
             return Some(format!(
-                "In FMC: this line is the LINA entry of the {rule} ({place}{policy}); make the change there and deploy (CLI edits are overwritten)"
+                "In {manager}: this line is the LINA entry of the {rule} ({place}{policy}); make the change there and deploy (CLI edits are overwritten)"
             ));
         }
         let what = self.nat.get(&location.span)?;

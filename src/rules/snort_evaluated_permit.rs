@@ -133,8 +133,9 @@ fn finding(
         .as_deref()
         .map_or(String::new(), |p| format!(" of policy '{p}'"));
     let name = rule.name.as_deref().unwrap_or("this rule");
+    let manager = if rule.fdm { "FDM" } else { "FMC" };
     finding.help = Some(format!(
-        "In FMC (Policies > Access Control{policy}), rule '{name}': {check}. To take the verdict out of Snort's hands, allow these flows with a Trust rule above it (or a prefilter rule with action Fastpath), which LINA writes as `advanced trust … rule-id N` and fast-paths"
+        "In {manager} (Policies > Access Control{policy}), rule '{name}': {check}. To take the verdict out of Snort's hands, allow these flows with a Trust rule above it (or a prefilter rule with action Fastpath), which LINA writes as `advanced trust … rule-id N` and fast-paths"
     ));
     finding.notes = flows;
     finding
