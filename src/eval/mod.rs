@@ -102,6 +102,9 @@ pub struct Phase {
     pub allowed: bool,
     pub config: Vec<Span>,
     pub info: Vec<String>,
+    /// Lines quoted with the deciding ones but deciding nothing: the FMC remarks of an
+    /// FTD entry, which FTD's packet-tracer prints under it.
+    pub remarks: Vec<Span>,
 }
 
 /// Why a packet was dropped.
@@ -224,6 +227,7 @@ impl Trace {
             allowed,
             config,
             info,
+            remarks: Vec::new(),
         });
     }
 
@@ -683,17 +687,18 @@ fn access_check(
         let (decision, skipped) = acl::check(firewall, binding, packet, between);
         trace.skipped.extend(skipped);
         match decision {
-            Decision::Permit(mut config) => {
+            Decision::Permit(config) => {
                 let entry = config.last().copied();
                 let info = fmc_permit_info(firewall, entry);
                 trace.permitted_by.extend(entry);
-                // FTD's packet-tracer quotes the FMC remarks with the entry; they go before
-                // it, as in the config, so that the entry stays the phase's deciding line.
-                if let Some(rule) = entry.and_then(|span| firewall.fmc_rule_at(span)) {
-                    let at = config.len().saturating_sub(1);
-                    config.splice(at..at, rule.remarks.iter().copied());
-                }
                 trace.phase(PhaseKind::AccessList, "log", true, config, info);
+                // FTD's packet-tracer quotes the FMC remarks under the entry.
+                if let (Some(rule), Some(phase)) = (
+                    entry.and_then(|span| firewall.fmc_rule_at(span)),
+                    trace.phases.last_mut(),
+                ) {
+                    phase.remarks = rule.remarks.clone();
+                }
                 decided = true;
                 break;
             }

@@ -132,6 +132,11 @@ fn action(trace: &Trace) -> &'static str {
     }
 }
 
+/// The lines a phase quotes: those that decided it, then (FTD) the entry's FMC remarks.
+fn quoted(phase: &crate::eval::Phase) -> Vec<Span> {
+    phase.config.iter().chain(&phase.remarks).copied().collect()
+}
+
 /// A phase's result: ALLOW or DROP; FTD's Snort verdict is not simulated.
 fn result(phase: &crate::eval::Phase) -> &'static str {
     match (phase.kind, phase.allowed) {
@@ -153,7 +158,7 @@ pub fn human(trace: &Trace, file: &SourceFile) -> String {
             phase.subtype,
             result(phase)
         ));
-        for line in config_lines(file, &phase.config) {
+        for line in config_lines(file, &quoted(phase)) {
             out.push_str(&format!("{}    ({name}:{})\n", line.text, line.line));
         }
         out.push_str("Additional Information:\n");
@@ -231,7 +236,7 @@ pub fn json(trace: &Trace, file: &SourceFile) -> String {
                 kind: p.kind.as_str(),
                 subtype: p.subtype,
                 result: result(p),
-                config: config_lines(file, &p.config),
+                config: config_lines(file, &quoted(p)),
                 info: &p.info,
             })
             .collect(),
