@@ -28,6 +28,8 @@ pub struct FirewallInput {
     /// unreachable entries): only the first entry naming a config in a run does, so those
     /// findings appear once however many deployments name it.
     pub reports_config: bool,
+    /// ASA or FTD: what the deployment says (`platform`), else what the config shows.
+    pub platform: crate::model::Platform,
 }
 
 /// What a deployment's resolver answers: FQDN objects resolve through it.
@@ -110,6 +112,7 @@ impl LoadedConfig {
             file: sources.add_shared(Arc::clone(&self.source)),
             syntax_errors: Arc::clone(&self.syntax_errors),
             stats: self.stats,
+            platform: self.model.platform,
             model: Arc::clone(&self.model),
             reports_config: true,
         }
@@ -567,8 +570,9 @@ fn deployment_project_reading(
             let config_path = base.join(&firewall.config.value);
             match load_config(&config_path, &d.firewall_resolver()) {
                 Ok(loaded) => {
-                    let input =
+                    let mut input =
                         loaded.entry(&mut project.sources, Some(firewall.name.value.clone()));
+                    input.platform = firewall.platform.unwrap_or(input.platform);
                     project.firewalls.push(input);
                 }
                 Err(InputError::Unreadable { reason, .. }) => errors.push(DeploymentError::new(

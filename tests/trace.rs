@@ -105,6 +105,36 @@ const CASES: &[(&str, &str, &str, i32)] = &[
         "outside tcp 198.51.100.7 40000 64.100.0.10 5061",
         0,
     ),
+    (
+        "ftd_l7_rule_permit_sent_to_snort",
+        "samples/ftd-l7-rule-only-5061/ftd-outside.cfg",
+        "outside tcp 198.51.100.7 40000 64.100.0.10 5061",
+        0,
+    ),
+    (
+        "ftd_trust_rule_fast_paths",
+        "samples/ftd-dual-nic-ok/ftd-inside.cfg",
+        "inside tcp 10.0.30.2 30000 10.0.20.2 2222",
+        0,
+    ),
+    (
+        "ftd_zone_rule_denies_ssh",
+        "samples/ftd-zone-ssh-blocked/ftd-inside.cfg",
+        "inside tcp 10.0.30.2 30000 10.0.20.2 2222",
+        1,
+    ),
+    (
+        "ftd_zone_rule_of_another_zone",
+        "samples/ftd-dual-nic-ok/ftd-inside.cfg",
+        "guest tcp 10.0.40.5 30000 10.0.20.2 2222",
+        1,
+    ),
+    (
+        "ftd_seed_reflection_translates_source",
+        "samples/ftd-single-nic-source-translated/ftd.cfg",
+        "inside tcp 10.0.30.2 25000 64.100.0.10 7003",
+        0,
+    ),
 ];
 
 #[test]
@@ -125,6 +155,30 @@ fn json_traces() {
         assert_eq!(json["version"], 1);
         insta::assert_snapshot!(format!("json_{name}"), text);
     }
+}
+
+/// FTD: the Snort phase of a connection LINA hands to Snort is there, not simulated; a
+/// `trust` entry's connection has none.
+#[test]
+fn ftd_snort_phase_is_not_evaluated_offline() {
+    let (code, text) = trace(
+        "samples/ftd-l7-rule-only-5061/ftd-outside.cfg",
+        "outside tcp 198.51.100.7 40000 64.100.0.10 5061",
+        "json",
+    );
+    assert_eq!(code, 0, "{text}");
+    let json: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let phases = json["phases"].as_array().unwrap();
+    let snort = phases.last().unwrap();
+    assert_eq!(snort["type"], "SNORT");
+    assert_eq!(snort["result"], "not evaluated offline");
+    let (_, text) = trace(
+        "samples/ftd-dual-nic-ok/ftd-inside.cfg",
+        "inside tcp 10.0.30.2 30000 10.0.20.2 2222",
+        "json",
+    );
+    assert!(!text.contains("SNORT"), "{text}");
+    assert!(text.contains("Trust-MRA-Traversal"), "{text}");
 }
 
 #[test]

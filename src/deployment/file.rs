@@ -54,6 +54,19 @@ pub struct FirewallEntry {
     pub name: S<String>,
     #[schemars(with = "String")]
     pub config: S<String>,
+    /// `asa` or `ftd` (Firepower Threat Defense: the config is LINA's `show
+    /// running-config`). Optional: an FTD config is recognised by `CSM_FW_ACL_`,
+    /// `rule-id` or its `NGFW Version` banner.
+    #[serde(default)]
+    pub platform: Option<PlatformEntry>,
+}
+
+/// Which software a firewall runs.
+#[derive(Clone, Copy, Debug, Deserialize, JsonSchema, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum PlatformEntry {
+    Asa,
+    Ftd,
 }
 
 /// Nodes by hand (`nodes`), by their dumps (`xconfig`), or both.

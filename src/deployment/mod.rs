@@ -91,6 +91,8 @@ pub struct FirewallRef {
     pub name: At<String>,
     /// As written, relative to the deployment file.
     pub config: At<String>,
+    /// What the deployment says the firewall runs (`None`: detected from the config).
+    pub platform: Option<crate::model::Platform>,
 }
 
 #[derive(Clone, Debug)]
@@ -462,6 +464,10 @@ impl Validator<'_> {
             .map(|f| FirewallRef {
                 name: at(&f.name),
                 config: at(&f.config),
+                platform: f.platform.map(|p| match p {
+                    file::PlatformEntry::Asa => crate::model::Platform::Asa,
+                    file::PlatformEntry::Ftd => crate::model::Platform::Ftd,
+                }),
             })
             .collect();
         for f in &firewalls {

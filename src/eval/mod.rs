@@ -77,6 +77,8 @@ pub enum PhaseKind {
     AccessList,
     Nat,
     FlowCreation,
+    /// FTD: the Snort verdict of a connection LINA permitted (not simulated).
+    Snort,
 }
 
 impl PhaseKind {
@@ -87,6 +89,7 @@ impl PhaseKind {
             PhaseKind::AccessList => "ACCESS-LIST",
             PhaseKind::Nat => "NAT",
             PhaseKind::FlowCreation => "FLOW-CREATION",
+            PhaseKind::Snort => "SNORT",
         }
     }
 }
@@ -99,6 +102,9 @@ pub struct Phase {
     pub allowed: bool,
     pub config: Vec<Span>,
     pub info: Vec<String>,
+    /// Lines quoted with the deciding ones but deciding nothing: the FMC remarks of an
+    /// FTD entry, which FTD's packet-tracer prints under it.
+    pub remarks: Vec<Span>,
 }
 
 /// Why a packet was dropped.
@@ -197,6 +203,8 @@ pub struct Trace {
     /// ACL entries the access check skipped as undecidable (an FQDN no answer was given
     /// for), with the reason: the verdict holds only if they do not match.
     pub skipped: Vec<(Span, String)>,
+    /// The ACL entries that permitted the connection (inbound or global, then outbound).
+    pub permitted_by: Vec<Span>,
 }
 
 impl Trace {
@@ -219,6 +227,7 @@ impl Trace {
             allowed,
             config,
             info,
+            remarks: Vec::new(),
         });
     }
 
@@ -244,6 +253,7 @@ pub fn simulate(firewall: &Firewall, ingress: &str, packet: Packet) -> Trace {
         source_port_may_change: false,
         source_pool: None,
         skipped: Vec::new(),
+        permitted_by: Vec::new(),
     };
     let Some(ingress) = firewall.interface(ingress) else {
         return trace.drop(Drop::NoInterface);
@@ -422,7 +432,61 @@ pub fn simulate(firewall: &Firewall, ingress: &str, packet: Packet) -> Trace {
         vec![],
         vec!["New flow created".into()],
     );
+    if let Some(rule) = snort_rule(firewall, &trace) {
+        trace.phase(
+            PhaseKind::Snort,
+            "",
+            true,
+            vec![],
+            vec![format!(
+                "{rule} permits the flow in LINA and hands it to Snort; the access control policy{} and its intrusion and file policies give the final verdict",
+                if rule.kind == crate::model::FmcRuleKind::L7 {
+                    " (the rule's application, URL and user conditions)"
+                } else {
+                    ""
+                }
+            )],
+        );
+    }
     trace
+}
+
+/// The FMC rule of an entry that permitted the connection and leaves the verdict to
+/// Snort, if any (FTD only; a `trust` or prefilter entry does not).
+pub fn snort_rule<'a>(firewall: &'a Firewall, trace: &Trace) -> Option<&'a crate::model::FmcRule> {
+    trace
+        .permitted_by
+        .iter()
+        .filter_map(|&span| firewall.fmc_rule_at(span))
+        .find(|rule| rule.snort_decides())
+}
+
+/// packet-tracer's words for an FTD entry's rule: which FMC rule it is.
+fn fmc_rule_info(firewall: &Firewall, entry: Option<Span>) -> Vec<String> {
+    entry
+        .and_then(|span| firewall.fmc_rule_at(span))
+        .map(|rule| {
+            let mut info = vec![rule.to_string()];
+            if let Some(policy) = &rule.policy {
+                info[0].push_str(&format!(" in policy '{policy}'"));
+            }
+            info
+        })
+        .unwrap_or_default()
+}
+
+/// What FTD's packet-tracer adds to a permitting entry: which FMC rule, and whether the
+/// flow is fast-pathed (`trust`, prefilter Fastpath) or sent to Snort.
+fn fmc_permit_info(firewall: &Firewall, entry: Option<Span>) -> Vec<String> {
+    let mut info = fmc_rule_info(firewall, entry);
+    if let Some(rule) = entry.and_then(|span| firewall.fmc_rule_at(span)) {
+        info.push(if rule.trust {
+            "trust: the flow is fast-pathed; Snort does not inspect it".into()
+        } else {
+            "This packet will be sent to snort for additional processing where a verdict will be reached".into()
+        });
+    }
+    info
 }
 
 /// The NAT rules a connection uses: a twice rule found by the destination lookup is the
@@ -618,17 +682,29 @@ fn access_check(
         .collect();
     let mut unmatched = Vec::new();
     let mut decided = false;
+    let between = acl::Between::interfaces(&ingress.name, &egress.name);
     for binding in &bound {
-        let (decision, skipped) = acl::check(firewall, binding, packet);
+        let (decision, skipped) = acl::check(firewall, binding, packet, between);
         trace.skipped.extend(skipped);
         match decision {
             Decision::Permit(config) => {
-                trace.phase(PhaseKind::AccessList, "log", true, config, vec![]);
+                let entry = config.last().copied();
+                let info = fmc_permit_info(firewall, entry);
+                trace.permitted_by.extend(entry);
+                trace.phase(PhaseKind::AccessList, "log", true, config, info);
+                // FTD's packet-tracer quotes the FMC remarks under the entry.
+                if let (Some(rule), Some(phase)) = (
+                    entry.and_then(|span| firewall.fmc_rule_at(span)),
+                    trace.phases.last_mut(),
+                ) {
+                    phase.remarks = rule.remarks.clone();
+                }
                 decided = true;
                 break;
             }
             Decision::Deny(config) => {
-                trace.phase(PhaseKind::AccessList, "log", false, config, vec![]);
+                let info = fmc_rule_info(firewall, config.last().copied());
+                trace.phase(PhaseKind::AccessList, "log", false, config, info);
                 return Err(Drop::AclDeny);
             }
             Decision::NoMatch(config) => unmatched.extend(config),
@@ -659,10 +735,11 @@ fn access_check(
         }
     }
     if let Some(binding) = firewall.outbound.get(&egress.name.to_ascii_lowercase()) {
-        let (decision, skipped) = acl::check(firewall, binding, packet);
+        let (decision, skipped) = acl::check(firewall, binding, packet, between);
         trace.skipped.extend(skipped);
         match decision {
             Decision::Permit(config) => {
+                trace.permitted_by.extend(config.last().copied());
                 trace.phase(PhaseKind::AccessList, "log", true, config, vec![])
             }
             Decision::Deny(config) | Decision::NoMatch(config) => {

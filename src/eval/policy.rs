@@ -62,7 +62,7 @@ pub fn class_matches(
         ClassTraffic::AccessList(name) => firewall
             .acls
             .get(name)
-            .and_then(|acl| super::acl::first_match(acl, packet))
+            .and_then(|acl| super::acl::first_match(acl, packet, super::acl::Between::default()))
             .is_some_and(|ace| ace.action == Action::Permit),
     })
 }

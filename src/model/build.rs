@@ -104,7 +104,27 @@ pub fn build_with(config: &Config, dns: &[(String, Ipv4Addr)]) -> Firewall {
         })
         .collect();
     firewall.network_objects = builder.network_sets.into_iter().collect();
+    firewall.platform = detect_platform(config, &firewall);
     firewall
+}
+
+/// FTD when the config has the `NGFW Version` banner, an ACL FMC writes
+/// (`CSM_FW_ACL_…`) or an entry with a `rule-id`; otherwise ASA.
+fn detect_platform(config: &Config, firewall: &Firewall) -> super::Platform {
+    let ftd = config.ngfw_version.is_some()
+        || firewall
+            .acls
+            .keys()
+            .any(|name| super::ftd::is_fmc_acl(name))
+        || firewall
+            .acls
+            .values()
+            .any(|acl| acl.entries.iter().any(|ace| ace.fmc.is_some()));
+    if ftd {
+        super::Platform::Ftd
+    } else {
+        super::Platform::Asa
+    }
 }
 
 /// Puts a twice NAT rule at its 1-based `line`, or at the end of the section.
@@ -285,6 +305,8 @@ struct Builder<'a> {
     used: HashSet<String>,
     cycles: Vec<(Span, String, String)>,
     cyclic: HashSet<String>,
+    /// FMC remarks (`remark rule-id N: …`) by ACL and rule id, in order.
+    fmc_remarks: HashMap<(String, u64), Vec<(super::ftd::RemarkPart, Span)>>,
 }
 
 impl<'a> Builder<'a> {
@@ -311,6 +333,7 @@ impl<'a> Builder<'a> {
             used: HashSet::new(),
             cycles: Vec::new(),
             cyclic: HashSet::new(),
+            fmc_remarks: HashMap::new(),
         };
         for command in &config.commands {
             match &command.kind {
@@ -730,8 +753,18 @@ impl<'a> Builder<'a> {
                 entries: Vec::new(),
                 extended: false,
             });
-        let AclEntry::Extended(ace) = &list.entry else {
-            return;
+        let ace = match &list.entry {
+            AclEntry::Extended(ace) => ace,
+            AclEntry::Remark(text) => {
+                if let Some((id, part)) = super::ftd::parse_remark(text) {
+                    self.fmc_remarks
+                        .entry((list.name.text.clone(), id))
+                        .or_default()
+                        .push((part, span));
+                }
+                return;
+            }
+            _ => return,
         };
         acl.extended = true;
         let undefined_before = self.undefined.len();
@@ -755,6 +788,22 @@ impl<'a> Builder<'a> {
             fqdn: from.union(to).fqdn,
             time_range: ace.time_range.as_ref().map(|n| n.text.clone()),
             ipv6,
+            source_interface: ace.ftd.source_interface.as_ref().map(|n| n.text.clone()),
+            destination_interface: ace
+                .ftd
+                .destination_interface
+                .as_ref()
+                .map(|n| n.text.clone()),
+            fmc: ace.ftd.rule_id.map(|id| {
+                let remarks = self.fmc_remarks.get(&(list.name.text.clone(), id));
+                let mut rule = super::ftd::rule_from_remarks(
+                    id,
+                    ace.ftd.trust,
+                    remarks.map_or(&[], Vec::as_slice),
+                );
+                rule.fdm = super::ftd::is_fdm_acl(&list.name.text);
+                rule
+            }),
         });
     }
 

@@ -3,12 +3,14 @@
 
 pub mod addr;
 mod build;
+pub mod ftd;
 
 use std::collections::{BTreeMap, HashMap};
 use std::net::Ipv4Addr;
 
 pub use addr::{AddrSet, IntervalSet, PortSet};
 pub use build::{build, build_with};
+pub use ftd::{FmcRule, FmcRuleKind, Platform};
 
 use crate::source::Span;
 use crate::syntax::ast::{Action, NatKind};
@@ -17,6 +19,9 @@ use crate::syntax::ast::{Action, NatKind};
 #[derive(Clone, Debug, Default)]
 pub struct Firewall {
     pub hostname: Option<String>,
+    /// ASA, or FTD (detected from `CSM_FW_ACL_`, `rule-id` or the `NGFW Version` banner,
+    /// or said by the deployment).
+    pub platform: Platform,
     pub interfaces: Vec<Interface>,
     /// Connected routes first (one per addressed interface), then static routes in config order.
     pub routes: Vec<Route>,
@@ -197,14 +202,48 @@ pub struct Ace {
     pub time_range: Option<String>,
     /// What it matches of IPv6 traffic (IPv6 is parsed, not simulated).
     pub ipv6: Ipv6Part,
+    /// FTD `ifc NAME` conditions: the ingress and egress interface (security zone member).
+    pub source_interface: Option<String>,
+    pub destination_interface: Option<String>,
+    /// The FMC rule it was written from (`rule-id N` and its remarks).
+    pub fmc: Option<FmcRule>,
 }
 
 impl Ace {
+    /// Whether the entry applies to a connection from `ingress` to `egress` (`None`: not
+    /// known, and the condition is taken as met). Interface names match case-insensitively.
+    pub fn applies_between(&self, ingress: Option<&str>, egress: Option<&str>) -> bool {
+        let meets = |condition: &Option<String>, actual: Option<&str>| match (condition, actual) {
+            (Some(want), Some(is)) => want.eq_ignore_ascii_case(is),
+            _ => true,
+        };
+        meets(&self.source_interface, ingress) && meets(&self.destination_interface, egress)
+    }
+
+    /// Whether it is limited to some interfaces (FTD zones).
+    pub fn has_interface_condition(&self) -> bool {
+        self.source_interface.is_some() || self.destination_interface.is_some()
+    }
+
     /// Whether the entry matches at some times or under some DNS answers only (an FQDN
-    /// object or a `time-range`): never a basis for "unreachable" or "blocks another
-    /// entry", in either direction.
+    /// object or a `time-range`), or only on some interfaces, or (FTD) leaves the verdict
+    /// to Snort: never a basis for "unreachable" or "blocks another entry", in either
+    /// direction.
     pub fn is_conditional(&self) -> bool {
-        !self.fqdn.is_empty() || self.time_range.is_some()
+        // FTD zone conditions too: whether one entry covers another then depends on the
+        // interfaces as well as the addresses, which the coverage analysis does not model.
+        // And an FTD permit that Snort re-evaluates: the access control policy, with its
+        // layer 7 conditions, may still hand the flow to a later rule.
+        !self.fqdn.is_empty()
+            || self.time_range.is_some()
+            || self.has_interface_condition()
+            || self.snort_reevaluates()
+    }
+
+    /// FTD: an allowing entry that is not `trust`, whose connection Snort evaluates
+    /// against the whole access control policy.
+    pub fn snort_reevaluates(&self) -> bool {
+        self.action == Action::Permit && self.fmc.as_ref().is_some_and(|r| !r.trust)
     }
 
     /// Whether it names an FQDN no resolution was given for (cheap: no allocation).
@@ -383,5 +422,21 @@ impl Firewall {
     /// The name shown for this firewall.
     pub fn display_name(&self) -> &str {
         self.hostname.as_deref().unwrap_or("firewall")
+    }
+
+    /// The ACL entry whose line is `span`, if it is one.
+    pub fn ace_at(&self, span: Span) -> Option<&Ace> {
+        self.acls
+            .values()
+            .flat_map(|acl| &acl.entries)
+            .find(|ace| ace.span == span)
+    }
+
+    /// The FMC rule of the ACL entry whose line is `span` (FTD configs only).
+    pub fn fmc_rule_at(&self, span: Span) -> Option<&FmcRule> {
+        if !self.platform.is_ftd() {
+            return None;
+        }
+        self.ace_at(span).and_then(|ace| ace.fmc.as_ref())
     }
 }

@@ -48,6 +48,8 @@ pub fn shown_step(step: &Step) -> bool {
         PhaseKind::UnNat | PhaseKind::AccessList => true,
         PhaseKind::Nat => step.is_translation() || !step.allowed,
         PhaseKind::RouteLookup | PhaseKind::FlowCreation => !step.allowed,
+        // Not simulated: a diff has nothing to say about it.
+        PhaseKind::Snort => false,
     }
 }
 

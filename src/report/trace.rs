@@ -132,6 +132,20 @@ fn action(trace: &Trace) -> &'static str {
     }
 }
 
+/// The lines a phase quotes: those that decided it, then (FTD) the entry's FMC remarks.
+fn quoted(phase: &crate::eval::Phase) -> Vec<Span> {
+    phase.config.iter().chain(&phase.remarks).copied().collect()
+}
+
+/// A phase's result: ALLOW or DROP; FTD's Snort verdict is not simulated.
+fn result(phase: &crate::eval::Phase) -> &'static str {
+    match (phase.kind, phase.allowed) {
+        (crate::eval::PhaseKind::Snort, _) => "not evaluated offline",
+        (_, true) => "ALLOW",
+        (_, false) => "DROP",
+    }
+}
+
 /// packet-tracer's text: numbered phases, then the result block.
 pub fn human(trace: &Trace, file: &SourceFile) -> String {
     let name = file.display_name();
@@ -142,9 +156,9 @@ pub fn human(trace: &Trace, file: &SourceFile) -> String {
             i + 1,
             phase.kind.as_str(),
             phase.subtype,
-            if phase.allowed { "ALLOW" } else { "DROP" }
+            result(phase)
         ));
-        for line in config_lines(file, &phase.config) {
+        for line in config_lines(file, &quoted(phase)) {
             out.push_str(&format!("{}    ({name}:{})\n", line.text, line.line));
         }
         out.push_str("Additional Information:\n");
@@ -221,8 +235,8 @@ pub fn json(trace: &Trace, file: &SourceFile) -> String {
                 phase: i + 1,
                 kind: p.kind.as_str(),
                 subtype: p.subtype,
-                result: if p.allowed { "ALLOW" } else { "DROP" },
-                config: config_lines(file, &p.config),
+                result: result(p),
+                config: config_lines(file, &quoted(p)),
                 info: &p.info,
             })
             .collect(),

@@ -115,8 +115,23 @@ pub fn check(cx: &Context<'_>, out: &mut Vec<Finding>) {
                             .into_iter()
                             .chain(model.global.as_ref());
                         let mut permitted = None;
+                        // The interface routing would take the real address out of, for
+                        // FTD's zone conditions on the egress.
+                        let egress =
+                            crate::eval::route::lookup(model, untranslated.destination, None)
+                                .map(|r| r.interface.as_str());
                         for binding in bound {
-                            match crate::eval::acl::check(model, binding, &untranslated).0 {
+                            match crate::eval::acl::check(
+                                model,
+                                binding,
+                                &untranslated,
+                                crate::eval::acl::Between {
+                                    ingress: Some(&hop.trace.ingress),
+                                    egress,
+                                },
+                            )
+                            .0
+                            {
                                 crate::eval::acl::Decision::Permit(_) => permitted = Some(true),
                                 crate::eval::acl::Decision::Deny(_) => permitted = Some(false),
                                 crate::eval::acl::Decision::NoMatch(_) => continue,

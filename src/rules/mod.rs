@@ -5,6 +5,7 @@ mod cyclic_reference;
 mod demux_ports_mismatch;
 mod deployment_xconfig_mismatch;
 mod external_port_blocked;
+mod fmc;
 mod idle_timeout_short;
 mod invalid_deployment;
 mod legacy_nat_syntax;
@@ -15,6 +16,7 @@ mod return_path_asymmetric;
 mod shared_nat_address;
 mod single_nic_reflection;
 mod sip_inspection_enabled;
+mod snort_evaluated_permit;
 mod static_nat_mismatch;
 mod static_nat_on_internal_lan;
 mod syntax_error;
@@ -93,6 +95,7 @@ pub static ALL: &[&RuleMeta] = &[
     &idle_timeout_short::RULE,
     &media_hairpin_blocked::RULE,
     &return_path_asymmetric::RULE,
+    &snort_evaluated_permit::RULE,
     &unreachable_nat_rule::RULE,
     &legacy_nat_syntax::RULE,
     &unreachable_ace::RULE,
@@ -405,6 +408,11 @@ static CHECKS: &[(&RuleMeta, Check, Reads)] = &[
         return_path_asymmetric::check,
         Reads::Flows,
     ),
+    (
+        &snort_evaluated_permit::RULE,
+        snort_evaluated_permit::check,
+        Reads::Flows,
+    ),
 ];
 
 /// Runs every rule over a project.
@@ -429,6 +437,7 @@ pub fn run_selected(project: &Project, selected: &dyn Fn(&str) -> bool) -> Vec<F
     for (_, check, _) in chosen {
         check(&cx, &mut findings);
     }
+    fmc::annotate(project, &mut findings);
     unused_suppression::apply(project, &mut findings, selected);
     crate::finding::sort(&mut findings, &project.sources);
     findings

@@ -9,7 +9,7 @@ use nom::Parser;
 use super::address::{address, port_spec_if, subnet};
 use super::ast::{
     AccessGroup, AccessList, Ace, AceIcmp, AceProtocol, AclBinding, AclEntry, Action, Address,
-    GroupType, Protocol,
+    FtdAce, GroupType, Protocol,
 };
 use super::lexical::{
     icmp6_type, icmp_type, ipv4, kw, name, number, protocol, text, word, Input, PResult,
@@ -19,9 +19,10 @@ use super::GroupTypes;
 /// ```text
 /// access-list = "access-list" name [ "line" number ]
 ///   ( "remark" rest-of-line
+///   | "advanced" advanced_ace
 ///   | [ "extended" ] ace
 ///   | "standard" action ( "any" | "any4" | "host" ipv4 | ipv4 mask )
-///   | ( "webtype" | "ethertype" | "advanced" ) rest-of-line )
+///   | ( "webtype" | "ethertype" ) rest-of-line )
 /// ```
 pub fn access_list<'a>(input: Input<'a>, groups: &GroupTypes) -> PResult<'a, AccessList> {
     let (input, (_, name, _)) = (
@@ -39,10 +40,12 @@ pub fn access_list<'a>(input: Input<'a>, groups: &GroupTypes) -> PResult<'a, Acc
             AclEntry::Remark,
         ),
         preceded(kw("standard"), standard),
-        map(
-            (alt((kw("webtype"), kw("ethertype"), kw("advanced"))), rest),
-            |_| AclEntry::Other,
-        ),
+        map(preceded(kw("advanced"), |i| advanced_ace(i, groups)), |a| {
+            AclEntry::Extended(Box::new(a))
+        }),
+        map((alt((kw("webtype"), kw("ethertype"))), rest), |_| {
+            AclEntry::Other
+        }),
         map(preceded(opt(kw("extended")), |i| ace(i, groups)), |a| {
             AclEntry::Extended(Box::new(a))
         }),
@@ -84,16 +87,117 @@ fn standard(input: Input<'_>) -> PResult<'_, AclEntry> {
 
 /// ```text
 /// ace = action ace-protocol address [ port-spec ] address [ port-spec | icmp-spec ]
-///       *( log-option | "time-range" name | "inactive" )
+///       *( log-option | "time-range" name | "inactive" | ftd_option | hit_count )
 /// ace-protocol = "object-group" name | "object" name | protocol
 /// icmp-spec = icmp-type [ 0-255 ] | "object-group" name
 /// ```
 /// Which groups are port groups decides whether `object-group X` after the source
 /// is a source-port condition or the destination.
 pub fn ace<'a>(input: Input<'a>, groups: &GroupTypes) -> PResult<'a, Ace> {
+    ace_entry(input, groups, false)
+}
+
+/// ```text
+/// advanced_ace = advanced_action ace-protocol [ "ifc" name ] address [ port-spec ]
+///                [ "ifc" name ] address [ port-spec | icmp-spec ]
+///                *( log-option | "time-range" name | "inactive" | ftd_option | hit_count )
+/// ```
+/// Firepower Threat Defense's form (FMC and FDM write the access control policy as
+/// `access-list CSM_FW_ACL_ advanced …`): `trust` and the `ifc` zone conditions are
+/// what it adds to an extended entry.
+pub fn advanced_ace<'a>(input: Input<'a>, groups: &GroupTypes) -> PResult<'a, Ace> {
+    ace_entry(input, groups, true)
+}
+
+/// `advanced_action = "permit" | "deny" | "trust"`, with whether it was `trust`.
+pub fn advanced_action(input: Input<'_>) -> PResult<'_, (Action, bool)> {
+    nom::error::context(
+        "`permit`, `deny` or `trust`",
+        alt((
+            map(action, |a| (a, false)),
+            value((Action::Permit, true), kw("trust")),
+        )),
+    )
+    .parse(input)
+}
+
+/// `ifc NAME`: only in an advanced entry (a zone condition on FTD).
+fn interface_condition(
+    advanced: bool,
+) -> impl Fn(Input<'_>) -> PResult<'_, Option<super::ast::Name>> {
+    move |input| {
+        if advanced {
+            opt(preceded(kw("ifc"), name)).parse(input)
+        } else {
+            Ok((input, None))
+        }
+    }
+}
+
+/// ```text
+/// hit_count = "(hitcnt=" number ")" [ "0x" hex ]
+/// ```
+/// What `show access-list` prints after each entry (`(hitcnt=0) 0x6149c43c`): kept so
+/// that pasted `show access-list` output reads as the configuration it shows.
+pub fn hit_count(input: Input<'_>) -> PResult<'_, ()> {
+    let counter = |w: &Input<'_>| {
+        w.fragment()
+            .strip_prefix("(hitcnt=")
+            .and_then(|r| r.strip_suffix(')'))
+            .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
+    };
+    let hash = |w: &Input<'_>| {
+        w.fragment()
+            .strip_prefix("0x")
+            .is_some_and(|h| !h.is_empty() && h.bytes().all(|b| b.is_ascii_hexdigit()))
+    };
+    value(
+        (),
+        (
+            nom::combinator::verify(word, counter),
+            opt(nom::combinator::verify(word, hash)),
+        ),
+    )
+    .parse(input)
+}
+
+/// ```text
+/// ftd_option = "rule-id" number | "event-log" ( "flow-start" | "flow-end" | "both" )
+/// ```
+/// Gives the rule id, if this option is one.
+pub fn ftd_option(input: Input<'_>) -> PResult<'_, Option<u64>> {
+    alt((
+        // After the keyword, a bad value is an error at the value, not the keyword.
+        map(
+            preceded(
+                kw("rule-id"),
+                nom::combinator::cut(number(0, u32::MAX, "a rule id")),
+            ),
+            |n| Some(u64::from(n)),
+        ),
+        value(
+            None,
+            preceded(
+                kw("event-log"),
+                nom::combinator::cut(nom::error::context(
+                    "`flow-start`, `flow-end` or `both`",
+                    alt((kw("flow-start"), kw("flow-end"), kw("both"))),
+                )),
+            ),
+        ),
+    ))
+    .parse(input)
+}
+
+fn ace_entry<'a>(input: Input<'a>, groups: &GroupTypes, advanced: bool) -> PResult<'a, Ace> {
     let is_port_group = |n: &str| matches!(groups.get(n), Some(GroupType::Service(Some(_))));
     let is_icmp_group = |n: &str| matches!(groups.get(n), Some(GroupType::IcmpType));
-    let (input, (action, protocol)) = (action, ace_protocol).parse(input)?;
+    let (input, (action, trust)) = if advanced {
+        advanced_action(input)?
+    } else {
+        map(action, |a| (a, false)).parse(input)?
+    };
+    let (input, protocol) = ace_protocol(input)?;
     let carries_ports = match &protocol {
         AceProtocol::Protocol(Protocol::Number(6 | 17 | 132)) => true,
         AceProtocol::Protocol(_) | AceProtocol::ServiceObject(_) => false,
@@ -102,12 +206,14 @@ pub fn ace<'a>(input: Input<'a>, groups: &GroupTypes) -> PResult<'a, Ace> {
     };
     let is_icmp = matches!(protocol, AceProtocol::Protocol(Protocol::Number(1 | 58)));
     let is_icmp6 = matches!(protocol, AceProtocol::Protocol(Protocol::Number(58)));
+    let (input, source_interface) = interface_condition(advanced)(input)?;
     let (input, source) = address(input)?;
     let (input, source_port) = if carries_ports {
         port_spec_if(is_port_group).parse(input)?
     } else {
         (input, None)
     };
+    let (input, destination_interface) = interface_condition(advanced)(input)?;
     let (input, destination) = address(input)?;
     let (input, destination_port) = if carries_ports {
         port_spec_if(is_port_group).parse(input)?
@@ -142,10 +248,13 @@ pub fn ace<'a>(input: Input<'a>, groups: &GroupTypes) -> PResult<'a, Ace> {
     };
     let mut inactive = false;
     let mut time_range = None;
+    let mut rule_id = None;
     let (input, _) = many0(alt((
         map(log_option, |_| ()),
         map(kw("inactive"), |_| inactive = true),
         map(preceded(kw("time-range"), name), |n| time_range = Some(n)),
+        map(ftd_option, |id| rule_id = id.or(rule_id)),
+        map(hit_count, |_| ()),
     )))
     .parse(input)?;
     Ok((
@@ -160,6 +269,12 @@ pub fn ace<'a>(input: Input<'a>, groups: &GroupTypes) -> PResult<'a, Ace> {
             icmp,
             inactive,
             time_range,
+            ftd: FtdAce {
+                trust,
+                source_interface,
+                destination_interface,
+                rule_id,
+            },
         },
     ))
 }
@@ -305,6 +420,57 @@ mod tests {
         assert!(matches!(a.icmp, Some(AceIcmp::Group(_))));
         let a = ace_of("access-list A extended permit ip any6 2001:db8::/32");
         assert_eq!(a.destination, Address::Ipv6);
+    }
+
+    /// Entries as FTD's `show running-config` prints them (Cisco TAC documents 212321 and
+    /// 212700; the `ifc` form from Batfish's FTD tests).
+    #[test]
+    fn ftd_advanced_entries() {
+        let a = ace_of("access-list CSM_FW_ACL_ advanced deny tcp host 192.168.1.40 host 192.168.2.40 eq www rule-id 268435461 event-log flow-start");
+        assert_eq!(a.action, Action::Deny);
+        assert_eq!(a.ftd.rule_id, Some(268435461));
+        let a = ace_of(
+            "access-list CSM_FW_ACL_ advanced permit udp any range 1025 65535 any eq 3544 rule-id 9998",
+        );
+        assert!(a.source_port.is_some() && !a.ftd.trust);
+        let a = ace_of("access-list CSM_FW_ACL_ advanced permit ipinip any any rule-id 9998");
+        assert_eq!(a.protocol, AceProtocol::Protocol(Protocol::Number(4)));
+        let a = ace_of("access-list CSM_FW_ACL_ advanced trust tcp ifc OUTSIDE any any eq 80 rule-id 268455934");
+        assert!(a.ftd.trust && a.action == Action::Permit);
+        assert!(matches!(&a.ftd.source_interface, Some(n) if n.text == "OUTSIDE"));
+        assert!(a.ftd.destination_interface.is_none());
+        let a = ace_of("access-list CSM_FW_ACL_ advanced deny tcp ifc inside object-group NETS ifc dmz any eq 2222 rule-id 268435470 event-log both");
+        assert!(matches!(a.source, Address::Group(_)));
+        assert!(matches!(&a.ftd.destination_interface, Some(n) if n.text == "dmz"));
+        let a = ace_of("access-list CSM_FW_ACL_ advanced trust ip object-group NETS object-group NETS rule-id 1 event-log flow-end");
+        assert!(a.ftd.trust);
+        // `show access-list` output (Cisco TAC 212321).
+        let a = ace_of("access-list CSM_FW_ACL_ line 10 advanced deny tcp host 192.168.1.40 host 192.168.2.40 eq www rule-id 268435461 event-log flow-start (hitcnt=0) 0x6149c43c");
+        assert_eq!(a.ftd.rule_id, Some(268435461));
+        assert!(matches!(
+            entry("access-list CSM_FW_ACL_ remark rule-id 268435461: L7 RULE: Allow-MRA"),
+            AclEntry::Remark(r) if r.ends_with("Allow-MRA")
+        ));
+    }
+
+    #[test]
+    fn ftd_forms_are_errors_where_they_do_not_belong() {
+        let bad = |text: &str| {
+            (|i| access_list(i, &groups()), super::super::lexical::end)
+                .parse(Input::new(text))
+                .is_err()
+        };
+        assert!(bad("access-list A extended trust ip any any"));
+        assert!(bad("access-list A extended permit ip ifc inside any any"));
+        assert!(bad(
+            "access-list CSM_FW_ACL_ advanced permit ip any any event-log sometimes"
+        ));
+        assert!(bad(
+            "access-list CSM_FW_ACL_ advanced allow ip any any rule-id 1"
+        ));
+        assert!(bad(
+            "access-list CSM_FW_ACL_ advanced permit ip any any rule-id x"
+        ));
     }
 
     #[test]

@@ -52,6 +52,8 @@ pub struct Config {
     /// Every word of the commands mralint does not model: a name that appears here may be
     /// used by them (an ACL in a `crypto map`, an object in a `capture`).
     pub mentions: std::collections::HashSet<String>,
+    /// The `NGFW Version …` banner line of a Firepower Threat Defense config, if any.
+    pub ngfw_version: Option<Span>,
 }
 
 /// One top-level command with its sub-lines.
@@ -345,6 +347,22 @@ pub struct Ace {
     pub icmp: Option<AceIcmp>,
     pub inactive: bool,
     pub time_range: Option<Name>,
+    /// What only FTD's `advanced` entries (and FMC-written extended ones) carry.
+    pub ftd: FtdAce,
+}
+
+/// The FTD parts of an entry: `trust`, the `ifc NAME` zone conditions, the FMC rule id
+/// and connection-event logging.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct FtdAce {
+    /// `trust`: allowed and fast-pathed; Snort does not inspect the flow.
+    pub trust: bool,
+    /// `ifc NAME` before the source: the ingress interface (security zone member).
+    pub source_interface: Option<Name>,
+    /// `ifc NAME` before the destination: the egress interface.
+    pub destination_interface: Option<Name>,
+    /// `rule-id N`: the FMC or FDM rule the entry was written from.
+    pub rule_id: Option<u64>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -61,6 +61,9 @@ pub fn parse_config(text: &str) -> Parsed {
     let mut parsed = Parsed::default();
     for block in &blocks {
         let command = command(block, &groups, &mut parsed.errors);
+        if is_ngfw_banner(block.header) {
+            parsed.config.ngfw_version = Some(command.span);
+        }
         match command.kind {
             CommandKind::Unrecognized => {
                 parsed.stats.unrecognized += 1;
@@ -78,6 +81,16 @@ pub fn parse_config(text: &str) -> Parsed {
         parsed.config.commands.push(command);
     }
     parsed
+}
+
+/// `NGFW Version 7.4.1`: the first line of an FTD `show running-config` (an ASA prints
+/// `ASA Version` there).
+fn is_ngfw_banner(header: Input<'_>) -> bool {
+    let mut words = header.fragment().split_whitespace();
+    matches!(
+        (words.next(), words.next()),
+        (Some(a), Some(b)) if a.eq_ignore_ascii_case("ngfw") && b.eq_ignore_ascii_case("version")
+    )
 }
 
 /// Splits the text into blocks. Separator (`!`) and comment (`:`) lines are skipped;
@@ -177,6 +190,9 @@ fn command(block: &Block<'_>, groups: &GroupTypes, errors: &mut Vec<SyntaxError>
         ("nat", _) => {
             line(header, nat::twice_nat, errors).map(|x| CommandKind::TwiceNat(Box::new(x)))
         }
+        // Header lines of pasted `show access-list` output, not commands:
+        // `access-list cached ACL log flows: …`, `access-list NAME; 7 elements; …`.
+        ("access-list", s) if s == "cached" || s.ends_with(';') => Some(CommandKind::Unrecognized),
         ("access-list", _) => {
             line(header, |i| acl::access_list(i, groups), errors).map(CommandKind::AccessList)
         }
