@@ -83,9 +83,7 @@ fn stages(shape: Shape, aces: usize) {
         mralint::workspace::discover(std::slice::from_ref(&deployment), &|_| false).unwrap();
     let project = &projects[0];
     let only = |code: &'static str| move |c: &str| c == code;
-    let flows = time(runs, || {
-        mralint::rules::Context::new(project).traversal.len()
-    });
+    let flows = time(runs, || mralint::mra::Analysis::of(project).traversal.len());
     let acl001 = time(runs, || {
         mralint::rules::run_selected(project, &only("ACL001")).len()
     });

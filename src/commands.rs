@@ -364,6 +364,7 @@ fn no_deployment_notice(project: &Project) -> Option<report::Notice> {
 struct Linted<'s> {
     project: Project,
     findings: Vec<Finding>,
+    analysis: crate::mra::Analysis,
     settings: &'s Settings,
 }
 
@@ -405,6 +406,11 @@ pub fn check(args: &CheckArgs) -> u8 {
             return EXIT_ERROR;
         }
     };
+    let draws_flows = match args.format {
+        Format::Markdown => true,
+        Format::Github => report::github::step_summary_path().is_some(),
+        _ => false,
+    };
     let mut linted: Vec<Linted> = Vec::new();
     for (settings, paths) in &all_settings {
         let projects = match workspace::discover_with(paths, &|p| settings.is_excluded(p), &policy)
@@ -427,12 +433,19 @@ pub fn check(args: &CheckArgs) -> u8 {
             projects
                 .into_par_iter()
                 .map(|project| {
-                    let findings = settings.apply(crate::rules::run_selected(&project, &|c| {
-                        settings.is_enabled(c)
-                    }));
+                    let selected = |c: &str| settings.is_enabled(c);
+                    // A review comment draws every flow, whichever rules are selected.
+                    let analysis = if draws_flows {
+                        crate::mra::Analysis::of(&project)
+                    } else {
+                        rules::analysis_for(&project, &selected)
+                    };
+                    let findings =
+                        settings.apply(rules::run_analysed(&project, &analysis, &selected));
                     Linted {
                         project,
                         findings,
+                        analysis,
                         settings,
                     }
                 })
@@ -561,10 +574,10 @@ pub fn check(args: &CheckArgs) -> u8 {
         }
         Format::Json => report::json::render_with(&parts, &notices),
         Format::Github => {
-            let projects: Vec<(&Project, &[Finding])> = linted
+            let projects: Vec<report::markdown::CheckPart> = linted
                 .iter()
                 .zip(&parts)
-                .map(|(l, (f, _))| (&l.project, *f))
+                .map(|(l, (f, _))| (&l.project, *f, &l.analysis))
                 .collect();
             report::github::write_step_summary(|| {
                 report::markdown::check_with(&projects, fail_threshold(&linted), &notices)
@@ -573,10 +586,10 @@ pub fn check(args: &CheckArgs) -> u8 {
         }
         Format::Gitlab => report::gitlab::render_all(&parts),
         Format::Markdown => {
-            let projects: Vec<(&Project, &[Finding])> = linted
+            let projects: Vec<report::markdown::CheckPart> = linted
                 .iter()
                 .zip(&parts)
-                .map(|(l, (f, _))| (&l.project, *f))
+                .map(|(l, (f, _))| (&l.project, *f, &l.analysis))
                 .collect();
             report::markdown::check_with(&projects, fail_threshold(&linted), &notices)
         }

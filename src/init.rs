@@ -12,7 +12,7 @@ use std::net::Ipv4Addr;
 use std::path::{Path, PathBuf};
 
 use crate::deployment::{self, At, Deployment, DumpInput, Loaded, Nic, Size, ZoneType};
-use crate::eval::flows;
+use crate::mra::catalogue as flows;
 use crate::source::{normalize_path, FileId, SourceFile};
 use crate::xconfig::model::{self, Side};
 use crate::xconfig::syntax;

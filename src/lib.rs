@@ -3,7 +3,7 @@
 //!
 //! Data flows one way:
 //! text → AST ([`syntax`]) → model ([`model`], [`deployment`]) → simulation ([`eval`])
-//! → findings ([`rules`]) → report ([`report`]). [`workspace`] reads the inputs;
+//! → analysis ([`mra`]) → findings ([`rules`]) → report ([`report`]). [`workspace`] reads the inputs;
 //! [`run`] is the command line's entry point.
 
 pub mod baseline;
@@ -18,6 +18,7 @@ pub mod fingerprint;
 pub mod fsio;
 mod init;
 pub mod model;
+pub mod mra;
 pub mod report;
 pub mod rules;
 pub mod secrets;
@@ -37,9 +38,44 @@ pub const EXIT_CLEAN: u8 = 0;
 pub const EXIT_FINDINGS: u8 = 1;
 pub const EXIT_ERROR: u8 = 2;
 
-/// Lints one project: every rule over its configs and deployment, in output order.
-pub fn lint(project: &Project) -> Vec<Finding> {
-    rules::run(project)
+/// A project linted: its findings in output order, and the analysis of its flows they
+/// were drawn from (for the reports that show flows).
+#[derive(Debug)]
+pub struct Linted {
+    pub findings: Vec<Finding>,
+    pub analysis: mra::Analysis,
+}
+
+/// A linted project reads as its findings.
+impl std::ops::Deref for Linted {
+    type Target = Vec<Finding>;
+
+    fn deref(&self) -> &Vec<Finding> {
+        &self.findings
+    }
+}
+
+impl IntoIterator for Linted {
+    type Item = Finding;
+    type IntoIter = std::vec::IntoIter<Finding>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.findings.into_iter()
+    }
+}
+
+/// Lints one project: every rule over its configs and deployment, in output order, with
+/// the analysis of its flows.
+pub fn lint(project: &Project) -> Linted {
+    lint_selected(project, &|_| true)
+}
+
+/// Lints one project with only the rules `selected` accepts (by code); the flows are
+/// simulated only when a selected rule reads them.
+pub fn lint_selected(project: &Project, selected: &dyn Fn(&str) -> bool) -> Linted {
+    let analysis = rules::analysis_for(project, selected);
+    let findings = rules::run_analysed(project, &analysis, selected);
+    Linted { findings, analysis }
 }
 
 /// Runs a parsed command line; gives the process exit code.

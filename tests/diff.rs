@@ -286,8 +286,10 @@ fn check_markdown_draws_every_broken_flow() {
     )
     .unwrap();
     let linted: Vec<_> = projects.iter().map(|p| (p, mralint::lint(p))).collect();
-    let parts: Vec<(&mralint::workspace::Project, &[mralint::finding::Finding])> =
-        linted.iter().map(|(p, f)| (*p, f.as_slice())).collect();
+    let parts: Vec<mralint::report::markdown::CheckPart> = linted
+        .iter()
+        .map(|(p, l)| (*p, l.findings.as_slice(), &l.analysis))
+        .collect();
     let markdown = mralint::report::markdown::check(&parts, Settings::default().fail_on);
     insta::assert_snapshot!(markdown);
     let blocks = mermaid_blocks(&markdown);

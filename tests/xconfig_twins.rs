@@ -19,7 +19,7 @@ fn lint(sample: &Path) -> Vec<(Vec<Finding>, Sources)> {
         .unwrap()
         .into_iter()
         .map(|project| {
-            let findings = mralint::lint(&project);
+            let findings = mralint::lint(&project).findings;
             (findings, project.sources)
         })
         .collect()

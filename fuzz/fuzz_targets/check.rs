@@ -47,5 +47,8 @@ fuzz_target!(|data: &[u8]| {
     let parts = [(findings.as_slice(), sources)];
     let _ = mralint::report::github::render_all(&parts);
     let _ = mralint::report::sarif::render_all(&parts);
-    let _ = mralint::report::markdown::check(&[(&project, findings.as_slice())], None);
+    let _ = mralint::report::markdown::check(
+        &[(&project, findings.findings.as_slice(), &findings.analysis)],
+        None,
+    );
 });

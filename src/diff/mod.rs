@@ -12,7 +12,6 @@ use std::path::{Path, PathBuf};
 
 use crate::finding::{Finding, Severity};
 use crate::fingerprint::{self, Identity};
-use crate::rules::Context;
 use crate::settings::Settings;
 use crate::source::{display_path, normalize_path, FileId};
 use crate::workspace::Project;
@@ -106,7 +105,10 @@ pub struct LintedProject {
 
 impl LintedProject {
     pub fn new(project: Project, settings: &Settings, naming: &Naming) -> Self {
-        let findings = settings.apply(crate::rules::run_selected(&project, &|c| {
+        // The review shows every flow, whichever rules are selected: simulated in full,
+        // once, for the rules and the flow records alike.
+        let analysis = crate::mra::Analysis::of(&project);
+        let findings = settings.apply(crate::rules::run_analysed(&project, &analysis, &|c| {
             settings.is_enabled(c)
         }));
         let files: Vec<_> = project
@@ -121,10 +123,7 @@ impl LintedProject {
             .iter()
             .map(|f| Identity::of(f, &project.sources, &shared[f.primary.file.0]))
             .collect();
-        let flows = {
-            let cx = Context::new(&project);
-            outcome::records(&cx, &|id: FileId| shared[id.0].clone())
-        };
+        let flows = outcome::records(&project, &analysis, &|id: FileId| shared[id.0].clone());
         LintedProject {
             findings,
             identities,

@@ -4,12 +4,11 @@
 
 use std::net::Ipv4Addr;
 
-use crate::deployment::{Nic, ZoneType};
-use crate::eval::flows::FlowKind;
-use crate::eval::path::{End, Path, Role};
+use crate::eval::path::{End, Host, Path};
 use crate::eval::{protocol_name, Packet, PhaseKind, Verdict};
-use crate::rules::Context;
+use crate::mra::Analysis;
 use crate::source::{SourceFile, Span};
+use crate::workspace::Project;
 
 /// The families of simulated flows (design §5).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
@@ -315,20 +314,28 @@ fn collapse(text: &str) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
-/// Every flow the rules simulated for a project, as records. `file_key` names each
-/// firewall's config file as both states share it.
+/// Every flow of a project's analysis, as records. `file_key` names each firewall's
+/// config file as both states share it.
 pub fn records(
-    cx: &Context<'_>,
+    project: &Project,
+    analysis: &Analysis,
     file_key: &dyn Fn(crate::source::FileId) -> String,
 ) -> Vec<FlowRecord> {
-    let (Some((deployment, deployment_file)), Some(network)) = (cx.deployment(), &cx.network)
-    else {
+    let deployment = project
+        .deployment
+        .as_ref()
+        .and_then(|d| Some((d.deployment.as_ref()?, d.file)));
+    let (Some((deployment, deployment_file)), Some(hosts)) = (deployment, &analysis.hosts) else {
         return Vec::new();
     };
     let prefix = file_key(deployment_file);
-    let recorder = Recorder { cx, file_key };
+    let recorder = Recorder {
+        project,
+        hosts,
+        file_key,
+    };
     let mut out = Vec::new();
-    for result in &cx.traversal {
+    for result in &analysis.traversal {
         let flow = &result.flow;
         let c = &deployment.c_nodes[flow.c_node];
         let zone = &deployment.zones[flow.zone];
@@ -336,41 +343,6 @@ pub fn records(
         let e_name = flow.target.map_or(peer.text.value.clone(), |e| {
             deployment.e.nodes[e].name.value.clone()
         });
-        let uc = zone.zone_type.value == ZoneType::UnifiedCommunications;
-        let mut outcome = recorder.outcome(&result.path, flow.packet);
-        let delivered = match result.path.end {
-            End::Delivered(host) => Some(network.hosts[host].role),
-            _ => None,
-        };
-        let (healthy, problem) = match delivered {
-            Some(Role::Lan1(e)) if flow.target.is_none_or(|t| t == e) => {
-                let sip = flow.kind == FlowKind::SipTraversal;
-                let address_changed = outcome.arrived.source != flow.packet.source;
-                let port_changed = sip
-                    && (outcome.arrived.source_port != flow.packet.source_port
-                        || outcome.port_may_change);
-                if uc && (address_changed || port_changed) {
-                    (
-                        false,
-                        Some(format!(
-                            "E sees the source {}:{} instead of {}:{}",
-                            outcome.arrived.source,
-                            outcome.arrived.source_port,
-                            flow.packet.source,
-                            flow.packet.source_port
-                        )),
-                    )
-                } else {
-                    (true, None)
-                }
-            }
-            _ => (
-                false,
-                Some(format!("MRA needs it delivered to {e_name} LAN1")),
-            ),
-        };
-        outcome.healthy = Some(healthy);
-        outcome.problem = problem;
         out.push(FlowRecord {
             key: format!(
                 "{prefix}#traversal/{}/{}/{}/{}/{}/{}",
@@ -392,28 +364,12 @@ pub fn records(
                 flow.packet.destination_port,
                 zone.name.value
             ),
-            outcome,
+            outcome: recorder.judged(&result.path, flow.packet, &result.verdict),
         });
     }
-    for result in &cx.internet {
+    for result in &analysis.internet {
         let flow = &result.flow;
         let node = &deployment.e.nodes[flow.e_node];
-        let expected = match deployment.e.nic.value {
-            Nic::Single => Role::Lan1(flow.e_node),
-            Nic::Dual => Role::Lan2(flow.e_node),
-        };
-        let mut outcome = recorder.outcome(&result.path, flow.packet);
-        let reached = match result.path.end {
-            End::Delivered(host) => Some(network.hosts[host].role),
-            _ => None,
-        };
-        outcome.healthy = Some(reached == Some(expected));
-        if reached != Some(expected) {
-            outcome.problem = Some(format!(
-                "MRA needs it delivered to {}'s external interface",
-                node.name.value
-            ));
-        }
         out.push(FlowRecord {
             key: format!(
                 "{prefix}#internet/{}/{}/{}/{}",
@@ -431,23 +387,11 @@ pub fn records(
                 node.name.value,
                 flow.packet.destination_port
             ),
-            outcome,
+            outcome: recorder.judged(&result.path, flow.packet, &result.verdict),
         });
     }
-    for probe in &cx.hairpins {
+    for probe in &analysis.hairpins {
         let node = &deployment.e.nodes[probe.node];
-        let mut outcome = recorder.outcome(&probe.path, probe.packet);
-        let back = match probe.path.end {
-            End::Delivered(host) => network.hosts[host].role == Role::Lan1(probe.node),
-            _ => false,
-        };
-        outcome.healthy = Some(back);
-        if !back {
-            outcome.problem = Some(format!(
-                "B2BUA media needs it back on {} LAN1",
-                node.name.value
-            ));
-        }
         out.push(FlowRecord {
             key: format!("{prefix}#hairpin/{}", node.name.value),
             group: FlowGroup::Hairpin,
@@ -459,10 +403,10 @@ pub fn records(
                 node.name.value,
                 probe.packet.destination_port
             ),
-            outcome,
+            outcome: recorder.judged(&probe.path, probe.packet, &probe.verdict),
         });
     }
-    for probe in &cx.outbound {
+    for probe in &analysis.outbound {
         let node = &deployment.c_nodes[probe.node];
         out.push(FlowRecord {
             key: format!("{prefix}#outbound/{}", node.name.value),
@@ -474,26 +418,35 @@ pub fn records(
                 probe.packet.source_port,
                 probe.packet.destination_port
             ),
-            // No expectation: the probe shows what C is translated to on the internet side.
-            outcome: recorder.outcome(&probe.path, probe.packet),
+            outcome: recorder.judged(&probe.path, probe.packet, &probe.verdict),
         });
     }
     out
 }
 
-struct Recorder<'a, 'b> {
-    cx: &'a Context<'b>,
+struct Recorder<'a> {
+    project: &'a Project,
+    hosts: &'a [Host],
     file_key: &'a dyn Fn(crate::source::FileId) -> String,
 }
 
-impl Recorder<'_, '_> {
+impl Recorder<'_> {
     fn line(&self, firewall: usize, span: Span) -> ConfigLine {
-        let id = self.cx.firewall_file(firewall);
-        let file = self.cx.project.sources.get(id);
+        let id = self.project.firewalls[firewall].file;
+        let file = self.project.sources.get(id);
         ConfigLine {
             file: (self.file_key)(id),
             line: file.line_col(span.start).0,
             text: statement(file, span.start),
+        }
+    }
+
+    /// The outcome of a walk, with the analysis' verdict on it.
+    fn judged(&self, path: &Path, sent: Packet, verdict: &crate::mra::Verdict) -> Outcome {
+        Outcome {
+            healthy: verdict.healthy(),
+            problem: verdict.problem().map(str::to_string),
+            ..self.outcome(path, sent)
         }
     }
 
@@ -504,7 +457,7 @@ impl Recorder<'_, '_> {
             .map(|hop| {
                 let trace = &hop.trace;
                 HopRecord {
-                    firewall: self.cx.firewall_name(hop.firewall).to_string(),
+                    firewall: self.project.firewalls[hop.firewall].name.clone(),
                     ingress: trace.ingress.clone(),
                     egress: trace.egress.clone(),
                     input: trace.input,
@@ -535,12 +488,7 @@ impl Recorder<'_, '_> {
             })
             .collect();
         let end = match &path.end {
-            End::Delivered(host) => EndState::Delivered(
-                self.cx
-                    .network
-                    .as_ref()
-                    .map_or("a host".into(), |n| n.hosts[*host].name.clone()),
-            ),
+            End::Delivered(host) => EndState::Delivered(self.hosts[*host].name.clone()),
             End::Stopped => match hops.last() {
                 Some(hop) if hop.dropped.is_some() => EndState::Dropped {
                     firewall: hop.firewall.clone(),

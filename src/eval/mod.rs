@@ -3,7 +3,6 @@
 //! several firewalls ([`path`]).
 
 pub mod acl;
-pub mod flows;
 pub mod nat;
 pub mod path;
 pub mod policy;

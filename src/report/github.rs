@@ -50,11 +50,16 @@ pub fn render_with(parts: &[(&[Finding], &Sources)], notices: &[super::Notice]) 
     out
 }
 
+/// The job summary file GitHub Actions gives (`GITHUB_STEP_SUMMARY`), when there is one.
+pub fn step_summary_path() -> Option<std::ffi::OsString> {
+    std::env::var_os("GITHUB_STEP_SUMMARY").filter(|p| !p.is_empty())
+}
+
 /// Appends a Markdown report to the job summary (`$GITHUB_STEP_SUMMARY`) when the
 /// variable names a file: the annotations GitHub shows are capped per step, the summary
 /// is not. A failure to write is reported, not fatal.
 pub fn write_step_summary(markdown: impl FnOnce() -> String) {
-    let Some(path) = std::env::var_os("GITHUB_STEP_SUMMARY").filter(|p| !p.is_empty()) else {
+    let Some(path) = step_summary_path() else {
         return;
     };
     use std::io::Write;

@@ -755,23 +755,29 @@ pub fn diff(diff: &Diff, fail_on: Option<Severity>) -> String {
     fit(out)
 }
 
+/// One project of a `check` run: the project, its visible findings, and the analysis
+/// they were drawn from (whose flows the comment draws).
+pub type CheckPart<'a> = (
+    &'a crate::workspace::Project,
+    &'a [Finding],
+    &'a crate::mra::Analysis,
+);
+
 /// The review comment for `mralint check`: the findings, and a diagram of each flow that
-/// does not meet what MRA needs. `parts` are the projects with their visible findings.
-pub fn check(
-    parts: &[(&crate::workspace::Project, &[Finding])],
-    fail_on: Option<Severity>,
-) -> String {
+/// does not meet what MRA needs. `parts` are the projects with their visible findings
+/// and analyses.
+pub fn check(parts: &[CheckPart<'_>], fail_on: Option<Severity>) -> String {
     check_with(parts, fail_on, &[])
 }
 
 /// [`check`] with the run's notices (configs the MRA rules did not run on) under the
 /// verdict.
 pub fn check_with(
-    parts: &[(&crate::workspace::Project, &[Finding])],
+    parts: &[CheckPart<'_>],
     fail_on: Option<Severity>,
     notices: &[crate::report::Notice],
 ) -> String {
-    let all = || parts.iter().flat_map(|(_, findings)| findings.iter());
+    let all = || parts.iter().flat_map(|(_, findings, _)| findings.iter());
     let failing = fail_on.map_or(0, |t| all().filter(|f| f.severity >= t).count());
     let mut out = String::from("## mralint: what MRA needs from these configs\n\n");
     out.push_str(&match fail_on {
@@ -798,7 +804,7 @@ pub fn check_with(
         out.push_str("### Findings\n\n| severity | rule | where | what |\n|---|---|---|---|\n");
         let mut details = String::new();
         let (mut rows_left_out, mut details_left_out) = (0, 0);
-        for (project, findings) in parts {
+        for (project, findings, _) in parts {
             for finding in findings.iter() {
                 if out.len() > MAX_TABLE_CHARS {
                     rows_left_out += 1;
@@ -858,10 +864,10 @@ pub fn check_with(
     let mut drawn = 0;
     let mut sections = String::new();
     let mut all_healthy = 0;
-    for (project, findings) in parts {
-        let cx = crate::rules::Context::new(project);
-        let records =
-            crate::diff::outcome::records(&cx, &|id| project.sources.get(id).display_name());
+    for (project, findings, analysis) in parts {
+        let records = crate::diff::outcome::records(project, analysis, &|id| {
+            project.sources.get(id).display_name()
+        });
         let simulated = records.len();
         let broken: Vec<&crate::diff::outcome::FlowRecord> = records
             .iter()

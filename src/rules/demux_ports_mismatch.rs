@@ -1,9 +1,10 @@
 use super::{declare_rule, flow_line, group_by, Context};
 use crate::deployment::{Deployment, Size};
-use crate::eval::flows::{large_demux_ports, small_medium_demux_ports, FlowKind, FlowResult};
-use crate::eval::path::{End, Role};
-use crate::eval::{Packet, Verdict};
 use crate::finding::{Finding, Location, Severity};
+use crate::mra::catalogue::{
+    large_demux_ports, large_only_demux_port, other_demux_set, small_medium_demux_ports,
+};
+use crate::mra::Miss;
 
 declare_rule! {
     /// ## What it does
@@ -40,61 +41,6 @@ declare_rule! {
         severity: Error,
         summary: "E's demux ports are denied while the other documented set is permitted",
     };
-}
-
-/// Whether a demux port is one only a large system uses, while the size is unknown.
-fn large_only(deployment: &Deployment, port: u16) -> bool {
-    !deployment.e.size_given && !small_medium_demux_ports(deployment).contains(&port)
-}
-
-/// The documented demux set E does not use for this port: 2776/2777, or the first pair
-/// of the range; with the size unknown, the small/medium set for a port only a large
-/// system uses.
-fn other_set(deployment: &Deployment, port: u16) -> Vec<u16> {
-    let e = &deployment.e;
-    let (m0, _) = e.media_ports;
-    if large_only(deployment, port) {
-        return small_medium_demux_ports(deployment);
-    }
-    match (e.size_given && e.size.value == Size::Large, &e.demux_ports) {
-        (true, _) | (_, None) => vec![2776, 2777],
-        (_, Some(_)) => vec![m0, m0 + 1],
-    }
-}
-
-/// Whether a media flow is blocked by an access rule while the other documented demux
-/// set gets through to E (so MRA010, not MRA004, explains it).
-pub fn explained_by_demux(cx: &Context<'_>, result: &FlowResult) -> bool {
-    if result.flow.kind != FlowKind::MediaDemux {
-        return false;
-    }
-    let blocked = result.path.end == End::Stopped
-        && result
-            .path
-            .last_trace()
-            .is_some_and(|t| matches!(t.verdict, Verdict::Drop(d) if d.is_access_rule()));
-    let (Some(network), Some((deployment, _))) = (&cx.network, cx.deployment()) else {
-        return false;
-    };
-    blocked
-        && other_set(deployment, result.flow.packet.destination_port)
-            .into_iter()
-            .all(|port| {
-                let packet = Packet {
-                    destination_port: port,
-                    ..result.flow.packet
-                };
-                let gateway = deployment.c_nodes[result.flow.c_node]
-                    .gateway
-                    .as_ref()
-                    .map(|g| g.value);
-                match network.walk(packet, gateway).end {
-                    End::Delivered(host) => {
-                        matches!(network.hosts[host].role, Role::Lan1(_) | Role::Lan2(_))
-                    }
-                    _ => false,
-                }
-            })
 }
 
 /// `36000–36011`, `2776`: a set of ports in few words.
@@ -143,28 +89,29 @@ pub fn check(cx: &Context<'_>, out: &mut Vec<Finding>) {
         finding.severity = Severity::Advice;
         out.push(finding);
     }
-    let explained = cx
-        .traversal
-        .iter()
-        .filter(|r| explained_by_demux(cx, r))
-        .filter_map(|r| {
-            let hop = r.path.hops.last()?;
-            let port = r.flow.packet.destination_port;
-            Some((
-                (
-                    hop.firewall,
-                    hop.trace.deciding_span()?,
-                    large_only(deployment, port),
-                ),
-                r,
-            ))
-        });
+    // The media flows an access rule drops while E's other documented demux set gets
+    // through: the analysis explains them by E's demux ports (and MRA004 leaves them).
+    let explained = cx.traversal.iter().filter_map(|r| {
+        let Some(Miss::DemuxPorts { hop }) = r.verdict.miss() else {
+            return None;
+        };
+        let hop = &r.path.hops[*hop];
+        let port = r.flow.packet.destination_port;
+        Some((
+            (
+                hop.firewall,
+                hop.trace.deciding_span()?,
+                large_only_demux_port(deployment, port),
+            ),
+            r,
+        ))
+    });
     for ((firewall, span, large_only), results) in group_by(explained) {
         let used: Vec<u16> = results
             .iter()
             .map(|r| r.flow.packet.destination_port)
             .collect();
-        let other = other_set(deployment, used[0]);
+        let other = other_demux_set(deployment, used[0]);
         let primary = cx.at_config(firewall, span, format!("denies UDP {}", range(&used)));
         let notes = results.iter().map(|r| flow_line(cx, r)).collect();
         if large_only {

@@ -1,7 +1,6 @@
 use super::{declare_rule, group_by, miss_location, path_outcome, Context};
-use crate::deployment::Nic;
-use crate::eval::path::Role;
 use crate::finding::Finding;
+use crate::mra::Verdict;
 
 declare_rule! {
     /// ## What it does
@@ -47,20 +46,11 @@ declare_rule! {
 }
 
 pub fn check(cx: &Context<'_>, out: &mut Vec<Finding>) {
-    let (Some((deployment, _)), Some(network)) = (cx.deployment(), &cx.network) else {
+    let Some((deployment, _)) = cx.deployment() else {
         return;
     };
     let missed = cx.internet.iter().filter_map(|result| {
-        let e = result.flow.e_node;
-        let expected = match deployment.e.nic.value {
-            Nic::Single => Role::Lan1(e),
-            Nic::Dual => Role::Lan2(e),
-        };
-        let reached = match result.path.end {
-            crate::eval::path::End::Delivered(host) => Some(network.hosts[host].role),
-            _ => None,
-        };
-        if reached == Some(expected) {
+        if result.verdict == Verdict::Meets {
             return None;
         }
         let location = unnat_miss(cx, result)
@@ -87,7 +77,7 @@ pub fn check(cx: &Context<'_>, out: &mut Vec<Finding>) {
             })
             .collect();
         let unnat = unnat_miss(cx, first);
-        let real_of = |r: &crate::eval::flows::InternetResult| {
+        let real_of = |r: &crate::mra::InternetResult| {
             deployment.e.nodes[r.flow.e_node].external().value.address
         };
         let help = match &location {
@@ -101,7 +91,7 @@ pub fn check(cx: &Context<'_>, out: &mut Vec<Finding>) {
                     .map_or("OUTSIDE_in", |b| b.acl.as_str());
                 // Entries only for the flows the access check would still deny once
                 // untranslated.
-                let denied: Vec<&crate::eval::flows::InternetResult> = results
+                let denied: Vec<&crate::mra::InternetResult> = results
                     .iter()
                     .copied()
                     .filter(|r| {
@@ -166,7 +156,7 @@ pub fn check(cx: &Context<'_>, out: &mut Vec<Finding>) {
                     .inbound
                     .get(&hop.trace.ingress.to_ascii_lowercase())
                     .map_or("OUTSIDE_in", |b| b.acl.as_str());
-                let real = |r: &crate::eval::flows::InternetResult| match r.path.hops.last() {
+                let real = |r: &crate::mra::InternetResult| match r.path.hops.last() {
                     Some(h) if h.trace.destination_rule.is_some() => {
                         h.trace.untranslated.destination
                     }
@@ -237,8 +227,8 @@ pub fn check(cx: &Context<'_>, out: &mut Vec<Finding>) {
 /// gives it per flow), each once.
 fn ace_lines(
     acl: &str,
-    real: impl Fn(&crate::eval::flows::InternetResult) -> std::net::Ipv4Addr,
-    results: &[&crate::eval::flows::InternetResult],
+    real: impl Fn(&crate::mra::InternetResult) -> std::net::Ipv4Addr,
+    results: &[&crate::mra::InternetResult],
 ) -> String {
     let mut lines: Vec<String> = Vec::new();
     for r in results {
@@ -267,7 +257,7 @@ struct UnNatMiss {
     deciding: Option<(usize, crate::source::Span)>,
 }
 
-fn unnat_miss(cx: &Context<'_>, result: &crate::eval::flows::InternetResult) -> Option<UnNatMiss> {
+fn unnat_miss(cx: &Context<'_>, result: &crate::mra::InternetResult) -> Option<UnNatMiss> {
     use crate::model::Mapped;
     use crate::syntax::ast::NatKind;
     let (deployment, _) = cx.deployment()?;

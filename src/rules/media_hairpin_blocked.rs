@@ -1,5 +1,5 @@
 use super::{declare_rule, miss_location, path_outcome, Context};
-use crate::eval::path::{End, Role};
+use crate::mra::Verdict;
 use crate::finding::Finding;
 
 declare_rule! {
@@ -41,12 +41,11 @@ declare_rule! {
 }
 
 pub fn check(cx: &Context<'_>, out: &mut Vec<Finding>) {
-    let (Some((deployment, _)), Some(network)) = (cx.deployment(), &cx.network) else {
+    let Some((deployment, _)) = cx.deployment() else {
         return;
     };
-    for probe in &cx.hairpins {
-        let back = matches!(probe.path.end, End::Delivered(h) if network.hosts[h].role == Role::Lan1(probe.node));
-        if back {
+    for probe in cx.hairpins {
+        if probe.verdict == Verdict::Meets {
             continue;
         }
         let node = &deployment.e.nodes[probe.node];

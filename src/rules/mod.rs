@@ -1,43 +1,88 @@
 //! Findings: one file per rule, each named after the pattern it flags. A rule reads
 //! the models and the simulated flows and pushes findings; it never parses or prints.
 
-mod cyclic_reference;
-mod demux_ports_mismatch;
-mod deployment_xconfig_mismatch;
-mod external_port_blocked;
-mod fmc;
-mod idle_timeout_short;
-mod invalid_deployment;
-mod legacy_nat_syntax;
-mod media_hairpin_blocked;
-mod peer_address_mismatch;
-mod peer_not_on_e;
-mod return_path_asymmetric;
-mod shared_nat_address;
-mod single_nic_reflection;
-mod sip_inspection_enabled;
-mod snort_evaluated_permit;
-mod static_nat_mismatch;
-mod static_nat_on_internal_lan;
-mod syntax_error;
-mod traversal_not_delivered;
-mod traversal_port_blocked;
-mod traversal_source_translated;
-mod traversal_zone_unpaired;
-mod unapplied_acl;
-mod undefined_reference;
-mod unreachable_ace;
-mod unreachable_nat_rule;
-mod unreadable_input;
-mod unused_object;
-mod unused_suppression;
-
 use crate::deployment::Deployment;
-use crate::eval::flows::{self, FlowResult};
 use crate::eval::path::Network;
 use crate::finding::{Finding, Location, Severity};
+use crate::mra::{Analysis, FlowResult, InternetResult, ProbeResult};
 use crate::source::{FileId, Span};
 use crate::workspace::Project;
+
+/// A rule's analysis: reads the context, pushes findings.
+type Check = fn(&Context<'_>, &mut Vec<Finding>);
+
+/// What a rule's analysis reads, and so when it runs.
+#[derive(Clone, Copy)]
+enum Analyses {
+    /// The models only.
+    Models(Check),
+    /// The simulated flows (which are simulated only when such a rule is selected).
+    Flows(Check),
+    /// The other rules' findings: runs after them all (SUP001).
+    Findings,
+}
+
+/// One entry of the registry.
+struct Registered {
+    meta: &'static RuleMeta,
+    analyses: Analyses,
+}
+
+/// The registry, one line per rule in code order: `module: Models | Flows | Findings`.
+/// Each line declares the rule's module (its file, named after the pattern it flags),
+/// lists its [`RuleMeta`] in [`ALL`], and registers its `check` with what it reads.
+/// Adding a rule is its file plus one line here.
+macro_rules! registry {
+    ($($module:ident: $reads:ident),* $(,)?) => {
+        $(mod $module;)*
+
+        /// Every rule, in code order.
+        pub static ALL: &[&RuleMeta] = &[$(&$module::RULE),*];
+
+        static REGISTRY: &[Registered] = &[$(Registered {
+            meta: &$module::RULE,
+            analyses: registry!(@analyses $module $reads),
+        }),*];
+    };
+    (@analyses $module:ident Models) => { Analyses::Models($module::check) };
+    (@analyses $module:ident Flows) => { Analyses::Flows($module::check) };
+    (@analyses $module:ident Findings) => { Analyses::Findings };
+}
+
+registry! {
+    traversal_source_translated: Flows,
+    shared_nat_address: Flows,
+    traversal_not_delivered: Flows,
+    traversal_port_blocked: Flows,
+    static_nat_mismatch: Flows,
+    sip_inspection_enabled: Flows,
+    external_port_blocked: Flows,
+    peer_address_mismatch: Flows,
+    single_nic_reflection: Flows,
+    demux_ports_mismatch: Flows,
+    idle_timeout_short: Flows,
+    media_hairpin_blocked: Flows,
+    return_path_asymmetric: Flows,
+    snort_evaluated_permit: Flows,
+    unreachable_nat_rule: Models,
+    legacy_nat_syntax: Models,
+    unreachable_ace: Models,
+    unapplied_acl: Models,
+    undefined_reference: Models,
+    unused_object: Models,
+    cyclic_reference: Models,
+    syntax_error: Models,
+    invalid_deployment: Flows,
+    deployment_xconfig_mismatch: Models,
+    traversal_zone_unpaired: Models,
+    peer_not_on_e: Models,
+    static_nat_on_internal_lan: Models,
+    unreadable_input: Models,
+    unused_suppression: Findings,
+}
+
+/// Helpers that are not rules: FMC wording on findings.
+mod fmc;
 
 /// What a rule is: the code, the name of the pattern it flags, its default severity,
 /// a one-line summary, and its documentation (the doc comment of its declaration).
@@ -79,39 +124,6 @@ macro_rules! declare_rule {
     };
 }
 pub(crate) use declare_rule;
-
-/// Every rule, in code order.
-pub static ALL: &[&RuleMeta] = &[
-    &traversal_source_translated::RULE,
-    &shared_nat_address::RULE,
-    &traversal_not_delivered::RULE,
-    &traversal_port_blocked::RULE,
-    &static_nat_mismatch::RULE,
-    &sip_inspection_enabled::RULE,
-    &external_port_blocked::RULE,
-    &peer_address_mismatch::RULE,
-    &single_nic_reflection::RULE,
-    &demux_ports_mismatch::RULE,
-    &idle_timeout_short::RULE,
-    &media_hairpin_blocked::RULE,
-    &return_path_asymmetric::RULE,
-    &snort_evaluated_permit::RULE,
-    &unreachable_nat_rule::RULE,
-    &legacy_nat_syntax::RULE,
-    &unreachable_ace::RULE,
-    &unapplied_acl::RULE,
-    &undefined_reference::RULE,
-    &unused_object::RULE,
-    &cyclic_reference::RULE,
-    &syntax_error::RULE,
-    &invalid_deployment::RULE,
-    &deployment_xconfig_mismatch::RULE,
-    &traversal_zone_unpaired::RULE,
-    &peer_not_on_e::RULE,
-    &static_nat_on_internal_lan::RULE,
-    &unreadable_input::RULE,
-    &unused_suppression::RULE,
-];
 
 /// The rule with this code.
 pub fn find(code: &str) -> Option<&'static RuleMeta> {
@@ -155,67 +167,36 @@ fn edit_distance(a: &str, b: &str) -> usize {
     row[b.len()]
 }
 
-/// What the rules read: the project and, when the deployment is valid, the network
-/// and the simulated flows.
+/// What the rules read: the project and its analysis; when flows were simulated, the
+/// network they were walked through.
 pub struct Context<'a> {
     pub project: &'a Project,
+    pub analysis: &'a Analysis,
     pub network: Option<Network<'a>>,
     /// Every C→E flow.
-    pub traversal: Vec<FlowResult>,
+    pub traversal: &'a [FlowResult],
     /// Where internet flows enter, or why that is unknown.
-    pub internet_entry: Option<Result<(usize, String), String>>,
+    pub internet_entry: &'a Option<Result<(usize, String), String>>,
     /// Every internet → E flow.
-    pub internet: Vec<flows::InternetResult>,
+    pub internet: &'a [InternetResult],
     /// E's media hairpin probes.
-    pub hairpins: Vec<flows::ProbeResult>,
+    pub hairpins: &'a [ProbeResult],
     /// C's outbound probes.
-    pub outbound: Vec<flows::ProbeResult>,
+    pub outbound: &'a [ProbeResult],
 }
 
 impl<'a> Context<'a> {
-    /// A context for the firewall-only rules: no network, no flows.
-    pub fn without_flows(project: &'a Project) -> Self {
+    /// The rules' view of a project and its analysis.
+    pub fn new(project: &'a Project, analysis: &'a Analysis) -> Self {
         Context {
             project,
-            network: None,
-            traversal: Vec::new(),
-            internet_entry: None,
-            internet: Vec::new(),
-            hairpins: Vec::new(),
-            outbound: Vec::new(),
-        }
-    }
-
-    pub fn new(project: &'a Project) -> Self {
-        let deployment = project
-            .deployment
-            .as_ref()
-            .and_then(|d| d.deployment.as_ref());
-        let Some(deployment) = deployment else {
-            return Context::without_flows(project);
-        };
-        let firewalls = project
-            .firewalls
-            .iter()
-            .map(|f| (f.name.as_str(), &*f.model))
-            .collect();
-        let network = flows::network(deployment, firewalls);
-        let traversal = flows::simulate_traversal(deployment, &network);
-        let internet_entry = flows::internet_entry(deployment, &network);
-        let internet = match &internet_entry {
-            Ok(entry) => flows::simulate_internet(deployment, &network, entry),
-            Err(_) => Vec::new(),
-        };
-        let hairpins = flows::simulate_hairpins(deployment, &network);
-        let outbound = flows::simulate_outbound(deployment, &network);
-        Context {
-            project,
-            network: Some(network),
-            traversal,
-            internet_entry: Some(internet_entry),
-            internet,
-            hairpins,
-            outbound,
+            analysis,
+            network: analysis.network(project),
+            traversal: &analysis.traversal,
+            internet_entry: &analysis.internet_entry,
+            internet: &analysis.internet,
+            hairpins: &analysis.hairpins,
+            outbound: &analysis.outbound,
         }
     }
 
@@ -277,144 +258,6 @@ impl<'a> Context<'a> {
     }
 }
 
-/// A rule's analysis: reads the context, pushes findings.
-type Check = fn(&Context<'_>, &mut Vec<Finding>);
-
-/// Whether a rule reads the simulated flows (which are simulated only for such rules).
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Reads {
-    Models,
-    Flows,
-}
-
-/// Every rule's analysis, in the order they run (SUP001 runs last, over their findings).
-static CHECKS: &[(&RuleMeta, Check, Reads)] = &[
-    (
-        &unreadable_input::RULE,
-        unreadable_input::check,
-        Reads::Models,
-    ),
-    (&syntax_error::RULE, syntax_error::check, Reads::Models),
-    (
-        &invalid_deployment::RULE,
-        invalid_deployment::check,
-        Reads::Flows,
-    ),
-    (
-        &deployment_xconfig_mismatch::RULE,
-        deployment_xconfig_mismatch::check,
-        Reads::Models,
-    ),
-    (
-        &traversal_zone_unpaired::RULE,
-        traversal_zone_unpaired::check,
-        Reads::Models,
-    ),
-    (&peer_not_on_e::RULE, peer_not_on_e::check, Reads::Models),
-    (
-        &static_nat_on_internal_lan::RULE,
-        static_nat_on_internal_lan::check,
-        Reads::Models,
-    ),
-    (
-        &undefined_reference::RULE,
-        undefined_reference::check,
-        Reads::Models,
-    ),
-    (
-        &legacy_nat_syntax::RULE,
-        legacy_nat_syntax::check,
-        Reads::Models,
-    ),
-    (
-        &unreachable_nat_rule::RULE,
-        unreachable_nat_rule::check,
-        Reads::Models,
-    ),
-    (
-        &unreachable_ace::RULE,
-        unreachable_ace::check,
-        Reads::Models,
-    ),
-    (&unapplied_acl::RULE, unapplied_acl::check, Reads::Models),
-    (&unused_object::RULE, unused_object::check, Reads::Models),
-    (
-        &cyclic_reference::RULE,
-        cyclic_reference::check,
-        Reads::Models,
-    ),
-    (
-        &traversal_source_translated::RULE,
-        traversal_source_translated::check,
-        Reads::Flows,
-    ),
-    (
-        &shared_nat_address::RULE,
-        shared_nat_address::check,
-        Reads::Flows,
-    ),
-    (
-        &traversal_not_delivered::RULE,
-        traversal_not_delivered::check,
-        Reads::Flows,
-    ),
-    (
-        &traversal_port_blocked::RULE,
-        traversal_port_blocked::check,
-        Reads::Flows,
-    ),
-    (
-        &static_nat_mismatch::RULE,
-        static_nat_mismatch::check,
-        Reads::Flows,
-    ),
-    (
-        &sip_inspection_enabled::RULE,
-        sip_inspection_enabled::check,
-        Reads::Flows,
-    ),
-    (
-        &external_port_blocked::RULE,
-        external_port_blocked::check,
-        Reads::Flows,
-    ),
-    (
-        &peer_address_mismatch::RULE,
-        peer_address_mismatch::check,
-        Reads::Flows,
-    ),
-    (
-        &single_nic_reflection::RULE,
-        single_nic_reflection::check,
-        Reads::Flows,
-    ),
-    (
-        &demux_ports_mismatch::RULE,
-        demux_ports_mismatch::check,
-        Reads::Flows,
-    ),
-    (
-        &idle_timeout_short::RULE,
-        idle_timeout_short::check,
-        Reads::Flows,
-    ),
-    (
-        &media_hairpin_blocked::RULE,
-        media_hairpin_blocked::check,
-        Reads::Flows,
-    ),
-    (
-        &return_path_asymmetric::RULE,
-        return_path_asymmetric::check,
-        Reads::Flows,
-    ),
-    (
-        &snort_evaluated_permit::RULE,
-        snort_evaluated_permit::check,
-        Reads::Flows,
-    ),
-];
-
 /// Runs every rule over a project.
 pub fn run(project: &Project) -> Vec<Finding> {
     run_selected(project, &|_| true)
@@ -424,18 +267,36 @@ pub fn run(project: &Project) -> Vec<Finding> {
 /// selected costs nothing, and the flows are simulated only when a selected rule reads
 /// them.
 pub fn run_selected(project: &Project, selected: &dyn Fn(&str) -> bool) -> Vec<Finding> {
-    let chosen: Vec<&(&RuleMeta, Check, Reads)> = CHECKS
+    run_analysed(project, &analysis_for(project, selected), selected)
+}
+
+/// The analysis the selected rules need: the simulated flows when one of them reads
+/// flows, nothing otherwise.
+pub fn analysis_for(project: &Project, selected: &dyn Fn(&str) -> bool) -> Analysis {
+    let reads_flows = REGISTRY
         .iter()
-        .filter(|(rule, ..)| selected(rule.code))
-        .collect();
-    let cx = if chosen.iter().any(|(.., reads)| *reads == Reads::Flows) {
-        Context::new(project)
+        .any(|r| selected(r.meta.code) && matches!(r.analyses, Analyses::Flows(_)));
+    if reads_flows {
+        Analysis::of(project)
     } else {
-        Context::without_flows(project)
-    };
+        Analysis::none()
+    }
+}
+
+/// Runs the rules `selected` accepts over a project and the analysis made of it.
+pub fn run_analysed(
+    project: &Project,
+    analysis: &Analysis,
+    selected: &dyn Fn(&str) -> bool,
+) -> Vec<Finding> {
+    let cx = Context::new(project, analysis);
     let mut findings = Vec::new();
-    for (_, check, _) in chosen {
-        check(&cx, &mut findings);
+    for rule in REGISTRY.iter().filter(|r| selected(r.meta.code)) {
+        match rule.analyses {
+            Analyses::Models(check) | Analyses::Flows(check) => check(&cx, &mut findings),
+            // SUP001 reads the other rules' findings: applied below, after them all.
+            Analyses::Findings => {}
+        }
     }
     fmc::annotate(project, &mut findings);
     unused_suppression::apply(project, &mut findings, selected);

@@ -100,7 +100,7 @@ pub fn check(cx: &Context<'_>, out: &mut Vec<Finding>) {
             .copied()
     };
     let mut groups: BTreeMap<(usize, usize), (String, Vec<String>)> = BTreeMap::new();
-    for probe in &cx.outbound {
+    for probe in cx.outbound {
         let Some((address, e_name)) = public_of(&probe.path) else {
             continue;
         };
@@ -116,7 +116,7 @@ pub fn check(cx: &Context<'_>, out: &mut Vec<Finding>) {
             ));
         }
     }
-    for result in &cx.traversal {
+    for result in cx.traversal {
         let Some((address, e_name)) = public_of(&result.path) else {
             continue;
         };

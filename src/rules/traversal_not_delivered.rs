@@ -2,8 +2,8 @@ use super::{
     declare_rule, flow_line, group_by, group_for, object_for, path_outcome, with_peers, Context,
 };
 use crate::deployment::At;
-use crate::eval::flows::FlowResult;
-use crate::eval::path::{End, Role};
+use crate::mra::{FlowResult, Miss};
+use crate::eval::path::End;
 use crate::eval::{nat, Drop, PhaseKind, Verdict};
 use crate::finding::Finding;
 use crate::source::Span;
@@ -70,24 +70,23 @@ struct Cause {
 }
 
 pub fn check(cx: &Context<'_>, out: &mut Vec<Finding>) {
-    let (Some((deployment, _)), Some(network)) = (cx.deployment(), &cx.network) else {
+    let Some((deployment, _)) = cx.deployment() else {
         return;
     };
     let missed = cx.traversal.iter().filter_map(|result| {
-        let target = result.flow.target?;
-        match result.delivered_to(network) {
-            Some(Role::Lan1(e) | Role::Lan2(e))
-                if e == target
-                    && result.path.packet.destination_port
-                        == result.flow.packet.destination_port =>
-            {
-                None
-            }
-            Some(Role::Lan1(e) | Role::Lan2(e)) if e == target => {
-                port_cause(cx, result).map(|c| (c, result))
-            }
-            _ => cause(cx, result).map(|c| (c, result)),
-        }
+        // A peer that designates no E node is MRA008's.
+        result.flow.target?;
+        let cause = match result.verdict.miss()? {
+            Miss::NotDelivered => cause(cx, result),
+            Miss::OtherPort { .. } => port_cause(cx, result),
+            // Access rules are MRA004's (and MRA010's, for demux ports); E's LAN2 is
+            // reached through a peer that MRA008 reports; the source is MRA001's.
+            Miss::Blocked { .. }
+            | Miss::DemuxPorts { .. }
+            | Miss::OtherInterface
+            | Miss::SourceTranslated { .. } => None,
+        };
+        cause.map(|c| (c, result))
     });
     for (cause, results) in group_by(missed) {
         let first = results[0];

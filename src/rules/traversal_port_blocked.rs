@@ -1,5 +1,5 @@
 use super::{declare_rule, flow_line, group_by, skipped_suffix, with_peers, Context};
-use crate::eval::path::End;
+use crate::mra::Miss;
 use crate::eval::{Drop, Verdict};
 use crate::finding::Finding;
 
@@ -47,17 +47,15 @@ pub fn check(cx: &Context<'_>, out: &mut Vec<Finding>) {
     if cx.deployment().is_none() {
         return;
     }
+    // A flow E's demux ports explain is MRA010's (Miss::DemuxPorts), not blocked here.
     let blocked = cx.traversal.iter().filter_map(|result| {
-        let hop = result.path.hops.last()?;
+        let Some(Miss::Blocked { hop }) = result.verdict.miss() else {
+            return None;
+        };
+        let hop = &result.path.hops[*hop];
         let Verdict::Drop(drop) = hop.trace.verdict else {
             return None;
         };
-        if result.path.end != End::Stopped
-            || !drop.is_access_rule()
-            || super::demux_ports_mismatch::explained_by_demux(cx, result)
-        {
-            return None;
-        }
         let span = hop.trace.deciding_span()?;
         Some(((hop.firewall, span, drop_rank(drop)), result))
     });

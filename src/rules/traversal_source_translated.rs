@@ -1,6 +1,6 @@
 use super::{declare_rule, flow_line, group_by, group_for, object_for, with_peers, Context};
 use crate::deployment::ZoneType;
-use crate::eval::flows::{FlowKind, FlowResult};
+use crate::mra::{FlowKind, FlowResult};
 use crate::eval::path::{Hop, Role};
 use crate::finding::Finding;
 use crate::model::Mapped;

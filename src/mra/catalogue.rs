@@ -1,11 +1,12 @@
-//! The flows MRA needs (design §5), built from the deployment and walked through the
-//! modelled firewalls.
+//! The flow catalogue: every flow MRA needs (design §5), built from the deployment, and
+//! the network of hosts it runs between. A new flow kind starts here; what it needs is
+//! judged in [`super::verdict`].
 
 use std::net::Ipv4Addr;
 
-use super::path::{Host, Network, Path, Role};
-use super::Packet;
-use crate::deployment::{Deployment, Size, ZoneType};
+use crate::deployment::{Deployment, Nic, Size, ZoneType};
+use crate::eval::path::{Host, Network, Role};
+use crate::eval::Packet;
 use crate::model::Firewall;
 
 /// What a flow carries.
@@ -40,23 +41,6 @@ pub struct Flow {
     pub packet: Packet,
     /// The E node the peer address designates (its LAN1, LAN2 or static NAT address).
     pub target: Option<usize>,
-}
-
-/// A flow and where it went.
-#[derive(Clone, Debug)]
-pub struct FlowResult {
-    pub flow: Flow,
-    pub path: Path,
-}
-
-impl FlowResult {
-    /// The host the flow reached, if any.
-    pub fn delivered_to(&self, network: &Network<'_>) -> Option<Role> {
-        match self.path.end {
-            super::path::End::Delivered(host) => Some(network.hosts[host].role),
-            _ => None,
-        }
-    }
 }
 
 const SIP_SOURCE_PORT: u16 = 25000;
@@ -201,43 +185,12 @@ pub fn network<'a>(
     }
 }
 
-/// Walks every traversal flow through the network.
-pub fn simulate_traversal(deployment: &Deployment, network: &Network<'_>) -> Vec<FlowResult> {
-    traversal_flows(deployment)
-        .into_iter()
-        .map(|flow| {
-            let gateway = deployment.c_nodes[flow.c_node]
-                .gateway
-                .as_ref()
-                .map(|g| g.value);
-            let path = network.walk(flow.packet, gateway);
-            FlowResult { flow, path }
-        })
-        .collect()
-}
-
 /// A flow from the internet to an E node's public address (design §5).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct InternetFlow {
     pub service: &'static str,
     pub e_node: usize,
     pub packet: Packet,
-}
-
-/// An internet flow and where it went.
-#[derive(Clone, Debug)]
-pub struct InternetResult {
-    pub flow: InternetFlow,
-    pub path: Path,
-}
-
-/// A single-packet probe from one node (E's media hairpin, C's outbound probe).
-#[derive(Clone, Debug)]
-pub struct ProbeResult {
-    /// The E node (hairpin) or C node (outbound) that sends it.
-    pub node: usize,
-    pub packet: Packet,
-    pub path: Path,
 }
 
 /// Where internet traffic enters, when the deployment does not say: the one interface
@@ -321,10 +274,7 @@ const CLIENT_PORT: u16 = 40000;
 /// The internet → E flows of design §5.
 pub fn internet_flows(deployment: &Deployment) -> Vec<InternetFlow> {
     let client = internet_client(deployment);
-    let uc = deployment
-        .zones
-        .iter()
-        .any(|z| z.zone_type.value == ZoneType::UnifiedCommunications);
+    let uc = has_uc_zone(deployment);
     let (m0, m1) = deployment.e.media_ports;
     let reserved = if deployment.e.size.value == Size::Large {
         12
@@ -367,29 +317,30 @@ pub fn internet_flows(deployment: &Deployment) -> Vec<InternetFlow> {
     flows
 }
 
-/// Walks every internet flow in from the internet entry.
-pub fn simulate_internet(
-    deployment: &Deployment,
-    network: &Network<'_>,
-    entry: &(usize, String),
-) -> Vec<InternetResult> {
-    internet_flows(deployment)
-        .into_iter()
-        .map(|flow| {
-            let path = network.walk_from(entry.0, entry.1.clone(), flow.packet);
-            InternetResult { flow, path }
-        })
-        .collect()
+/// Whether the deployment has a unified-communications zone (the MRA zone).
+pub fn has_uc_zone(deployment: &Deployment) -> bool {
+    deployment
+        .zones
+        .iter()
+        .any(|z| z.zone_type.value == ZoneType::UnifiedCommunications)
+}
+
+/// A single-packet probe from one node (E's media hairpin, C's outbound probe).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Probe {
+    /// The E node (hairpin) or C node (outbound) that sends it.
+    pub node: usize,
+    pub packet: Packet,
+    /// Where the node sends it: its gateway, when the deployment gives one.
+    pub gateway: Option<Ipv4Addr>,
 }
 
 /// E's media hairpin (single NIC with static NAT, unified-communications zones): UDP from
 /// LAN1:36002 to the node's own static NAT address:36004.
-pub fn simulate_hairpins(deployment: &Deployment, network: &Network<'_>) -> Vec<ProbeResult> {
-    let uc = deployment
-        .zones
-        .iter()
-        .any(|z| z.zone_type.value == ZoneType::UnifiedCommunications);
-    if deployment.e.nic.value != crate::deployment::Nic::Single || !uc || deployment.e.external_nat
+pub fn hairpin_probes(deployment: &Deployment) -> Vec<Probe> {
+    if deployment.e.nic.value != Nic::Single
+        || !has_uc_zone(deployment)
+        || deployment.e.external_nat
     {
         return Vec::new();
     }
@@ -400,32 +351,46 @@ pub fn simulate_hairpins(deployment: &Deployment, network: &Network<'_>) -> Vec<
         .enumerate()
         .filter_map(|(e, node)| {
             let nat = node.static_nat.as_ref()?;
-            let packet = Packet::new(17, node.lan1.value.address, 36002, nat.value, 36004);
-            let path = network.walk(packet, node.gateway.as_ref().map(|g| g.value));
-            Some(ProbeResult {
+            Some(Probe {
                 node: e,
-                packet,
-                path,
+                packet: Packet::new(17, node.lan1.value.address, 36002, nat.value, 36004),
+                gateway: node.gateway.as_ref().map(|g| g.value),
             })
         })
         .collect()
 }
 
 /// C's outbound probe: TCP from each C node to the internet client's 443.
-pub fn simulate_outbound(deployment: &Deployment, network: &Network<'_>) -> Vec<ProbeResult> {
+pub fn outbound_probes(deployment: &Deployment) -> Vec<Probe> {
     let client = internet_client(deployment);
     deployment
         .c_nodes
         .iter()
         .enumerate()
-        .map(|(c, node)| {
-            let packet = Packet::new(6, node.address.value, CLIENT_PORT, client, 443);
-            let path = network.walk(packet, node.gateway.as_ref().map(|g| g.value));
-            ProbeResult {
-                node: c,
-                packet,
-                path,
-            }
+        .map(|(c, node)| Probe {
+            node: c,
+            packet: Packet::new(6, node.address.value, CLIENT_PORT, client, 443),
+            gateway: node.gateway.as_ref().map(|g| g.value),
         })
         .collect()
+}
+
+/// Whether a demux port is one only a large system uses, while the size is unknown.
+pub fn large_only_demux_port(deployment: &Deployment, port: u16) -> bool {
+    !deployment.e.size_given && !small_medium_demux_ports(deployment).contains(&port)
+}
+
+/// The documented demux set E does not use for this port: 2776/2777, or the first pair
+/// of the range; with the size unknown, the small/medium set for a port only a large
+/// system uses.
+pub fn other_demux_set(deployment: &Deployment, port: u16) -> Vec<u16> {
+    let e = &deployment.e;
+    let (m0, _) = e.media_ports;
+    if large_only_demux_port(deployment, port) {
+        return small_medium_demux_ports(deployment);
+    }
+    match (e.size_given && e.size.value == Size::Large, &e.demux_ports) {
+        (true, _) | (_, None) => vec![2776, 2777],
+        (_, Some(_)) => vec![m0, m0 + 1],
+    }
 }
