@@ -4,6 +4,7 @@
 //! none of them walks a flow or decides a flow's health again.
 
 pub mod catalogue;
+pub mod peers;
 pub mod verdict;
 
 use std::sync::atomic::{AtomicUsize, Ordering};

@@ -1,5 +1,6 @@
 //! Findings: one file per rule, each named after the pattern it flags. A rule reads
-//! the models and the simulated flows and pushes findings; it never parses or prints.
+//! the models and the analysis ([`crate::mra`]: the flows, their verdicts and which
+//! problem explains which) and pushes findings; it never parses, simulates or prints.
 
 use crate::deployment::Deployment;
 use crate::eval::path::Network;
@@ -340,11 +341,7 @@ pub fn dumps<'a>(
     cx: &Context<'a>,
     side: crate::xconfig::model::Side,
 ) -> impl Iterator<Item = &'a crate::deployment::DumpInput> {
-    cx.project
-        .deployment
-        .iter()
-        .flat_map(|d| &d.dumps)
-        .filter(move |d| d.side == side)
+    crate::mra::peers::dumps(cx.project, side)
 }
 
 /// A location at a fact of a dump.

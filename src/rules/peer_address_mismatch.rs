@@ -66,7 +66,7 @@ pub fn check(cx: &Context<'_>, out: &mut Vec<Finding>) {
         (Nic::Dual, _) => "a dual-NIC Expressway-E",
     };
     // A peer XCF002 flags from the dumps is its finding, not a second one here.
-    let flagged = super::peer_not_on_e::flagged(cx);
+    let flagged = crate::mra::peers::reported_at_dumps(cx.project);
     for zone in &deployment.zones {
         let uc = zone.zone_type.value == ZoneType::UnifiedCommunications;
         for peer in &zone.peers {

@@ -1,4 +1,4 @@
-use super::peer_not_on_e::{client_zones, points_at_e};
+use crate::mra::peers::{client_zones, points_at_e};
 use super::{at_dump, declare_rule, dumps, Context};
 use crate::finding::Finding;
 use crate::xconfig::model::{Fact, Side, Zone, ZoneType};
@@ -112,7 +112,7 @@ fn differences(client: &Zone, server: &Zone) -> Vec<String> {
 }
 
 pub fn check(cx: &Context<'_>, out: &mut Vec<Finding>) {
-    let Some((c, zones)) = client_zones(cx) else {
+    let Some((c, zones)) = client_zones(cx.project) else {
         return;
     };
     let Some((e, servers)) = dumps(cx, Side::E).find_map(|d| {
@@ -121,7 +121,7 @@ pub fn check(cx: &Context<'_>, out: &mut Vec<Finding>) {
     }) else {
         return;
     };
-    for zone in zones.into_iter().filter(|z| points_at_e(cx, z)) {
+    for zone in zones.into_iter().filter(|z| points_at_e(cx.project, z)) {
         let Some(port) = &zone.sip_port else {
             continue;
         };
