@@ -112,7 +112,9 @@ fn fails(miss: Miss, text: String) -> Verdict {
 /// address, which MRA008 already reports, so MRA003 leaves [`Miss::OtherInterface`] to
 /// it. MRA003 also required the port C sent to; the change review ignored the port.
 /// The port won: E listens on its zone's port only, so such a flow fails the same way.
-/// No existing output (sample, diff pair, review comment) changes with these choices.
+/// No existing output changes with these choices: no sample's C reaches LAN2, and the
+/// one sample whose reflection translates the port (`mra-reflection-translates-port`)
+/// is drawn in no change review or review comment; its MRA003 finding is unchanged.
 pub fn of_traversal(
     deployment: &Deployment,
     network: &Network<'_>,
