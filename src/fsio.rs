@@ -174,12 +174,19 @@ pub fn read_capped(path: &Path, cap: u64) -> Result<Vec<u8>, ReadError> {
     if let Some(error) = kind_error(opened.file_type()) {
         return Err(error);
     }
-    bytes_capped(file, cap)
+    bytes_sized(file, cap, opened.len())
 }
 
 /// Reads a stream up to `cap` bytes; more is an error, and so is a NUL byte.
 pub fn bytes_capped(stream: impl Read, cap: u64) -> Result<Vec<u8>, ReadError> {
-    let mut bytes = Vec::new();
+    bytes_sized(stream, cap, 0)
+}
+
+/// [`bytes_capped`] into a buffer sized for the `expected` length up front: a file read
+/// by doubling would hold up to twice its size for as long as its text lives.
+fn bytes_sized(stream: impl Read, cap: u64, expected: u64) -> Result<Vec<u8>, ReadError> {
+    let capacity = expected.min(cap).saturating_add(1);
+    let mut bytes = Vec::with_capacity(usize::try_from(capacity).unwrap_or(0));
     stream
         .take(cap.saturating_add(1))
         .read_to_end(&mut bytes)
