@@ -11,7 +11,7 @@ use std::fmt::Write as _;
 use std::net::Ipv4Addr;
 use std::path::{Path, PathBuf};
 
-use crate::deployment::{self, At, Deployment, DumpInput, Loaded, Nic, Size, ZoneType};
+use crate::deployment::{self, At, Deployment, DumpInput, Loaded, Nic, Size, ZoneService};
 use crate::eval::flows;
 use crate::source::{normalize_path, FileId, SourceFile};
 use crate::xconfig::model::{self, Side};
@@ -703,8 +703,8 @@ fn write(p: &Parts<'_>) -> String {
             cite.at(&zone.name),
         );
         let kind = match zone.zone_type.value {
-            ZoneType::UnifiedCommunications => "unified-communications",
-            ZoneType::B2b => "b2b",
+            ZoneService::UnifiedCommunications => "unified-communications",
+            ZoneService::B2b => "b2b",
         };
         l.add(
             format!("    type: {kind}"),

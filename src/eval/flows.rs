@@ -5,7 +5,7 @@ use std::net::Ipv4Addr;
 
 use super::path::{Host, Network, Path, Role};
 use super::Packet;
-use crate::deployment::{Deployment, Size, ZoneType};
+use crate::deployment::{Deployment, Size, ZoneService};
 use crate::model::Firewall;
 
 /// What a flow carries.
@@ -121,7 +121,7 @@ pub fn traversal_flows(deployment: &Deployment) -> Vec<Flow> {
     let mut flows = Vec::new();
     for (c, node) in deployment.c_nodes.iter().enumerate() {
         for (z, zone) in deployment.zones.iter().enumerate() {
-            let uc = zone.zone_type.value == ZoneType::UnifiedCommunications;
+            let uc = zone.zone_type.value == ZoneService::UnifiedCommunications;
             for (p, peer) in zone.peers.iter().enumerate() {
                 let mut add = |kind: FlowKind, protocol: u8, source_port: u16, port: u16| {
                     flows.push(Flow {
@@ -324,7 +324,7 @@ pub fn internet_flows(deployment: &Deployment) -> Vec<InternetFlow> {
     let uc = deployment
         .zones
         .iter()
-        .any(|z| z.zone_type.value == ZoneType::UnifiedCommunications);
+        .any(|z| z.zone_type.value == ZoneService::UnifiedCommunications);
     let (m0, m1) = deployment.e.media_ports;
     let reserved = if deployment.e.size.value == Size::Large {
         12
@@ -388,7 +388,7 @@ pub fn simulate_hairpins(deployment: &Deployment, network: &Network<'_>) -> Vec<
     let uc = deployment
         .zones
         .iter()
-        .any(|z| z.zone_type.value == ZoneType::UnifiedCommunications);
+        .any(|z| z.zone_type.value == ZoneService::UnifiedCommunications);
     if deployment.e.nic.value != crate::deployment::Nic::Single || !uc || deployment.e.external_nat
     {
         return Vec::new();
