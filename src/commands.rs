@@ -9,7 +9,8 @@ use crate::cli::{
 };
 use crate::eval::{self, Packet, Verdict};
 use crate::finding::{Finding, Severity};
-use crate::settings::Settings;
+use crate::init::InitError;
+use crate::settings::{Settings, SettingsError};
 use crate::source::SourceFile;
 use crate::syntax::lexical::{named_port, PROTOCOL_NAMES};
 use crate::workspace::{self, Project};
@@ -176,7 +177,7 @@ pub(crate) fn run_settings(
     fail_on: Option<FailOn>,
     input: &crate::cli::InputArgs,
     start: Option<&Path>,
-) -> Result<Settings, String> {
+) -> Result<Settings, SettingsError> {
     let file = settings_file(input, start);
     settings_from(file.as_deref(), select, ignore, fail_on, input)
 }
@@ -187,8 +188,8 @@ fn settings_from(
     ignore: &Option<Vec<String>>,
     fail_on: Option<FailOn>,
     input: &crate::cli::InputArgs,
-) -> Result<Settings, String> {
-    let cwd = std::env::current_dir().map_err(|e| e.to_string())?;
+) -> Result<Settings, SettingsError> {
+    let cwd = std::env::current_dir().map_err(SettingsError::WorkingDirectory)?;
     let mut settings = match file {
         Some(path) => {
             let cap = input.policy().max_file_size;
@@ -201,7 +202,10 @@ fn settings_from(
                     crate::fsio::read_inside(path, &root, cap)
                 }
             };
-            let bytes = read.map_err(|e| format!("cannot read `{}`: {e}", path.display()))?;
+            let bytes = read.map_err(|error| SettingsError::Unreadable {
+                path: path.to_path_buf(),
+                error,
+            })?;
             let text = String::from_utf8_lossy(&bytes);
             // A settings file given with --settings usually lives outside the checkout
             // (the base branch's copy): its excludes are relative to the working directory.
@@ -209,7 +213,10 @@ fn settings_from(
                 Some(dir) if input.settings.is_none() && !dir.as_os_str().is_empty() => dir,
                 _ => &cwd,
             };
-            Settings::from_file(&text, folder).map_err(|e| format!("`{}`: {e}", path.display()))?
+            Settings::from_file(&text, folder).map_err(|error| SettingsError::InFile {
+                path: path.to_path_buf(),
+                error: Box::new(error),
+            })?
         }
         None => Settings::default(),
     };
@@ -222,7 +229,7 @@ fn settings_from(
     if let Some(fail_on) = fail_on {
         settings.fail_on = threshold(fail_on);
     }
-    settings.validate().map_err(|e| e.to_string())?;
+    settings.validate()?;
     Ok(settings)
 }
 
@@ -687,10 +694,24 @@ pub fn trace(args: &TraceArgs) -> u8 {
     }
 }
 
+/// Why `trace --input` names no packet.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum PacketError {
+    #[error("expects six values: IFC PROTO SRC SPORT DST DPORT")]
+    WrongCount,
+    #[error("`{0}` is not a protocol")]
+    Protocol(String),
+    #[error("`{0}` is not an IPv4 address")]
+    Address(String),
+    /// A port, ICMP type or ICMP code (`what`) out of range or unknown.
+    #[error("`{text}` is not a {what}")]
+    Number { text: String, what: &'static str },
+}
+
 /// `IFC PROTO SRC SPORT DST DPORT`, or `IFC icmp SRC TYPE CODE DST`.
-pub fn packet_of(words: &[String]) -> Result<(String, Packet), String> {
+pub fn packet_of(words: &[String]) -> Result<(String, Packet), PacketError> {
     let [ingress, protocol, source, a, b, c] = words else {
-        return Err("expects six values: IFC PROTO SRC SPORT DST DPORT".into());
+        return Err(PacketError::WrongCount);
     };
     let protocol_number = protocol
         .parse::<u8>()
@@ -701,17 +722,20 @@ pub fn packet_of(words: &[String]) -> Result<(String, Packet), String> {
                 .find(|(n, _)| n.eq_ignore_ascii_case(protocol))
                 .map(|(_, p)| *p)
         })
-        .ok_or_else(|| format!("`{protocol}` is not a protocol"))?;
-    let address = |text: &str| -> Result<Ipv4Addr, String> {
+        .ok_or_else(|| PacketError::Protocol(protocol.clone()))?;
+    let address = |text: &str| -> Result<Ipv4Addr, PacketError> {
         text.parse()
-            .map_err(|_| format!("`{text}` is not an IPv4 address"))
+            .map_err(|_| PacketError::Address(text.to_string()))
     };
-    let number = |text: &str, max: u16, what: &str| -> Result<u16, String> {
+    let number = |text: &str, max: u16, what: &'static str| -> Result<u16, PacketError> {
         text.parse::<u16>()
             .ok()
             .filter(|n| *n <= max)
             .or_else(|| named_port(text, protocol_number))
-            .ok_or_else(|| format!("`{text}` is not a {what}"))
+            .ok_or_else(|| PacketError::Number {
+                text: text.to_string(),
+                what,
+            })
     };
     let packet = if matches!(protocol_number, 1 | 58) {
         // packet-tracer's order: SRC TYPE CODE DST.
@@ -744,17 +768,19 @@ struct Kept {
     size: Option<crate::deployment::Size>,
 }
 
-fn kept(path: &Path) -> Result<Kept, String> {
-    let bytes = crate::fsio::read_capped(path, crate::fsio::DEFAULT_MAX_FILE_SIZE)
-        .map_err(|e| format!("cannot read `{}`: {e}", path.display()))?;
+fn kept(path: &Path) -> Result<Kept, InitError> {
+    let bytes =
+        crate::fsio::read_capped(path, crate::fsio::DEFAULT_MAX_FILE_SIZE).map_err(|error| {
+            InitError::Unreadable {
+                path: path.to_path_buf(),
+                error,
+            }
+        })?;
     let text = String::from_utf8_lossy(&bytes);
     let file: crate::deployment::file::DeploymentFile =
-        serde_saphyr::from_str(&text).map_err(|e| {
-            format!(
-                "`{}` is not a deployment file --update can read: {}",
-                path.display(),
-                e.to_string().lines().next().unwrap_or_default()
-            )
+        serde_saphyr::from_str(&text).map_err(|e| InitError::NotADeploymentFile {
+            path: path.to_path_buf(),
+            reason: e.to_string().lines().next().unwrap_or_default().to_string(),
         })?;
     let folder = path.parent().unwrap_or(Path::new(""));
     let at = |p: &str| folder.join(p);
@@ -790,8 +816,8 @@ pub fn init(args: &InitArgs) -> u8 {
     let kept = if args.update && exists {
         match kept(&args.output) {
             Ok(kept) => Some(kept),
-            Err(message) => {
-                eprintln!("error: {}", crate::escape::terminal(&message));
+            Err(error) => {
+                eprintln!("error: {}", crate::escape::terminal(&error.to_string()));
                 return EXIT_ERROR;
             }
         }
@@ -864,8 +890,8 @@ pub fn init(args: &InitArgs) -> u8 {
     };
     let written = match crate::init::deployment(&request) {
         Ok(written) => written,
-        Err(message) => {
-            eprintln!("error: {}", crate::escape::terminal(&message));
+        Err(error) => {
+            eprintln!("error: {}", crate::escape::terminal(&error.to_string()));
             return EXIT_ERROR;
         }
     };

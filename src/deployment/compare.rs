@@ -484,9 +484,10 @@ fn compare_demux(out: &mut Vec<Mismatch>, written: &At<(u16, u16)>, dump: &Demux
     if Some(written.value) == read {
         return;
     }
-    let says = read.map_or("\"Use configured demultiplexing ports\" off".into(), |(a, b)| {
-        format!("{a}/{b}")
-    });
+    let says = read.map_or(
+        "\"Use configured demultiplexing ports\" off".into(),
+        |(a, b)| format!("{a}/{b}"),
+    );
     let dump_at = dump
         .pair
         .as_ref()

@@ -15,7 +15,9 @@ use std::net::Ipv4Addr;
 use serde_saphyr::Spanned;
 
 use super::compare::{nic_word, Demux, FromDumps, NicDesign};
-use super::{at, file, resolve_peer, At, CNode, ENode, ERoute, IfAddr, Nic, Problems, Zone, ZoneService};
+use super::{
+    at, file, resolve_peer, At, CNode, ENode, ERoute, IfAddr, Nic, Problems, Zone, ZoneService,
+};
 use crate::source::{FileId, Span};
 use crate::xconfig::model::{self, Expressway, Lan, Recorded};
 use crate::xconfig::syntax::{self, Dump};
@@ -173,7 +175,12 @@ pub(super) fn c_nodes(
     if !incomplete.is_empty() {
         if !written {
             for d in incomplete {
-                missing(problems, d, "`Ethernet 1 IP V4 Address`", "expressway_c.nodes");
+                missing(
+                    problems,
+                    d,
+                    "`Ethernet 1 IP V4 Address`",
+                    "expressway_c.nodes",
+                );
             }
         }
         return None;
@@ -240,7 +247,12 @@ pub(super) fn e_from_dumps(
         from.e_nodes = Some(dumps.iter().filter_map(|d| e_node(problems, d)).collect());
     } else if !written_nodes {
         for d in incomplete {
-            missing(problems, d, "`Ethernet 1 IP V4 Address`", "expressway_e.nodes");
+            missing(
+                problems,
+                d,
+                "`Ethernet 1 IP V4 Address`",
+                "expressway_e.nodes",
+            );
         }
     } else if !written_nic {
         missing(problems, first, "interface settings", "expressway_e.nic");
@@ -298,7 +310,9 @@ fn demux(problems: &mut Problems, d: &DumpInput) -> Option<Demux> {
     let demux = &d.node.demux;
     let setting = demux.use_configured.as_ref()?;
     let pair = match (setting.value, &demux.rtp, &demux.rtcp) {
-        (true, Some(rtp), Some(rtcp)) => Some(At::in_file((rtp.value, rtcp.value), rtp.span, d.file)),
+        (true, Some(rtp), Some(rtcp)) => {
+            Some(At::in_file((rtp.value, rtcp.value), rtp.span, d.file))
+        }
         (true, _, _) => {
             problems.error_at(&d.at(setting), "\"Use configured demultiplexing ports\" is on, but the dump sets no RTP and RTCP port");
             None

@@ -614,7 +614,8 @@ impl Validator<'_> {
                 );
             }
         }
-        let (im_presence, turn, turn_relays) = self.services(services, turn_relays, c_dumps, e_dumps);
+        let (im_presence, turn, turn_relays) =
+            self.services(services, turn_relays, c_dumps, e_dumps);
         Deployment {
             firewalls,
             c_nodes,
@@ -828,7 +829,11 @@ fn with_gateways(mut nodes: Vec<CNode>, written: &[CNode]) -> Vec<CNode> {
 }
 
 /// A traversal peer, resolved: an IPv4 address, or a name `dns` answers.
-fn resolve_peer(problems: &mut Problems, text: At<String>, dns: &[(String, Ipv4Addr)]) -> Option<Peer> {
+fn resolve_peer(
+    problems: &mut Problems,
+    text: At<String>,
+    dns: &[(String, Ipv4Addr)],
+) -> Option<Peer> {
     let written = text.value.trim().to_string();
     if let Ok(address) = written.parse() {
         return Some(Peer { text, address });
@@ -856,9 +861,7 @@ fn resolve_peer(problems: &mut Problems, text: At<String>, dns: &[(String, Ipv4A
             };
             problems.error_at(
                 &text,
-                format!(
-                    "peer `{written}` is neither an IPv4 address nor a name in `dns`{hint}"
-                ),
+                format!("peer `{written}` is neither an IPv4 address nor a name in `dns`{hint}"),
             );
             None
         }

@@ -570,7 +570,12 @@ fn zone(r: &mut Reader<'_>, n: u32, type_record: &Record) -> Zone {
         .index
         .all(&format!("Zones Zone {n} {block} Peer # Address"))
         .into_iter()
-        .map(|(i, rec)| (i[0], Recorded::new(rec.value.text.trim().to_string(), rec.span)))
+        .map(|(i, rec)| {
+            (
+                i[0],
+                Recorded::new(rec.value.text.trim().to_string(), rec.span),
+            )
+        })
         .collect();
     peers.sort_by_key(|(k, _)| *k);
     zone.peers = peers.into_iter().map(|(_, p)| p).collect();
