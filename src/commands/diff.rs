@@ -2,11 +2,12 @@
 
 use std::path::{Path, PathBuf};
 
-use super::{git, Diff, LintedProject, Naming, State};
+use super::{emit, output_width, run_settings, use_color, EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS};
 use crate::cli::{DiffArgs, DiffFormat};
+use crate::diff::{git, Diff, LintedProject, Naming, State};
+use crate::report;
 use crate::settings::Settings;
 use crate::workspace::{self, Project};
-use crate::{report, EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS};
 
 pub fn run(args: &DiffArgs) -> u8 {
     // Settings are found from the new state (a folder, or a file's folder).
@@ -14,13 +15,8 @@ pub fn run(args: &DiffArgs) -> u8 {
         (None, Some(new)) => Some(new.as_path()),
         _ => args.paths.first().map(PathBuf::as_path),
     };
-    let settings = match crate::commands::run_settings(
-        &args.select,
-        &args.ignore,
-        args.fail_on,
-        &args.input,
-        start,
-    ) {
+    let settings = match run_settings(&args.select, &args.ignore, args.fail_on, &args.input, start)
+    {
         Ok(settings) => settings,
         Err(message) => {
             eprintln!("error: {message}");
@@ -34,14 +30,11 @@ pub fn run(args: &DiffArgs) -> u8 {
             return EXIT_ERROR;
         }
     };
-    let color = crate::commands::use_color(args.color, args.output_file.is_some());
+    let color = use_color(args.color, args.output_file.is_some());
     let out = match args.format {
-        DiffFormat::Human => report::diff::human(
-            &diff,
-            settings.fail_on,
-            color,
-            crate::commands::output_width(args.width),
-        ),
+        DiffFormat::Human => {
+            report::diff::human(&diff, settings.fail_on, color, output_width(args.width))
+        }
         DiffFormat::Json => report::diff::json(&diff, settings.fail_on),
         DiffFormat::Sarif => report::diff::sarif(&diff, args.sarif_keep_fixed),
         DiffFormat::Github => {
@@ -50,7 +43,7 @@ pub fn run(args: &DiffArgs) -> u8 {
         }
         DiffFormat::Markdown => report::markdown::diff(&diff, settings.fail_on),
     };
-    if let Some(failed) = crate::commands::emit(&out, args.output_file.as_deref()) {
+    if let Some(failed) = emit(&out, args.output_file.as_deref()) {
         return failed;
     }
     if diff.fails(settings.fail_on) {
