@@ -250,8 +250,9 @@ pub fn parse_dns(entries: &[String]) -> Result<Vec<(String, Ipv4Addr)>, InitErro
         .collect()
 }
 
-/// Which dump is C and which E (reference §3.1), with the reason for each. A dump no
-/// evidence decides is the side that has no dump yet, when only one side lacks one.
+/// Which dump is C and which E (docs/xconfiguration.md#which-side-a-dump-is), with the
+/// reason for each. A dump no evidence decides is the side that has no dump yet, when only
+/// one side lacks one.
 fn sides(read: &[Read]) -> Result<(Vec<Side>, Vec<String>), InitError> {
     let decided: Vec<Option<Side>> = read
         .iter()

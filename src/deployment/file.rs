@@ -1,5 +1,6 @@
-//! The deployment file as written (design §4): serde types with a span on every value.
-//! `grammars/deployment.schema.json` is generated from these types ([`schema`]).
+//! The deployment file as written (README.md#the-deployment-file): serde types with a span
+//! on every value. `grammars/deployment.schema.json` is generated from these types
+//! ([`schema`]).
 
 use std::collections::BTreeMap;
 

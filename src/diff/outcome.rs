@@ -11,7 +11,7 @@ use crate::eval::{protocol_name, Packet, PhaseKind, Verdict};
 use crate::rules::Context;
 use crate::source::{SourceFile, Span};
 
-/// The families of simulated flows (design §5).
+/// The families of simulated flows (docs/flows.md).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum FlowGroup {

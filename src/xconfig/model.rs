@@ -1,4 +1,4 @@
-//! xConfiguration records → one Expressway node (reference xconfiguration.md §3): its
+//! xConfiguration records → one Expressway node (docs/xconfiguration.md): its
 //! role and the evidence for it, LAN1/LAN2 with static NAT, the external interface,
 //! gateway and routes, cluster peers, zones, traversal media, demultiplexing and TURN.
 //!
@@ -51,7 +51,8 @@ impl Side {
     }
 }
 
-/// The evidence that decided a role, in the order of reference §3.1.
+/// The evidence that decided a role, in the order of
+/// docs/xconfiguration.md#which-side-a-dump-is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum RoleEvidence {
     /// A `TraversalServer` zone: only an Expressway-E can be a traversal server.
@@ -148,7 +149,8 @@ impl Lan {
     }
 }
 
-/// Single or dual NIC, and how sure the dump makes it (reference §3.3).
+/// Single or dual NIC, and how sure the dump makes it
+/// (docs/xconfiguration.md#nic-design).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct NicMode {
     pub dual: bool,
@@ -621,7 +623,7 @@ fn endpoint(dump: &Dump) -> Option<Span> {
     }
 }
 
-/// The role by reference §3.1, first rule that applies.
+/// The role by docs/xconfiguration.md#which-side-a-dump-is, first rule that applies.
 fn role(x: &Expressway, index: &Index<'_>) -> Option<SideDecision> {
     let e = |evidence, span, reason: String| {
         Some(SideDecision {
@@ -731,8 +733,8 @@ impl Expressway {
         self.external.as_ref().map_or(LanId::Lan1, |e| e.value)
     }
 
-    /// Single or dual NIC (reference §3.3): dual when the external interface is LAN2 or
-    /// LAN2 is in use; not confident when the two tests disagree.
+    /// Single or dual NIC (docs/xconfiguration.md#nic-design): dual when the external
+    /// interface is LAN2 or LAN2 is in use; not confident when the two tests disagree.
     pub fn nic(&self) -> NicMode {
         let external_lan2 = self.external_id() == LanId::Lan2;
         let lan2_used = self.lan2.in_use();
@@ -778,9 +780,9 @@ impl Expressway {
         }
     }
 
-    /// The internal and external interfaces (reference §3.3): the external one is the
-    /// `IP External Interface`; with dual NIC the internal one is the other. Single NIC
-    /// gives LAN1 for both.
+    /// The internal and external interfaces (docs/xconfiguration.md#nic-design): the
+    /// external one is the `IP External Interface`; with dual NIC the internal one is the
+    /// other. Single NIC gives LAN1 for both.
     pub fn internal_external(&self) -> (LanId, LanId) {
         let external = self.external_id();
         if self.nic().dual {
@@ -863,7 +865,7 @@ mod tests {
     use super::*;
     use crate::xconfig::syntax::dump;
 
-    /// Reference §4.1, trimmed.
+    /// An Expressway-E's dump: dual NIC, static NAT on LAN2, a traversal server zone.
     const E: &str = r#"*c xConfiguration Alternates Cluster Name: 
 *c xConfiguration Alternates Peer 1 Address: 
 *c xConfiguration Ethernet 1 IP V4 Address: "10.0.20.2"
@@ -904,7 +906,7 @@ mod tests {
 OK
 "#;
 
-    /// Reference §4.2, trimmed.
+    /// The matching Expressway-C's dump: a cluster, a traversal client zone toward E.
     const C: &str = r#"*c xConfiguration Alternates Cluster Name: "expc.example.com"
 *c xConfiguration Alternates ConfigurationPrimary: "1"
 *c xConfiguration Alternates Peer 1 Address: "10.0.30.2"
