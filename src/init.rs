@@ -6,6 +6,9 @@
 //! dumps stay listed, so `mralint check` keeps verifying the file against them (DEP002).
 //! What no dump holds comes from the command line (`--firewall`, `--dns`, `--size`); what
 //! is still missing is reported with the flag that adds it.
+//!
+//! This module makes the file's text from what it is given; the command
+//! (`commands/init.rs`) reads the files, writes the result and loads it back.
 
 use std::fmt::Write as _;
 use std::net::Ipv4Addr;
@@ -83,17 +86,19 @@ fn no_deployment(blocking: &[String]) -> String {
     }
 }
 
-/// Builds the deployment file, or says why it cannot.
-pub fn deployment(request: &Request) -> Result<Written, InitError> {
+/// Reads an input file (a dump or a firewall config) named on the command line.
+pub type ReadInput<'r> = dyn FnMut(&Path) -> Result<Vec<u8>, crate::fsio::ReadError> + 'r;
+
+/// Builds the deployment file, or says why it cannot. Each dump and config is read
+/// through `read`, in command-line order, when it is needed.
+pub fn deployment(request: &Request, read_input: &mut ReadInput<'_>) -> Result<Written, InitError> {
     let dns = parse_dns(&request.dns)?;
     let mut read = Vec::new();
     for path in &request.dumps {
-        let bytes = crate::fsio::read_capped(path, crate::fsio::DEFAULT_MAX_FILE_SIZE).map_err(
-            |error| InitError::Unreadable {
-                path: path.clone(),
-                error,
-            },
-        )?;
+        let bytes = read_input(path).map_err(|error| InitError::Unreadable {
+            path: path.clone(),
+            error,
+        })?;
         let text = crate::xconfig::redact_secrets(&SourceFile::from_bytes(path, &bytes).text);
         let dump = syntax::dump(&text);
         if dump.records.is_empty() {
@@ -111,7 +116,7 @@ pub fn deployment(request: &Request) -> Result<Written, InitError> {
         |side: Side| -> Vec<usize> { (0..read.len()).filter(|&i| sides[i] == side).collect() };
     let (c, e) = (listed(Side::C), listed(Side::E));
     let relative = |path: &Path| relative_to(&request.output_dir, path);
-    let firewalls = firewall_entries(&request.firewalls, &relative)?;
+    let firewalls = firewall_entries(&request.firewalls, &relative, read_input)?;
     let mut skeleton = String::from("version: 1\nfirewalls:\n");
     for (name, config, _) in &firewalls {
         let _ = writeln!(
@@ -303,15 +308,14 @@ fn sides(read: &[Read]) -> Result<(Vec<Side>, Vec<String>), InitError> {
 fn firewall_entries(
     configs: &[PathBuf],
     relative: &dyn Fn(&Path) -> String,
+    read_input: &mut ReadInput<'_>,
 ) -> Result<Vec<(String, String, crate::model::Firewall)>, InitError> {
     let mut entries: Vec<(String, String, crate::model::Firewall)> = Vec::new();
     for path in configs {
-        let bytes = crate::fsio::read_capped(path, crate::fsio::DEFAULT_MAX_FILE_SIZE).map_err(
-            |error| InitError::Unreadable {
-                path: path.clone(),
-                error,
-            },
-        )?;
+        let bytes = read_input(path).map_err(|error| InitError::Unreadable {
+            path: path.clone(),
+            error,
+        })?;
         let file = SourceFile::from_bytes(path, &bytes);
         let model = crate::model::build(&crate::syntax::parse_config(&file.text).config);
         let stem = path

@@ -141,7 +141,9 @@ pub fn run(args: &InitArgs) -> u8 {
         size,
         output_dir,
     };
-    let written = match crate::init::deployment(&request) {
+    // Dumps and configs are read as given, capped like every input.
+    let mut read = |path: &Path| crate::fsio::read_capped(path, crate::fsio::DEFAULT_MAX_FILE_SIZE);
+    let written = match crate::init::deployment(&request, &mut read) {
         Ok(written) => written,
         Err(error) => {
             eprintln!("error: {}", crate::escape::terminal(&error.to_string()));

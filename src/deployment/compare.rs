@@ -631,3 +631,52 @@ fn service_word(service: ZoneService) -> &'static str {
         ZoneService::B2b => "b2b",
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn at<T>(value: T, span: Span, file: Option<FileId>) -> At<T> {
+        At { value, span, file }
+    }
+
+    fn node(static_nat: Ipv4Addr, file: Option<FileId>) -> ENode {
+        ENode {
+            name: at("expe1".to_string(), Span::new(0, 5), file),
+            lan1: at(
+                IfAddr {
+                    address: Ipv4Addr::new(10, 0, 10, 2),
+                    prefix: 24,
+                },
+                Span::new(6, 18),
+                file,
+            ),
+            lan2: None,
+            static_nat: Some(at(static_nat, Span::new(19, 30), file)),
+            gateway: None,
+            routes: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn only_values_both_give_are_compared() {
+        let written = Written {
+            text: "expe1 10.0.10.2/24 64.100.0.11",
+            e_nodes: vec![node(Ipv4Addr::new(64, 100, 0, 11), None)],
+            ..Written::default()
+        };
+        assert_eq!(compare(&written, &FromDumps::default()), []);
+        let dumps = FromDumps {
+            e_nodes: Some(vec![node(Ipv4Addr::new(64, 100, 0, 10), Some(FileId(2)))]),
+            ..FromDumps::default()
+        };
+        let mismatches = compare(&written, &dumps);
+        assert_eq!(mismatches.len(), 1, "{mismatches:?}");
+        assert_eq!(
+            mismatches[0].message,
+            "Expressway-E `expe1`: this file gives static NAT 64.100.0.11, its dump 64.100.0.10"
+        );
+        assert_eq!(mismatches[0].dump_file, FileId(2));
+        assert_eq!(mismatches[0].yaml, Span::new(19, 30));
+    }
+}
