@@ -220,8 +220,13 @@ pub fn read_inside(path: &Path, root: &Path, cap: u64) -> Result<Vec<u8>, ReadEr
     read_capped(path, cap)
 }
 
+/// A `--max-file-size` that is not a size.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("`{0}` is not a size (e.g. 64M, 500k, 1G)")]
+pub struct NotASize(pub String);
+
 /// Parses a size such as `64M`, `200k`, `1G` or `5000000` (bytes).
-pub fn parse_size(text: &str) -> Result<u64, String> {
+pub fn parse_size(text: &str) -> Result<u64, NotASize> {
     let text = text.trim();
     let (digits, unit) = match text.char_indices().find(|(_, c)| !c.is_ascii_digit()) {
         Some((i, _)) => text.split_at(i),
@@ -232,14 +237,14 @@ pub fn parse_size(text: &str) -> Result<u64, String> {
         "K" | "KB" | "KIB" => 1 << 10,
         "M" | "MB" | "MIB" => 1 << 20,
         "G" | "GB" | "GIB" => 1 << 30,
-        _ => return Err(format!("`{text}` is not a size (e.g. 64M, 500k, 1G)")),
+        _ => return Err(NotASize(text.to_string())),
     };
     digits
         .parse::<u64>()
         .ok()
         .and_then(|n| n.checked_mul(factor))
         .filter(|n| *n > 0)
-        .ok_or_else(|| format!("`{text}` is not a size (e.g. 64M, 500k, 1G)"))
+        .ok_or_else(|| NotASize(text.to_string()))
 }
 
 /// Why a file could not be written.

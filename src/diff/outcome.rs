@@ -4,14 +4,14 @@
 
 use std::net::Ipv4Addr;
 
-use crate::deployment::{Nic, ZoneType};
+use crate::deployment::{Nic, ZoneService};
 use crate::eval::flows::FlowKind;
 use crate::eval::path::{End, Path, Role};
 use crate::eval::{protocol_name, Packet, PhaseKind, Verdict};
 use crate::rules::Context;
 use crate::source::{SourceFile, Span};
 
-/// The families of simulated flows (design §5).
+/// The families of simulated flows (docs/flows.md).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum FlowGroup {
@@ -336,7 +336,7 @@ pub fn records(
         let e_name = flow.target.map_or(peer.text.value.clone(), |e| {
             deployment.e.nodes[e].name.value.clone()
         });
-        let uc = zone.zone_type.value == ZoneType::UnifiedCommunications;
+        let uc = zone.zone_type.value == ZoneService::UnifiedCommunications;
         let mut outcome = recorder.outcome(&result.path, flow.packet);
         let delivered = match result.path.end {
             End::Delivered(host) => Some(network.hosts[host].role),

@@ -1,11 +1,11 @@
-//! The flows MRA needs (design §5), built from the deployment and walked through the
+//! The flows MRA needs (docs/flows.md), built from the deployment and walked through the
 //! modelled firewalls.
 
 use std::net::Ipv4Addr;
 
 use super::path::{Host, Network, Path, Role};
 use super::Packet;
-use crate::deployment::{Deployment, Size, ZoneType};
+use crate::deployment::{Deployment, Size, ZoneService};
 use crate::model::Firewall;
 
 /// What a flow carries.
@@ -64,7 +64,7 @@ const TUNNEL_SOURCE_PORT: u16 = 30000;
 const TURN_SOURCE_PORT: u16 = 40000;
 const MEDIA_SOURCE_PORT: u16 = 36002;
 
-/// The ports E listens on for multiplexed traversal media (design §5). When the system
+/// The ports E listens on for multiplexed traversal media (docs/flows.md). When the system
 /// size is not given (dumps do not hold it), the ports of both a small/medium and a
 /// large system.
 pub fn demux_ports(deployment: &Deployment) -> Vec<u16> {
@@ -116,12 +116,12 @@ pub fn e_node_for(deployment: &Deployment, address: Ipv4Addr) -> Option<usize> {
     })
 }
 
-/// Every C→E flow of design §5.
+/// Every C→E flow of docs/flows.md#flows-from-expressway-c-to-expressway-e.
 pub fn traversal_flows(deployment: &Deployment) -> Vec<Flow> {
     let mut flows = Vec::new();
     for (c, node) in deployment.c_nodes.iter().enumerate() {
         for (z, zone) in deployment.zones.iter().enumerate() {
-            let uc = zone.zone_type.value == ZoneType::UnifiedCommunications;
+            let uc = zone.zone_type.value == ZoneService::UnifiedCommunications;
             for (p, peer) in zone.peers.iter().enumerate() {
                 let mut add = |kind: FlowKind, protocol: u8, source_port: u16, port: u16| {
                     flows.push(Flow {
@@ -216,7 +216,7 @@ pub fn simulate_traversal(deployment: &Deployment, network: &Network<'_>) -> Vec
         .collect()
 }
 
-/// A flow from the internet to an E node's public address (design §5).
+/// A flow from the internet to an E node's public address (docs/flows.md).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct InternetFlow {
     pub service: &'static str,
@@ -318,13 +318,13 @@ pub fn internet_client(deployment: &Deployment) -> Ipv4Addr {
 
 const CLIENT_PORT: u16 = 40000;
 
-/// The internet → E flows of design §5.
+/// The internet → E flows of docs/flows.md#flows-from-the-internet.
 pub fn internet_flows(deployment: &Deployment) -> Vec<InternetFlow> {
     let client = internet_client(deployment);
     let uc = deployment
         .zones
         .iter()
-        .any(|z| z.zone_type.value == ZoneType::UnifiedCommunications);
+        .any(|z| z.zone_type.value == ZoneService::UnifiedCommunications);
     let (m0, m1) = deployment.e.media_ports;
     let reserved = if deployment.e.size.value == Size::Large {
         12
@@ -388,7 +388,7 @@ pub fn simulate_hairpins(deployment: &Deployment, network: &Network<'_>) -> Vec<
     let uc = deployment
         .zones
         .iter()
-        .any(|z| z.zone_type.value == ZoneType::UnifiedCommunications);
+        .any(|z| z.zone_type.value == ZoneService::UnifiedCommunications);
     if deployment.e.nic.value != crate::deployment::Nic::Single || !uc || deployment.e.external_nat
     {
         return Vec::new();

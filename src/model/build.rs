@@ -135,8 +135,8 @@ fn insert_at(section: &mut Vec<NatRule>, line: Option<u32>, rule: NatRule) {
     }
 }
 
-/// Section 2 order (asa-semantics §2.2): static before dynamic, fewer real addresses,
-/// lower first real address, then object name.
+/// Section 2 order (docs/asa-semantics.md#22-nat-selection-three-sections-two-lookups):
+/// static before dynamic, fewer real addresses, lower first real address, then object name.
 fn section2_order(a: &(NatRule, u64, u32), b: &(NatRule, u64, u32)) -> std::cmp::Ordering {
     let kind = |r: &NatRule| matches!(r.kind, NatKind::Dynamic);
     (kind(&a.0), a.1, a.2, &a.0.object).cmp(&(kind(&b.0), b.1, b.2, &b.0.object))
