@@ -85,27 +85,50 @@ pub fn of(parts: &[(&[Finding], &Sources)]) -> Baseline {
     }
 }
 
+/// Why a baseline file cannot be read or written (`shown`: its path as reports show it).
+#[derive(Debug, thiserror::Error)]
+pub enum BaselineError {
+    #[error("cannot read baseline `{shown}`: {error}")]
+    Unreadable {
+        shown: String,
+        error: crate::fsio::ReadError,
+    },
+    #[error("`{shown}` is not an mralint baseline: {error}")]
+    NotABaseline {
+        shown: String,
+        error: serde_json::Error,
+    },
+    #[error("`{shown}` is a version {version} baseline; this mralint reads version {current}", current = VERSION)]
+    OtherVersion { shown: String, version: u32 },
+    #[error("baseline: {0}")]
+    Unwritable(crate::fsio::WriteError),
+}
+
 /// Reads a baseline file; the error says why it cannot be used.
-pub fn read(path: &std::path::Path, max_size: u64) -> Result<Baseline, String> {
+pub fn read(path: &std::path::Path, max_size: u64) -> Result<Baseline, BaselineError> {
     let shown = crate::source::display_path(path);
-    let bytes = crate::fsio::read_capped(path, max_size)
-        .map_err(|e| format!("cannot read baseline `{shown}`: {e}"))?;
+    let bytes = match crate::fsio::read_capped(path, max_size) {
+        Ok(bytes) => bytes,
+        Err(error) => return Err(BaselineError::Unreadable { shown, error }),
+    };
     let text = String::from_utf8_lossy(&bytes);
-    let baseline: Baseline = serde_json::from_str(&text)
-        .map_err(|e| format!("`{shown}` is not an mralint baseline: {e}"))?;
+    let baseline: Baseline = match serde_json::from_str(&text) {
+        Ok(baseline) => baseline,
+        Err(error) => return Err(BaselineError::NotABaseline { shown, error }),
+    };
     if baseline.version != VERSION {
-        return Err(format!(
-            "`{shown}` is a version {} baseline; this mralint reads version {VERSION}",
-            baseline.version
-        ));
+        return Err(BaselineError::OtherVersion {
+            shown,
+            version: baseline.version,
+        });
     }
     Ok(baseline)
 }
 
-pub fn write(path: &std::path::Path, baseline: &Baseline) -> Result<(), String> {
+pub fn write(path: &std::path::Path, baseline: &Baseline) -> Result<(), BaselineError> {
     let text = serde_json::to_string_pretty(baseline).unwrap_or_default() + "\n";
     // Atomic: a full disk or a kill leaves the old baseline whole.
-    crate::fsio::write_atomic(path, text.as_bytes()).map_err(|e| format!("baseline: {e}"))
+    crate::fsio::write_atomic(path, text.as_bytes()).map_err(BaselineError::Unwritable)
 }
 
 /// Which findings a baseline accepts, and which of its entries no finding matches.
@@ -213,4 +236,21 @@ fn absent_result(entry: &Entry) -> Value {
         "partialFingerprints": { "mralintFingerprint/v1": entry.fingerprint },
         "baselineState": "absent",
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_unusable_baseline_says_why() {
+        let other = BaselineError::OtherVersion {
+            shown: "b.json".into(),
+            version: 7,
+        };
+        assert_eq!(
+            other.to_string(),
+            "`b.json` is a version 7 baseline; this mralint reads version 1"
+        );
+    }
 }

@@ -174,12 +174,19 @@ pub fn read_capped(path: &Path, cap: u64) -> Result<Vec<u8>, ReadError> {
     if let Some(error) = kind_error(opened.file_type()) {
         return Err(error);
     }
-    bytes_capped(file, cap)
+    bytes_sized(file, cap, opened.len())
 }
 
 /// Reads a stream up to `cap` bytes; more is an error, and so is a NUL byte.
 pub fn bytes_capped(stream: impl Read, cap: u64) -> Result<Vec<u8>, ReadError> {
-    let mut bytes = Vec::new();
+    bytes_sized(stream, cap, 0)
+}
+
+/// [`bytes_capped`] into a buffer sized for the `expected` length up front: a file read
+/// by doubling would hold up to twice its size for as long as its text lives.
+fn bytes_sized(stream: impl Read, cap: u64, expected: u64) -> Result<Vec<u8>, ReadError> {
+    let capacity = expected.min(cap).saturating_add(1);
+    let mut bytes = Vec::with_capacity(usize::try_from(capacity).unwrap_or(0));
     stream
         .take(cap.saturating_add(1))
         .read_to_end(&mut bytes)
@@ -213,8 +220,13 @@ pub fn read_inside(path: &Path, root: &Path, cap: u64) -> Result<Vec<u8>, ReadEr
     read_capped(path, cap)
 }
 
+/// A `--max-file-size` that is not a size.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("`{0}` is not a size (e.g. 64M, 500k, 1G)")]
+pub struct NotASize(pub String);
+
 /// Parses a size such as `64M`, `200k`, `1G` or `5000000` (bytes).
-pub fn parse_size(text: &str) -> Result<u64, String> {
+pub fn parse_size(text: &str) -> Result<u64, NotASize> {
     let text = text.trim();
     let (digits, unit) = match text.char_indices().find(|(_, c)| !c.is_ascii_digit()) {
         Some((i, _)) => text.split_at(i),
@@ -225,14 +237,14 @@ pub fn parse_size(text: &str) -> Result<u64, String> {
         "K" | "KB" | "KIB" => 1 << 10,
         "M" | "MB" | "MIB" => 1 << 20,
         "G" | "GB" | "GIB" => 1 << 30,
-        _ => return Err(format!("`{text}` is not a size (e.g. 64M, 500k, 1G)")),
+        _ => return Err(NotASize(text.to_string())),
     };
     digits
         .parse::<u64>()
         .ok()
         .and_then(|n| n.checked_mul(factor))
         .filter(|n| *n > 0)
-        .ok_or_else(|| format!("`{text}` is not a size (e.g. 64M, 500k, 1G)"))
+        .ok_or_else(|| NotASize(text.to_string()))
 }
 
 /// Why a file could not be written.

@@ -6,12 +6,15 @@
 //! dumps stay listed, so `mralint check` keeps verifying the file against them (DEP002).
 //! What no dump holds comes from the command line (`--firewall`, `--dns`, `--size`); what
 //! is still missing is reported with the flag that adds it.
+//!
+//! This module makes the file's text from what it is given; the command
+//! (`commands/init.rs`) reads the files, writes the result and loads it back.
 
 use std::fmt::Write as _;
 use std::net::Ipv4Addr;
 use std::path::{Path, PathBuf};
 
-use crate::deployment::{self, At, Deployment, DumpInput, Loaded, Nic, Size, ZoneType};
+use crate::deployment::{self, At, Deployment, DumpInput, Loaded, Nic, Size, ZoneService};
 use crate::mra::catalogue as flows;
 use crate::source::{normalize_path, FileId, SourceFile};
 use crate::xconfig::model::{self, Side};
@@ -45,17 +48,61 @@ struct Read {
     node: model::Expressway,
 }
 
-/// Builds the deployment file, or says why it cannot.
-pub fn deployment(request: &Request) -> Result<Written, String> {
+/// Why `init` writes no deployment file.
+#[derive(Debug, thiserror::Error)]
+pub enum InitError {
+    #[error("--dns `{entry}`: expected NAME=ADDRESS")]
+    DnsWithoutAddress { entry: String },
+    #[error("--dns `{entry}`: `{address}` is not an IPv4 address")]
+    DnsNotAnAddress { entry: String, address: String },
+    #[error("cannot read `{}`: {error}", path.display())]
+    Unreadable {
+        path: PathBuf,
+        error: crate::fsio::ReadError,
+    },
+    #[error("`{}` holds no `*c xConfiguration` record: capture the reply to the admin CLI command `xConfiguration` (over SSH)", path.display())]
+    NoRecord { path: PathBuf },
+    #[error("cannot tell whether `{}` comes from an Expressway-C or an Expressway-E: it has no traversal server zone, LAN2, static NAT or TURN (E), and no traversal client zone with Unified CM neighbour zones or MRA domains (C); write the deployment by hand, listing it under `expressway_c.xconfig` or `expressway_e.xconfig`", path.display())]
+    SideUnknown { path: PathBuf },
+    #[error("no dump comes from an {}: give the dumps of both Expressways with --xconfig", side.label())]
+    SideMissing { side: Side },
+    /// The problems loading the generated file reports, one per line (none: the
+    /// loader gave no deployment).
+    #[error("{}", no_deployment(blocking))]
+    NoDeployment { blocking: Vec<String> },
+    /// `--update`: the existing file is not a deployment file (the parser's first line).
+    #[error("`{}` is not a deployment file --update can read: {reason}", path.display())]
+    NotADeploymentFile { path: PathBuf, reason: String },
+}
+
+fn no_deployment(blocking: &[String]) -> String {
+    if blocking.is_empty() {
+        "the dumps do not make a deployment".to_string()
+    } else {
+        format!(
+            "the dumps do not make a deployment:\n  {}",
+            blocking.join("\n  ")
+        )
+    }
+}
+
+/// Reads an input file (a dump or a firewall config) named on the command line.
+pub type ReadInput<'r> = dyn FnMut(&Path) -> Result<Vec<u8>, crate::fsio::ReadError> + 'r;
+
+/// Builds the deployment file, or says why it cannot. Each dump and config is read
+/// through `read`, in command-line order, when it is needed.
+pub fn deployment(request: &Request, read_input: &mut ReadInput<'_>) -> Result<Written, InitError> {
     let dns = parse_dns(&request.dns)?;
     let mut read = Vec::new();
     for path in &request.dumps {
-        let bytes = crate::fsio::read_capped(path, crate::fsio::DEFAULT_MAX_FILE_SIZE)
-            .map_err(|e| format!("cannot read `{}`: {e}", path.display()))?;
+        let bytes = read_input(path).map_err(|error| InitError::Unreadable {
+            path: path.clone(),
+            error,
+        })?;
         let text = crate::xconfig::redact_secrets(&SourceFile::from_bytes(path, &bytes).text);
         let dump = syntax::dump(&text);
         if dump.records.is_empty() {
-            return Err(format!("`{}` holds no `*c xConfiguration` record: capture the reply to the admin CLI command `xConfiguration` (over SSH)", path.display()));
+            return Err(InitError::NoRecord { path: path.clone() });
         }
         let node = model::read(&dump);
         read.push(Read {
@@ -69,7 +116,7 @@ pub fn deployment(request: &Request) -> Result<Written, String> {
         |side: Side| -> Vec<usize> { (0..read.len()).filter(|&i| sides[i] == side).collect() };
     let (c, e) = (listed(Side::C), listed(Side::E));
     let relative = |path: &Path| relative_to(&request.output_dir, path);
-    let firewalls = firewall_entries(&request.firewalls, &relative)?;
+    let firewalls = firewall_entries(&request.firewalls, &relative, read_input)?;
     let mut skeleton = String::from("version: 1\nfirewalls:\n");
     for (name, config, _) in &firewalls {
         let _ = writeln!(
@@ -139,13 +186,12 @@ pub fn deployment(request: &Request) -> Result<Written, String> {
         })
         .collect();
     if !blocking.is_empty() {
-        return Err(format!(
-            "the dumps do not make a deployment:\n  {}",
-            blocking.join("\n  ")
-        ));
+        return Err(InitError::NoDeployment { blocking });
     }
     let Some(d) = &loaded.deployment else {
-        return Err("the dumps do not make a deployment".into());
+        return Err(InitError::NoDeployment {
+            blocking: Vec::new(),
+        });
     };
     let cite = Cite {
         read: &read,
@@ -187,25 +233,32 @@ pub fn deployment(request: &Request) -> Result<Written, String> {
 }
 
 /// `NAME=ADDRESS` pairs.
-pub fn parse_dns(entries: &[String]) -> Result<Vec<(String, Ipv4Addr)>, String> {
+pub fn parse_dns(entries: &[String]) -> Result<Vec<(String, Ipv4Addr)>, InitError> {
     entries
         .iter()
         .map(|entry| {
-            let (name, address) = entry
-                .split_once('=')
-                .ok_or_else(|| format!("--dns `{entry}`: expected NAME=ADDRESS"))?;
+            let (name, address) =
+                entry
+                    .split_once('=')
+                    .ok_or_else(|| InitError::DnsWithoutAddress {
+                        entry: entry.clone(),
+                    })?;
             let address = address
                 .trim()
                 .parse()
-                .map_err(|_| format!("--dns `{entry}`: `{address}` is not an IPv4 address"))?;
+                .map_err(|_| InitError::DnsNotAnAddress {
+                    entry: entry.clone(),
+                    address: address.to_string(),
+                })?;
             Ok((name.trim().to_string(), address))
         })
         .collect()
 }
 
-/// Which dump is C and which E (reference §3.1), with the reason for each. A dump no
-/// evidence decides is the side that has no dump yet, when only one side lacks one.
-fn sides(read: &[Read]) -> Result<(Vec<Side>, Vec<String>), String> {
+/// Which dump is C and which E (docs/xconfiguration.md#which-side-a-dump-is), with the
+/// reason for each. A dump no evidence decides is the side that has no dump yet, when only
+/// one side lacks one.
+fn sides(read: &[Read]) -> Result<(Vec<Side>, Vec<String>), InitError> {
     let decided: Vec<Option<Side>> = read
         .iter()
         .map(|r| r.node.role.as_ref().map(|role| role.side))
@@ -226,18 +279,17 @@ fn sides(read: &[Read]) -> Result<(Vec<Side>, Vec<String>), String> {
                 .0
         };
         let (side, why) = match (&r.node.role, side, fallback) {
-            (Some(role), Some(side), _) => (
-                *side,
-                format!("{} (line {})", role.reason, line(role.span)),
-            ),
+            (Some(role), Some(side), _) => {
+                (*side, format!("{} (line {})", role.reason, line(role.span)))
+            }
             (None, None, Some(side)) => (
                 side,
                 "no record tells; the other dumps are all of the other side".to_string(),
             ),
             _ => {
-                return Err(format!(
-                    "cannot tell whether `{path}` comes from an Expressway-C or an Expressway-E: it has no traversal server zone, LAN2, static NAT or TURN (E), and no traversal client zone with Unified CM neighbour zones or MRA domains (C); write the deployment by hand, listing it under `expressway_c.xconfig` or `expressway_e.xconfig`"
-                ))
+                return Err(InitError::SideUnknown {
+                    path: r.path.clone(),
+                })
             }
         };
         roles.push(format!("{path}: {}, because {why}", side.label()));
@@ -245,10 +297,7 @@ fn sides(read: &[Read]) -> Result<(Vec<Side>, Vec<String>), String> {
     }
     for side in [Side::C, Side::E] {
         if !sides.contains(&side) {
-            return Err(format!(
-                "no dump comes from an {}: give the dumps of both Expressways with --xconfig",
-                side.label()
-            ));
+            return Err(InitError::SideMissing { side });
         }
     }
     Ok((sides, roles))
@@ -259,11 +308,14 @@ fn sides(read: &[Read]) -> Result<(Vec<Side>, Vec<String>), String> {
 fn firewall_entries(
     configs: &[PathBuf],
     relative: &dyn Fn(&Path) -> String,
-) -> Result<Vec<(String, String, crate::model::Firewall)>, String> {
+    read_input: &mut ReadInput<'_>,
+) -> Result<Vec<(String, String, crate::model::Firewall)>, InitError> {
     let mut entries: Vec<(String, String, crate::model::Firewall)> = Vec::new();
     for path in configs {
-        let bytes = crate::fsio::read_capped(path, crate::fsio::DEFAULT_MAX_FILE_SIZE)
-            .map_err(|e| format!("cannot read `{}`: {e}", path.display()))?;
+        let bytes = read_input(path).map_err(|error| InitError::Unreadable {
+            path: path.clone(),
+            error,
+        })?;
         let file = SourceFile::from_bytes(path, &bytes);
         let model = crate::model::build(&crate::syntax::parse_config(&file.text).config);
         let stem = path
@@ -703,8 +755,8 @@ fn write(p: &Parts<'_>) -> String {
             cite.at(&zone.name),
         );
         let kind = match zone.zone_type.value {
-            ZoneType::UnifiedCommunications => "unified-communications",
-            ZoneType::B2b => "b2b",
+            ZoneService::UnifiedCommunications => "unified-communications",
+            ZoneService::B2b => "b2b",
         };
         l.add(
             format!("    type: {kind}"),
@@ -832,6 +884,33 @@ mod tests {
     }
 
     use super::*;
+
+    #[test]
+    fn errors_say_what_to_do_in_one_message() {
+        let none = InitError::NoDeployment {
+            blocking: Vec::new(),
+        };
+        assert_eq!(none.to_string(), "the dumps do not make a deployment");
+        let two = InitError::NoDeployment {
+            blocking: vec!["a".into(), "b".into()],
+        };
+        assert_eq!(
+            two.to_string(),
+            "the dumps do not make a deployment:\n  a\n  b"
+        );
+        assert_eq!(
+            parse_dns(&["peer.example.com".into()])
+                .unwrap_err()
+                .to_string(),
+            "--dns `peer.example.com`: expected NAME=ADDRESS"
+        );
+        assert_eq!(
+            parse_dns(&["peer=10.0.0.300".into()])
+                .unwrap_err()
+                .to_string(),
+            "--dns `peer=10.0.0.300`: `10.0.0.300` is not an IPv4 address"
+        );
+    }
 
     #[test]
     fn yaml_scalars_read_back() {

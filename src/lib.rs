@@ -3,8 +3,9 @@
 //!
 //! Data flows one way:
 //! text → AST ([`syntax`]) → model ([`model`], [`deployment`]) → simulation ([`eval`])
-//! → analysis ([`mra`]) → findings ([`rules`]) → report ([`report`]). [`workspace`] reads the inputs;
-//! [`run`] is the command line's entry point.
+//! → analysis ([`mra`]) → findings ([`rules`]) → report ([`report`]). [`workspace`] reads
+//! the inputs; [`run`] is the command line's entry point: it hands each subcommand to its
+//! file in `commands/`, and nothing below this file imports it back.
 
 pub mod baseline;
 pub mod cli;
@@ -33,10 +34,7 @@ use cli::{Cli, Command};
 use finding::Finding;
 use workspace::Project;
 
-/// Exit codes (design §7).
-pub const EXIT_CLEAN: u8 = 0;
-pub const EXIT_FINDINGS: u8 = 1;
-pub const EXIT_ERROR: u8 = 2;
+pub use commands::exit_code;
 
 /// A project linted: its findings in output order, and the analysis of its flows they
 /// were drawn from (for the reports that show flows).
@@ -81,15 +79,13 @@ pub fn lint_selected(project: &Project, selected: &dyn Fn(&str) -> bool) -> Lint
 /// Runs a parsed command line; gives the process exit code.
 pub fn run(cli: Cli) -> u8 {
     match cli.command {
-        Command::Check(args) => commands::check(&args),
-        Command::Explain { code } => commands::explain(&code),
-        Command::Rules { format } => commands::rules(format),
-        Command::Trace(args) => commands::trace(&args),
-        Command::Init(args) => commands::init(&args),
-        Command::Diff(args) => diff::command::run(&args),
-        Command::Completions { shell } => commands::completions(shell),
-        Command::Man => commands::man(),
+        Command::Check(args) => commands::check::run(&args),
+        Command::Explain { code } => commands::explain::run(&code),
+        Command::Rules { format } => commands::rules::run(format),
+        Command::Trace(args) => commands::trace::run(&args),
+        Command::Init(args) => commands::init::run(&args),
+        Command::Diff(args) => commands::diff::run(&args),
+        Command::Completions { shell } => commands::completions::run(shell),
+        Command::Man => commands::man::run(),
     }
 }
-
-pub use commands::exit_code;

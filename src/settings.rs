@@ -110,6 +110,37 @@ pub struct UnknownCode {
     pub closest: &'static str,
 }
 
+/// Why the settings for a run cannot be used: the settings file cannot be read or
+/// parsed, or a rule code it (or the command line) names does not exist.
+#[derive(Debug, thiserror::Error)]
+pub enum SettingsError {
+    /// The YAML parser's first line (the rest quotes the file, which may not be ours).
+    #[error("{0}")]
+    Syntax(String),
+    #[error("exclude `{pattern}`: {error}")]
+    Exclude {
+        pattern: String,
+        error: globset::Error,
+    },
+    #[error("{0}")]
+    Excludes(globset::Error),
+    #[error("{0}")]
+    WorkingDirectory(std::io::Error),
+    #[error("cannot read `{}`: {error}", path.display())]
+    Unreadable {
+        path: PathBuf,
+        error: crate::fsio::ReadError,
+    },
+    /// A problem in a settings file, with the file's path.
+    #[error("`{}`: {error}", path.display())]
+    InFile {
+        path: PathBuf,
+        error: Box<SettingsError>,
+    },
+    #[error("{0}")]
+    UnknownCode(#[from] UnknownCode),
+}
+
 impl Settings {
     /// Checks that every selector names a rule and every severity override a rule code.
     pub fn validate(&self) -> Result<(), UnknownCode> {
@@ -134,16 +165,20 @@ impl Settings {
     }
 
     /// Settings from a config file's text (its folder is `root`).
-    pub fn from_file(text: &str, root: &Path) -> Result<Settings, String> {
+    pub fn from_file(text: &str, root: &Path) -> Result<Settings, SettingsError> {
         // The parser's first line only: the rest quotes the file, which may not be ours.
         let file: ConfigFile = serde_saphyr::from_str(text).map_err(|e| {
             let message = e.to_string();
-            message.lines().next().unwrap_or_default().to_string()
+            SettingsError::Syntax(message.lines().next().unwrap_or_default().to_string())
         })?;
         let mut builder = globset::GlobSetBuilder::new();
         for pattern in &file.exclude {
-            builder
-                .add(globset::Glob::new(pattern).map_err(|e| format!("exclude `{pattern}`: {e}"))?);
+            builder.add(
+                globset::Glob::new(pattern).map_err(|error| SettingsError::Exclude {
+                    pattern: pattern.clone(),
+                    error,
+                })?,
+            );
         }
         Ok(Settings {
             select: file.select,
@@ -166,7 +201,7 @@ impl Settings {
                 Some(FailOnName::Advice) => Some(Severity::Advice),
                 Some(FailOnName::Never) => None,
             },
-            exclude: builder.build().map_err(|e| e.to_string())?,
+            exclude: builder.build().map_err(SettingsError::Excludes)?,
             root: root.to_path_buf(),
             require_deployment: file.require_deployment,
         })

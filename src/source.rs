@@ -60,10 +60,14 @@ impl SourceFile {
     /// Decodes file bytes: UTF-8 when valid, otherwise Latin-1 (ASA descriptions
     /// can hold Latin-1), so that no byte is lost and spans stay on character boundaries.
     pub fn from_bytes(path: impl Into<PathBuf>, bytes: &[u8]) -> Self {
-        let text = match std::str::from_utf8(bytes) {
-            Ok(text) => text.to_owned(),
-            Err(_) => bytes.iter().map(|&b| b as char).collect(),
-        };
+        SourceFile::from_vec(path, bytes.to_vec())
+    }
+
+    /// [`SourceFile::from_bytes`] taking the bytes, so that valid UTF-8 (nearly every
+    /// config) becomes the text without a second copy of the file.
+    pub fn from_vec(path: impl Into<PathBuf>, bytes: Vec<u8>) -> Self {
+        let text = String::from_utf8(bytes)
+            .unwrap_or_else(|error| error.as_bytes().iter().map(|&b| b as char).collect());
         SourceFile::new(path, text)
     }
 

@@ -147,8 +147,7 @@ impl ConfigCache {
             Arc::clone(loaded.entry(key).or_default())
         };
         let load = || {
-            read()
-                .map(|bytes| Arc::new(LoadedConfig::of(SourceFile::from_bytes(path, &bytes), dns)))
+            read().map(|bytes| Arc::new(LoadedConfig::of(SourceFile::from_vec(path, bytes), dns)))
         };
         match cell.get_or_init(load) {
             Ok(shared) if !shared.resolves_alike(dns) => load(),
@@ -368,7 +367,7 @@ pub fn discover_with(
             Input::Stdin => {
                 let stdin = Path::new("<stdin>");
                 match fsio::bytes_capped(std::io::stdin().lock(), policy.max_file_size) {
-                    Ok(bytes) => Ok(config_project(SourceFile::from_bytes(stdin, &bytes))),
+                    Ok(bytes) => Ok(config_project(SourceFile::from_vec(stdin, bytes))),
                     Err(error @ ReadError::Io { .. }) => Err(unreadable(stdin, error)),
                     Err(error) => Ok(unreadable_project(stdin, &error)),
                 }

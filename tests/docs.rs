@@ -201,3 +201,105 @@ fn every_check_flag_is_in_the_readme_flag_table() {
         assert!(readme.contains(&format!("mralint {sub}")));
     }
 }
+
+/// A heading's anchor as GitHub makes it: lower case, spaces to hyphens, punctuation
+/// dropped (`## 2.2 NAT selection: two lookups` → `22-nat-selection-two-lookups`).
+fn anchor_of(heading: &str) -> String {
+    heading
+        .trim()
+        .to_lowercase()
+        .chars()
+        .filter(|c| c.is_alphanumeric() || *c == ' ' || *c == '-' || *c == '_')
+        .map(|c| if c == ' ' { '-' } else { c })
+        .collect()
+}
+
+/// The anchors of a markdown file's headings (a `#` line inside a fenced block is code).
+fn anchors(markdown: &str) -> Vec<String> {
+    let mut fenced = false;
+    let mut out = Vec::new();
+    for line in markdown.lines() {
+        if line.starts_with("```") {
+            fenced = !fenced;
+        } else if let Some(heading) = line.strip_prefix('#').filter(|_| !fenced) {
+            out.push(anchor_of(heading.trim_start_matches('#')));
+        }
+    }
+    out
+}
+
+/// Every `docs/FILE.md#anchor` and `README.md#anchor` in `text`: (file, anchor or "").
+fn citations(text: &str) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    for prefix in ["docs/", "README.md"] {
+        let mut rest = text;
+        while let Some(at) = rest.find(prefix) {
+            let from = &rest[at..];
+            let end = from
+                .find(|c: char| !(c.is_ascii_alphanumeric() || "/._-#".contains(c)))
+                .unwrap_or(from.len());
+            let cited = from[..end].trim_end_matches('.');
+            let (file, anchor) = cited.split_once('#').unwrap_or((cited, ""));
+            if file.ends_with(".md") {
+                out.push((file.to_string(), anchor.to_string()));
+            }
+            rest = &from[prefix.len()..];
+        }
+    }
+    out
+}
+
+fn rust_files(dir: &Path, out: &mut Vec<std::path::PathBuf>) {
+    for entry in std::fs::read_dir(dir).unwrap().flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            rust_files(&path, out);
+        } else if path.extension().is_some_and(|e| e == "rs") {
+            out.push(path);
+        }
+    }
+}
+
+#[test]
+fn citations_in_the_code_point_at_headings_that_exist() {
+    let mut files = Vec::new();
+    rust_files(&root().join("src"), &mut files);
+    let mut cited = 0;
+    let mut broken = Vec::new();
+    for file in &files {
+        let text = std::fs::read_to_string(file).unwrap();
+        for (doc, anchor) in citations(&text) {
+            cited += 1;
+            let Ok(markdown) = std::fs::read_to_string(root().join(&doc)) else {
+                broken.push(format!("{}: `{doc}` does not exist", file.display()));
+                continue;
+            };
+            if !anchor.is_empty() && !anchors(&markdown).contains(&anchor) {
+                broken.push(format!(
+                    "{}: `{doc}` has no heading `#{anchor}`",
+                    file.display()
+                ));
+            }
+        }
+    }
+    assert!(cited > 0, "no citation found: the scan is broken");
+    assert!(broken.is_empty(), "{}", broken.join("\n"));
+}
+
+#[test]
+fn the_citation_scan_finds_anchors_and_reads_headings() {
+    assert_eq!(
+        citations("(docs/asa-semantics.md#23-rule-kinds). See README.md#suppressions."),
+        [
+            (
+                "docs/asa-semantics.md".to_string(),
+                "23-rule-kinds".to_string()
+            ),
+            ("README.md".to_string(), "suppressions".to_string()),
+        ]
+    );
+    assert_eq!(
+        anchors("# Title\n## 2.2 NAT selection: three sections, two lookups\n```sh\n# code\n```\n"),
+        ["title", "22-nat-selection-three-sections-two-lookups"]
+    );
+}

@@ -1,7 +1,8 @@
 //! The simulator against documented ASA behaviour, case by case. Each case is a small
 //! config (a shared base plus its own lines), a packet, and the expected outcome: verdict
 //! or drop code, egress interface, the packet as it leaves, and a line that decided it.
-//! Each cites the section of ../shared/reference/asa-semantics.md it encodes.
+//! Each cites the section of docs/asa-semantics.md it encodes (`§2.3` is its section
+//! "2.3 Rule kinds"; so are the `// §…` comments below).
 
 use mralint::eval::{simulate, Packet, Verdict};
 
@@ -272,7 +273,7 @@ fn cases() -> Vec<Case> {
 }
 
 /// The analyses (not the simulator) on small configs: which rule codes a config gets.
-/// Each cites the section of asa-semantics.md it encodes.
+/// Each cites the section of docs/asa-semantics.md it encodes.
 #[test]
 fn analysis_cases() {
     // (name, cite, config lines after BASE, expected codes, sorted)
@@ -338,9 +339,9 @@ fn analysis_cases() {
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
 
-/// Dynamic NAT and PAT pools are sets (asa-semantics §2.3): the trace keeps every address
-/// the rule can hand out, the interface address too with interface fallback; the output
-/// source is one representative.
+/// Dynamic NAT and PAT pools are sets (docs/asa-semantics.md#23-rule-kinds): the trace keeps
+/// every address the rule can hand out, the interface address too with interface fallback;
+/// the output source is one representative.
 #[test]
 fn pools_are_sets() {
     let text = format!("{BASE}object network POOL\n range 64.100.0.50 64.100.0.59\nobject-group network POOLS\n network-object object POOL\n network-object host 64.100.0.70\nnat (inside,outside) source dynamic INSIDE-NET pat-pool POOLS round-robin interface\nroute outside 0 0 64.100.0.1\n");
@@ -357,7 +358,7 @@ fn pools_are_sets() {
 }
 
 /// FQDN objects resolve through the deployment's `dns` when it answers for them
-/// (asa-semantics §2.1: "or accept a resolution map").
+/// (docs/asa-semantics.md#21-address-sets).
 #[test]
 fn fqdn_resolves_through_dns() {
     let text = format!("{BASE}object network PARTNER\n fqdn Partner.Example.com\naccess-list IN extended deny tcp any object PARTNER eq 443\naccess-list IN extended permit ip any any\naccess-group IN in interface inside\nroute outside 0 0 64.100.0.1\n");
@@ -577,7 +578,8 @@ fn corpus_cases() {
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
 
-/// Clusters (design §6, asa-semantics §2.4 forward match of a twice rule): a reflection
+/// Clusters (docs/flows.md#clusters; the forward match of a twice rule,
+/// docs/asa-semantics.md#24-matching-a-rule-and-the-nat-rpf-check): a reflection
 /// rule whose source group lacks one C node is one root cause, reported once at the rule,
 /// naming the group, the missing node and the nodes that work, with every E node whose
 /// flows fail in the title.
@@ -601,8 +603,8 @@ fn cluster_reflection_missing_a_node_is_one_finding() {
     );
 }
 
-/// Blame the cause (asa-semantics §2.3, §2.5, §2.6, §2.10): each sample's finding points
-/// at the line that causes it, with a fix specific to that cause.
+/// Blame the cause (§2.3, §2.5, §2.6, §2.10 of docs/asa-semantics.md): each sample's
+/// finding points at the line that causes it, with a fix specific to that cause.
 #[test]
 fn findings_blame_the_cause() {
     // (sample, code, text expected in the primary label or the help)

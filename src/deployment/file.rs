@@ -1,5 +1,6 @@
-//! The deployment file as written (design §4): serde types with a span on every value.
-//! `grammars/deployment.schema.json` is generated from these types ([`schema`]).
+//! The deployment file as written (README.md#the-deployment-file): serde types with a span
+//! on every value. `grammars/deployment.schema.json` is generated from these types
+//! ([`schema`]).
 
 use std::collections::BTreeMap;
 
@@ -171,9 +172,14 @@ pub struct RouteEntry {
     pub gateway: S<String>,
 }
 
+// What a traversal zone carries (its `type`): MRA (Collaboration Edge on, the zone's
+// "Unified Communications services") or business-to-business calls only; not the
+// Expressway's own zone type (`xconfig::model::ZoneType`: neighbour, traversal client or
+// server). A `//` comment, and the published name kept, so the schema does not change.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, JsonSchema)]
 #[serde(rename_all = "kebab-case")]
-pub enum ZoneType {
+#[schemars(rename = "ZoneType")]
+pub enum ZoneService {
     UnifiedCommunications,
     B2b,
 }
@@ -184,8 +190,8 @@ pub struct ZoneEntry {
     #[schemars(with = "String")]
     pub name: S<String>,
     #[serde(rename = "type")]
-    #[schemars(with = "ZoneType")]
-    pub zone_type: S<ZoneType>,
+    #[schemars(with = "ZoneService")]
+    pub zone_type: S<ZoneService>,
     #[schemars(with = "u16")]
     pub port: S<u16>,
     #[schemars(with = "Vec<String>")]

@@ -1,6 +1,7 @@
 //! YAML → deployment model. Every value keeps the span of where it is written, so a
 //! diagnostic can point at the exact field a finding contradicts.
 
+pub mod compare;
 pub mod dumps;
 pub mod file;
 
@@ -9,13 +10,15 @@ use std::net::Ipv4Addr;
 
 use serde_saphyr::Spanned;
 
-pub use dumps::{DumpInput, Mismatch, ReadDump};
-pub use file::{Nic, Size, ZoneType};
+pub use compare::Mismatch;
+pub use dumps::{DumpInput, ReadDump};
+pub use file::{Nic, Size, ZoneService};
 
 use crate::source::{FileId, Span};
 
-/// A value with the span of where the deployment file writes it, or of the
-/// `xConfiguration` record it was read from (`file`).
+/// A deployment value, located: the span of where the deployment file writes it, or of
+/// the `xConfiguration` record it was read from in the dump `file`. (A value inside one
+/// dump, before its file is known, is a [`crate::xconfig::model::Recorded`].)
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct At<T> {
     pub value: T,
@@ -45,6 +48,15 @@ impl<T> At<T> {
     /// The file the value is written in: its dump, or the deployment file.
     pub fn file_or(&self, deployment_file: FileId) -> FileId {
         self.file.unwrap_or(deployment_file)
+    }
+
+    /// The same place, without the value.
+    pub fn place(&self) -> At<()> {
+        At {
+            value: (),
+            span: self.span,
+            file: self.file,
+        }
     }
 }
 
@@ -163,7 +175,7 @@ pub struct ERoute {
 #[derive(Clone, Debug)]
 pub struct Zone {
     pub name: At<String>,
-    pub zone_type: At<ZoneType>,
+    pub zone_type: At<ZoneService>,
     pub port: At<u16>,
     pub peers: Vec<Peer>,
 }
@@ -242,17 +254,31 @@ pub fn load_with(text: &str, read_dump: &mut ReadDump<'_>) -> Loaded {
     };
     let mut v = Validator {
         text,
-        errors: Vec::new(),
-        mismatches: Vec::new(),
+        problems: Problems::default(),
+        written: compare::Written {
+            text,
+            ..compare::Written::default()
+        },
+        from_dumps: compare::FromDumps::default(),
     };
-    let c_dumps = v.read_dumps(&raw.expressway_c.xconfig, dumps::Side::C, read_dump);
-    let e_dumps = v.read_dumps(&raw.expressway_e.xconfig, dumps::Side::E, read_dump);
+    let c_dumps = dumps::read_dumps(
+        &mut v.problems,
+        &raw.expressway_c.xconfig,
+        dumps::Side::C,
+        read_dump,
+    );
+    let e_dumps = dumps::read_dumps(
+        &mut v.problems,
+        &raw.expressway_e.xconfig,
+        dumps::Side::E,
+        read_dump,
+    );
     let deployment = v.deployment(&raw, &c_dumps, &e_dumps);
     v.check_names(&deployment);
     Loaded {
         deployment: Some(deployment),
-        errors: v.errors,
-        mismatches: v.mismatches,
+        mismatches: compare::compare(&v.written, &v.from_dumps),
+        errors: v.problems.0,
         dumps: c_dumps.into_iter().chain(e_dumps).collect(),
     }
 }
@@ -316,10 +342,32 @@ fn line_column_span(text: &str, line: usize, column: usize) -> Span {
     Span::new(start, start + 1)
 }
 
+/// The DEP001 problems found while building a deployment, in the order found.
+#[derive(Debug, Default)]
+struct Problems(Vec<DeploymentError>);
+
+impl Problems {
+    /// A problem at a span of the deployment file.
+    fn error(&mut self, span: Span, message: impl Into<String>) {
+        self.0.push(DeploymentError::new(span, message));
+    }
+
+    /// A problem at a value, in the deployment file or in the dump it comes from.
+    fn error_at<T>(&mut self, at: &At<T>, message: impl Into<String>) {
+        self.0.push(DeploymentError {
+            file: at.file,
+            ..DeploymentError::new(at.span, message)
+        });
+    }
+}
+
+/// Builds the deployment from the file and the dumps it names, keeping aside what the
+/// file writes and what the dumps hold for the DEP002 comparison.
 struct Validator<'t> {
     text: &'t str,
-    errors: Vec<DeploymentError>,
-    mismatches: Vec<Mismatch>,
+    problems: Problems,
+    written: compare::Written<'t>,
+    from_dumps: compare::FromDumps,
 }
 
 impl Validator<'_> {
@@ -333,7 +381,7 @@ impl Validator<'_> {
     }
 
     fn error(&mut self, span: Span, message: impl Into<String>) {
-        self.errors.push(DeploymentError::new(span, message));
+        self.problems.error(span, message);
     }
 
     /// A problem at a value, in the deployment file or in the dump it comes from.
@@ -378,10 +426,7 @@ impl Validator<'_> {
     }
 
     fn error_at<T>(&mut self, at: &At<T>, message: impl Into<String>) {
-        self.errors.push(DeploymentError {
-            file: at.file,
-            ..DeploymentError::new(at.span, message)
-        });
+        self.problems.error_at(at, message);
     }
 
     fn ipv4(&mut self, value: &Spanned<String>, what: &str) -> At<Ipv4Addr> {
@@ -509,7 +554,19 @@ impl Validator<'_> {
                     .map(|g| self.ipv4(g, "Expressway-C gateway")),
             })
             .collect();
-        let c_nodes = self.c_nodes(&raw.expressway_c, yaml_c_nodes, c_dumps, &dns);
+        let from_dumps = dumps::c_nodes(
+            &mut self.problems,
+            &raw.expressway_c,
+            !yaml_c_nodes.is_empty(),
+            c_dumps,
+            &dns,
+        );
+        let c_nodes = match &from_dumps {
+            Some(nodes) => with_gateways(nodes.clone(), &yaml_c_nodes),
+            None => yaml_c_nodes.clone(),
+        };
+        self.written.c_nodes = yaml_c_nodes;
+        self.from_dumps.c_nodes = from_dumps;
         let e = self.expressway_e(&raw.expressway_e, e_dumps);
         for name in c_nodes
             .iter()
@@ -528,11 +585,14 @@ impl Validator<'_> {
                 peers: z
                     .peers
                     .iter()
-                    .filter_map(|p| self.peer(at(p), &dns))
+                    .filter_map(|p| resolve_peer(&mut self.problems, at(p), &dns))
                     .collect(),
             })
             .collect();
-        let zones = self.zones(yaml_zones, c_dumps, &dns);
+        let from_dumps = dumps::zones(&mut self.problems, !yaml_zones.is_empty(), c_dumps, &dns);
+        let zones = from_dumps.clone().unwrap_or_else(|| yaml_zones.clone());
+        self.written.zones = yaml_zones;
+        self.from_dumps.zones = from_dumps;
         let services = raw.services.as_ref();
         let turn_relays = services
             .and_then(|s| s.turn_relays.as_ref())
@@ -679,7 +739,21 @@ impl Validator<'_> {
             size_given: raw.size.is_some(),
             demux_setting: None,
         };
-        self.e_from_dumps(raw, &mut e, dumps);
+        self.written.nic = raw.nic.as_ref().map(at);
+        self.written.e_nodes = e.nodes.clone();
+        self.written.media_ports = raw
+            .media_ports
+            .as_ref()
+            .map(|m| At::new(e.media_ports, span_of(m)));
+        self.written.demux_ports = e.demux_ports.clone();
+        dumps::e_from_dumps(
+            &mut self.problems,
+            !e.nodes.is_empty(),
+            raw.nic.is_some(),
+            dumps,
+            &mut self.from_dumps,
+        );
+        self.take_e_from_dumps(&mut e);
         if e.nodes.is_empty() && raw.xconfig.is_empty() {
             self.error(
                 raw.nic.as_ref().map(span_of).unwrap_or_default(),
@@ -689,41 +763,107 @@ impl Validator<'_> {
         e
     }
 
-    /// A traversal peer, resolved: an IPv4 address, or a name `dns` answers.
-    fn peer(&mut self, text: At<String>, dns: &[(String, Ipv4Addr)]) -> Option<Peer> {
-        let written = text.value.trim().to_string();
-        if let Ok(address) = written.parse() {
-            return Some(Peer { text, address });
+    /// E as its dumps describe it, where they do: the NIC design, the nodes, the media
+    /// range and the demultiplexing setting replace the file's (a large system ignores
+    /// the demultiplexing ports; the setting is kept for MRA010).
+    fn take_e_from_dumps(&self, e: &mut ExpresswayE) {
+        let from = &self.from_dumps;
+        if let Some(design) = &from.nic {
+            e.nic = design.nic.clone();
         }
-        match dns
-            .iter()
-            .find(|(name, _)| name.eq_ignore_ascii_case(&written))
+        if let Some(nodes) = &from.e_nodes {
+            e.nodes = nodes.clone();
+        }
+        if let Some(media) = &from.media_ports {
+            e.media_ports = media.value;
+        }
+        if let Some(demux) = &from.demux {
+            e.demux_setting = Some(demux.setting.clone());
+            e.demux_ports = match (e.size_given, e.size.value) {
+                (true, Size::Large) => None,
+                _ => demux.pair.clone(),
+            };
+        }
+    }
+
+    /// IM and Presence, TURN and the TURN relay range: the dumps' values where they hold
+    /// them, else the file's, else off.
+    fn services(
+        &mut self,
+        services: Option<&file::ServicesEntry>,
+        relays: (u16, u16),
+        c_dumps: &[DumpInput],
+        e_dumps: &[DumpInput],
+    ) -> (bool, bool, (u16, u16)) {
+        self.written.im_presence = services.and_then(|s| s.im_presence.as_ref()).map(at);
+        self.written.turn = services.and_then(|s| s.turn.as_ref()).map(at);
+        self.written.turn_relays = services
+            .and_then(|s| s.turn_relays.as_ref())
+            .map(|w| At::new(relays, span_of(w)));
+        dumps::services(c_dumps, e_dumps, &mut self.from_dumps);
+        let (written, from) = (&self.written, &self.from_dumps);
+        let on = |read: &Option<At<bool>>, written: &Option<At<bool>>| {
+            read.as_ref().or(written.as_ref()).is_some_and(|a| a.value)
+        };
+        (
+            on(&from.im_presence, &written.im_presence),
+            on(&from.turn, &written.turn),
+            from.turn_relays.as_ref().map_or(relays, |r| r.value),
+        )
+    }
+}
+
+/// C's nodes as the dumps give them, with the `gateway` the file gives each: it says
+/// which firewall serves C, which a dump cannot tell.
+fn with_gateways(mut nodes: Vec<CNode>, written: &[CNode]) -> Vec<CNode> {
+    if written.is_empty() {
+        return nodes;
+    }
+    let pairs = compare::pair_up(&compare::c_names(written), &compare::c_names(&nodes));
+    for (w, pair) in written.iter().zip(pairs) {
+        if let Some(d) = pair {
+            nodes[d].gateway = w.gateway.clone();
+        }
+    }
+    nodes
+}
+
+/// A traversal peer, resolved: an IPv4 address, or a name `dns` answers.
+fn resolve_peer(
+    problems: &mut Problems,
+    text: At<String>,
+    dns: &[(String, Ipv4Addr)],
+) -> Option<Peer> {
+    let written = text.value.trim().to_string();
+    if let Ok(address) = written.parse() {
+        return Some(Peer { text, address });
+    }
+    match dns
+        .iter()
+        .find(|(name, _)| name.eq_ignore_ascii_case(&written))
+    {
+        Some((_, address)) => Some(Peer {
+            text,
+            address: *address,
+        }),
+        // A peer named both by the file and by a dump it lists is one problem.
+        None if problems.0.iter().any(|e| {
+            e.message
+                .starts_with(&format!("peer `{written}` is neither an IPv4 address"))
+        }) =>
         {
-            Some((_, address)) => Some(Peer {
-                text,
-                address: *address,
-            }),
-            // A peer named both by the file and by a dump it lists is one problem.
-            None if self.errors.iter().any(|e| {
-                e.message
-                    .starts_with(&format!("peer `{written}` is neither an IPv4 address"))
-            }) =>
-            {
-                None
-            }
-            None => {
-                let hint = match text.file {
-                    Some(_) => format!(": add `{written}: ADDRESS` under `dns` (the address Expressway-C's DNS gives for it)"),
-                    None => String::new(),
-                };
-                self.error_at(
-                    &text,
-                    format!(
-                        "peer `{written}` is neither an IPv4 address nor a name in `dns`{hint}"
-                    ),
-                );
-                None
-            }
+            None
+        }
+        None => {
+            let hint = match text.file {
+                Some(_) => format!(": add `{written}: ADDRESS` under `dns` (the address Expressway-C's DNS gives for it)"),
+                None => String::new(),
+            };
+            problems.error_at(
+                &text,
+                format!("peer `{written}` is neither an IPv4 address nor a name in `dns`{hint}"),
+            );
+            None
         }
     }
 }

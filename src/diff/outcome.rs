@@ -10,7 +10,7 @@ use crate::mra::Analysis;
 use crate::source::{SourceFile, Span};
 use crate::workspace::Project;
 
-/// The families of simulated flows (design §5).
+/// The families of simulated flows (docs/flows.md).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum FlowGroup {

@@ -1,4 +1,4 @@
-//! The access check (asa-semantics §2.5 step 4, §2.6).
+//! The access check (docs/asa-semantics.md#26-security-levels-and-access-lists).
 
 use super::Packet;
 use crate::model::{Ace, Acl, Binding, Firewall};

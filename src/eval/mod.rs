@@ -1,6 +1,6 @@
-//! The packet simulator: one firewall, one new connection, phase by phase as
-//! packet-tracer shows it (asa-semantics §2.5, §3), and the walk of a packet across
-//! several firewalls ([`path`]).
+//! The packet simulator: one firewall, one new connection, phase by phase as packet-tracer
+//! shows it (docs/asa-semantics.md#25-the-phases-of-a-new-connection), and the walk of a
+//! packet across several firewalls ([`path`]).
 
 pub mod acl;
 pub mod nat;
@@ -258,7 +258,8 @@ pub fn simulate(firewall: &Firewall, ingress: &str, packet: Packet) -> Trace {
         return trace.drop(Drop::NoInterface);
     };
 
-    // Destination un-NAT, first hit in table order (asa-semantics §2.5 step 2).
+    // Destination un-NAT, first hit in table order
+    // (docs/asa-semantics.md#25-the-phases-of-a-new-connection, step 2).
     let un_nat = destination_lookup(firewall, ingress, &packet, Direction::New);
     let real = un_nat.as_ref().map_or(packet, |u| u.packet);
     trace.untranslated = real;
@@ -333,7 +334,7 @@ pub fn simulate(firewall: &Firewall, ingress: &str, packet: Packet) -> Trace {
     };
     trace.next_hop = Some(route.gateway.unwrap_or(real.destination));
 
-    // To-the-box traffic (asa-semantics §2.5 step 2).
+    // To-the-box traffic (docs/asa-semantics.md#25-the-phases-of-a-new-connection, step 2).
     if let Some(owner) = firewall.interface_owning(real.destination) {
         if owner.name == ingress.name {
             trace.verdict = Verdict::ToTheBox;
@@ -403,7 +404,8 @@ pub fn simulate(firewall: &Firewall, ingress: &str, packet: Packet) -> Trace {
     }
     trace.output = output;
 
-    // The NAT reverse-path check, for every new connection (asa-semantics §2.4).
+    // The NAT reverse-path check, for every new connection
+    // (docs/asa-semantics.md#24-matching-a-rule-and-the-nat-rpf-check).
     match rpf_check(firewall, &trace, &egress.name) {
         Ok(rules) if !rules.is_empty() => trace.phase(
             PhaseKind::Nat,
@@ -563,15 +565,16 @@ fn rpf_check(firewall: &Firewall, trace: &Trace, egress: &str) -> Result<Vec<usi
 enum Direction {
     New,
     /// A `unidirectional` static still matches the reply of a connection its real side
-    /// opened (asa-semantics §2.3).
+    /// opened (docs/asa-semantics.md#23-rule-kinds).
     Reply,
 }
 
 /// Whether a rule above `index` claims the packet in the source lookup (forward match,
 /// egress from a plain route lookup of the original destination), so that the rule at
-/// `index`, found by the destination lookup, is not used (asa-semantics §2.2). Object
-/// rules pair (one un-NATs, another translates the source), so an object rule found in
-/// reverse is claimed only by a twice rule above it.
+/// `index`, found by the destination lookup, is not used
+/// (docs/asa-semantics.md#22-nat-selection-three-sections-two-lookups). Object rules pair
+/// (one un-NATs, another translates the source), so an object rule found in reverse is
+/// claimed only by a twice rule above it.
 fn claimed_above(
     firewall: &Firewall,
     index: usize,
@@ -611,10 +614,11 @@ pub fn claimed_destination_rule(
     })
 }
 
-/// The destination lookup: the first rule in table order that reverse-matches a
-/// static mapping or forward-matches a twice rule's `destination static` — unless a
-/// rule above it already claims the packet in the source lookup (asa-semantics §2.2,
-/// both for rules matched forward and for rules matched in reverse).
+/// The destination lookup: the first rule in table order that reverse-matches a static
+/// mapping or forward-matches a twice rule's `destination static` — unless a rule above it
+/// already claims the packet in the source lookup
+/// (docs/asa-semantics.md#22-nat-selection-three-sections-two-lookups, both for rules
+/// matched forward and for rules matched in reverse).
 fn destination_lookup(
     firewall: &Firewall,
     ingress: &crate::model::Interface,

@@ -1,4 +1,6 @@
-//! NAT rule matching and translation (asa-semantics §2.2–2.4).
+//! NAT rule matching and translation
+//! (docs/asa-semantics.md#22-nat-selection-three-sections-two-lookups to
+//! #24-matching-a-rule-and-the-nat-rpf-check).
 
 use std::net::Ipv4Addr;
 
@@ -132,8 +134,9 @@ pub fn reverse_match(
 }
 
 /// Reverse match of a static rule, `unidirectional` or not: the reply of a connection the
-/// real side opened still matches a unidirectional rule (asa-semantics §2.3: the keyword
-/// only stops connections initiated from the mapped side).
+/// real side opened still matches a unidirectional rule
+/// (docs/asa-semantics.md#23-rule-kinds: the keyword only stops connections initiated from
+/// the mapped side).
 pub fn reverse_match_any(
     firewall: &Firewall,
     index: usize,
@@ -297,9 +300,9 @@ pub fn translate_source(
     })
 }
 
-/// Whether `destination` is an address only a dynamic rule or a port-translating
-/// static rule maps to, so that a new connection to it is dropped
-/// (`nat-no-xlate-to-pat-pool`, asa-semantics §2.3 and §2.8). Gives the rule's index.
+/// Whether `destination` is an address only a dynamic rule or a port-translating static
+/// rule maps to, so that a new connection to it is dropped (`nat-no-xlate-to-pat-pool`,
+/// docs/asa-semantics.md#28-mapped-addresses-nothing-untranslates). Gives the rule's index.
 pub fn pat_address_rule(
     firewall: &Firewall,
     ingress: &Interface,

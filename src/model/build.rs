@@ -135,8 +135,8 @@ fn insert_at(section: &mut Vec<NatRule>, line: Option<u32>, rule: NatRule) {
     }
 }
 
-/// Section 2 order (asa-semantics §2.2): static before dynamic, fewer real addresses,
-/// lower first real address, then object name.
+/// Section 2 order (docs/asa-semantics.md#22-nat-selection-three-sections-two-lookups):
+/// static before dynamic, fewer real addresses, lower first real address, then object name.
 fn section2_order(a: &(NatRule, u64, u32), b: &(NatRule, u64, u32)) -> std::cmp::Ordering {
     let kind = |r: &NatRule| matches!(r.kind, NatKind::Dynamic);
     (kind(&a.0), a.1, a.2, &a.0.object).cmp(&(kind(&b.0), b.1, b.2, &b.0.object))
@@ -307,6 +307,22 @@ struct Builder<'a> {
     cyclic: HashSet<String>,
     /// FMC remarks (`remark rule-id N: …`) by ACL and rule id, in order.
     fmc_remarks: HashMap<(String, u64), Vec<(super::ftd::RemarkPart, Span)>>,
+    /// How many entries each access list has: its entries are allocated once, at their
+    /// size (a list grown by doubling holds up to twice the memory it needs).
+    list_sizes: HashMap<String, usize>,
+}
+
+/// The number of entries of each access list (remarks are not entries).
+fn list_sizes(config: &Config) -> HashMap<String, usize> {
+    let mut sizes: HashMap<String, usize> = HashMap::new();
+    for command in &config.commands {
+        if let CommandKind::AccessList(list) = &command.kind {
+            if matches!(list.entry, AclEntry::Extended(_)) {
+                *sizes.entry(list.name.text.clone()).or_default() += 1;
+            }
+        }
+    }
+    sizes
 }
 
 impl<'a> Builder<'a> {
@@ -334,6 +350,7 @@ impl<'a> Builder<'a> {
             cycles: Vec::new(),
             cyclic: HashSet::new(),
             fmc_remarks: HashMap::new(),
+            list_sizes: list_sizes(config),
         };
         for command in &config.commands {
             match &command.kind {
@@ -750,7 +767,9 @@ impl<'a> Builder<'a> {
             .or_insert_with(|| Acl {
                 name: list.name.text.clone(),
                 span,
-                entries: Vec::new(),
+                entries: Vec::with_capacity(
+                    self.list_sizes.get(&list.name.text).copied().unwrap_or(0),
+                ),
                 extended: false,
             });
         let ace = match &list.entry {
@@ -768,7 +787,10 @@ impl<'a> Builder<'a> {
         };
         acl.extended = true;
         let undefined_before = self.undefined.len();
-        let services = self.ace_services(ace);
+        let mut services = self.ace_services(ace);
+        // Most entries have one service; kept at the capacity pushing left (four), the
+        // services of 100,000 entries would take four times the memory they need.
+        services.shrink_to_fit();
         let source = self.literal_addresses(&ace.source);
         let destination = self.literal_addresses(&ace.destination);
         let unresolved = self.undefined.len() > undefined_before || self.names_cyclic(ace);
@@ -788,17 +810,17 @@ impl<'a> Builder<'a> {
             fqdn: from.union(to).fqdn,
             time_range: ace.time_range.as_ref().map(|n| n.text.clone()),
             ipv6,
-            source_interface: ace.ftd.source_interface.as_ref().map(|n| n.text.clone()),
+            source_interface: ace.ftd().source_interface.as_ref().map(|n| n.text.clone()),
             destination_interface: ace
-                .ftd
+                .ftd()
                 .destination_interface
                 .as_ref()
                 .map(|n| n.text.clone()),
-            fmc: ace.ftd.rule_id.map(|id| {
+            fmc: ace.ftd().rule_id.map(|id| {
                 let remarks = self.fmc_remarks.get(&(list.name.text.clone(), id));
                 let mut rule = super::ftd::rule_from_remarks(
                     id,
-                    ace.ftd.trust,
+                    ace.ftd().trust,
                     remarks.map_or(&[], Vec::as_slice),
                 );
                 rule.fdm = super::ftd::is_fdm_acl(&list.name.text);

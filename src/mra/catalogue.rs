@@ -1,10 +1,10 @@
-//! The flow catalogue: every flow MRA needs (design §5), built from the deployment, and
+//! The flow catalogue: every flow MRA needs (docs/flows.md), built from the deployment, and
 //! the network of hosts it runs between. A new flow kind starts here; what it needs is
 //! judged in [`super::verdict`].
 
 use std::net::Ipv4Addr;
 
-use crate::deployment::{Deployment, Nic, Size, ZoneType};
+use crate::deployment::{Deployment, Nic, Size, ZoneService};
 use crate::eval::path::{Host, Network, Role};
 use crate::eval::Packet;
 use crate::model::Firewall;
@@ -48,7 +48,7 @@ const TUNNEL_SOURCE_PORT: u16 = 30000;
 const TURN_SOURCE_PORT: u16 = 40000;
 const MEDIA_SOURCE_PORT: u16 = 36002;
 
-/// The ports E listens on for multiplexed traversal media (design §5). When the system
+/// The ports E listens on for multiplexed traversal media (docs/flows.md). When the system
 /// size is not given (dumps do not hold it), the ports of both a small/medium and a
 /// large system.
 pub fn demux_ports(deployment: &Deployment) -> Vec<u16> {
@@ -100,12 +100,12 @@ pub fn e_node_for(deployment: &Deployment, address: Ipv4Addr) -> Option<usize> {
     })
 }
 
-/// Every C→E flow of design §5.
+/// Every C→E flow of docs/flows.md#flows-from-expressway-c-to-expressway-e.
 pub fn traversal_flows(deployment: &Deployment) -> Vec<Flow> {
     let mut flows = Vec::new();
     for (c, node) in deployment.c_nodes.iter().enumerate() {
         for (z, zone) in deployment.zones.iter().enumerate() {
-            let uc = zone.zone_type.value == ZoneType::UnifiedCommunications;
+            let uc = zone.zone_type.value == ZoneService::UnifiedCommunications;
             for (p, peer) in zone.peers.iter().enumerate() {
                 let mut add = |kind: FlowKind, protocol: u8, source_port: u16, port: u16| {
                     flows.push(Flow {
@@ -185,7 +185,7 @@ pub fn network<'a>(
     }
 }
 
-/// A flow from the internet to an E node's public address (design §5).
+/// A flow from the internet to an E node's public address (docs/flows.md).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct InternetFlow {
     pub service: &'static str,
@@ -271,7 +271,7 @@ pub fn internet_client(deployment: &Deployment) -> Ipv4Addr {
 
 const CLIENT_PORT: u16 = 40000;
 
-/// The internet → E flows of design §5.
+/// The internet → E flows of docs/flows.md#flows-from-the-internet.
 pub fn internet_flows(deployment: &Deployment) -> Vec<InternetFlow> {
     let client = internet_client(deployment);
     let uc = has_uc_zone(deployment);
@@ -322,7 +322,7 @@ pub fn has_uc_zone(deployment: &Deployment) -> bool {
     deployment
         .zones
         .iter()
-        .any(|z| z.zone_type.value == ZoneType::UnifiedCommunications)
+        .any(|z| z.zone_type.value == ZoneService::UnifiedCommunications)
 }
 
 /// A single-packet probe from one node (E's media hairpin, C's outbound probe).

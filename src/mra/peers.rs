@@ -9,7 +9,7 @@ use std::net::Ipv4Addr;
 use crate::deployment::DumpInput;
 use crate::source::{FileId, Span};
 use crate::workspace::Project;
-use crate::xconfig::model::{Fact, Side, Zone, ZoneType};
+use crate::xconfig::model::{Recorded, Side, Zone, ZoneType};
 
 /// The `xconfig` dumps of one side, in the order the deployment names them (also when
 /// the deployment is otherwise invalid: the rules on dumps alone still run).
@@ -157,7 +157,7 @@ pub enum Misdirection<'a> {
 /// A peer of a C traversal client zone that misses Expressway-E.
 pub struct Misdirected<'a> {
     pub zone: &'a Zone,
-    pub peer: &'a Fact<String>,
+    pub peer: &'a Recorded<String>,
     pub misdirection: Misdirection<'a>,
 }
 

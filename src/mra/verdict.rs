@@ -7,7 +7,7 @@ use std::net::Ipv4Addr;
 
 use super::catalogue::{other_demux_set, Flow, FlowKind, InternetFlow};
 use super::delivered_role;
-use crate::deployment::{Deployment, Nic, ZoneType};
+use crate::deployment::{Deployment, Nic, ZoneService};
 use crate::eval::path::{End, Host, Network, Path, Role};
 use crate::eval::Packet;
 
@@ -156,7 +156,7 @@ pub fn of_traversal(
     if interface != Role::Lan1(e) {
         return fails(Miss::OtherInterface, needs_lan1());
     }
-    let uc = zone.zone_type.value == ZoneType::UnifiedCommunications;
+    let uc = zone.zone_type.value == ZoneService::UnifiedCommunications;
     if uc && source_seen_differs(flow, path) {
         let miss = Miss::SourceTranslated {
             seen: arrived.source,

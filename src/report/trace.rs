@@ -1,4 +1,5 @@
-//! `mralint trace` output: packet-tracer's shape (asa-semantics §3.2), or JSON.
+//! `mralint trace` output: packet-tracer's shape
+//! (docs/asa-semantics.md#32-phases-as-packet-tracer-prints-them), or JSON.
 
 use serde::Serialize;
 

@@ -24,7 +24,7 @@ declare_rule! {
     /// ```
     ///
     /// ## References
-    /// - asa-semantics §1.5 (groups nest; cycles are invalid)
+    /// - docs/asa-semantics.md#15-object-groups (groups nest; cycles are invalid)
     pub static RULE = {
         code: "OBJ003",
         name: "cyclic-reference",

@@ -28,7 +28,7 @@ declare_rule! {
     /// ```
     ///
     /// ## References
-    /// - design §4 (the deployment file) and grammars/deployment.schema.json
+    /// - README.md#the-deployment-file and grammars/deployment.schema.json
     pub static RULE = {
         code: "DEP001",
         name: "invalid-deployment",

@@ -24,7 +24,7 @@ declare_rule! {
     /// ```
     ///
     /// ## References
-    /// - asa-semantics §0; Cisco ASA 8.3 NAT migration guide
+    /// - docs/asa-semantics.md#0-structure-and-names; Cisco ASA 8.3 NAT migration guide
     pub static RULE = {
         code: "NAT002",
         name: "legacy-nat-syntax",

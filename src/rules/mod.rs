@@ -347,7 +347,7 @@ pub fn dumps<'a>(
 /// A location at a fact of a dump.
 pub fn at_dump<T>(
     dump: &crate::deployment::DumpInput,
-    fact: &crate::xconfig::model::Fact<T>,
+    fact: &crate::xconfig::model::Recorded<T>,
     label: impl Into<String>,
 ) -> Location {
     Location::new(dump.file, fact.span, label)

@@ -1,5 +1,5 @@
 use super::{declare_rule, Context};
-use crate::deployment::{Nic, ZoneType};
+use crate::deployment::{Nic, ZoneService};
 use crate::finding::{Finding, Severity};
 
 declare_rule! {
@@ -68,7 +68,7 @@ pub fn check(cx: &Context<'_>, out: &mut Vec<Finding>) {
     // A peer XCF002 flags from the dumps is its finding, not a second one here.
     let flagged = crate::mra::peers::reported_at_dumps(cx.project);
     for zone in &deployment.zones {
-        let uc = zone.zone_type.value == ZoneType::UnifiedCommunications;
+        let uc = zone.zone_type.value == ZoneService::UnifiedCommunications;
         for peer in &zone.peers {
             if let Some(file) = peer.text.file {
                 if flagged.contains(&(file, peer.text.span)) {

@@ -1,5 +1,5 @@
 use super::{declare_rule, Context};
-use crate::deployment::{Nic, ZoneType};
+use crate::deployment::{Nic, ZoneService};
 use crate::finding::Finding;
 
 declare_rule! {
@@ -56,7 +56,7 @@ pub fn check(cx: &Context<'_>, out: &mut Vec<Finding>) {
     let uc = deployment
         .zones
         .iter()
-        .any(|z| z.zone_type.value == ZoneType::UnifiedCommunications);
+        .any(|z| z.zone_type.value == ZoneService::UnifiedCommunications);
     if e.nic.value != Nic::Single || natted.is_empty() || !uc {
         return;
     }

@@ -47,7 +47,8 @@ declare_rule! {
     /// ## References
     /// - Cisco Expressway Basic Configuration Deployment Guide, Advanced networking deployments
     /// - Cisco TAC 212392, Configure NAT reflection on the ASA for TelePresence
-    /// - asa-semantics §2.7 (hairpin, U-turn, reflection)
+    /// - docs/asa-semantics.md#27-hairpin-u-turn-and-reflection (hairpin, U-turn,
+    ///   reflection)
     pub static RULE = {
         code: "MRA003",
         name: "traversal-not-delivered",

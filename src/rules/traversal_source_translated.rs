@@ -1,5 +1,5 @@
 use super::{declare_rule, flow_line, group_by, group_for, object_for, with_peers, Context};
-use crate::deployment::ZoneType;
+use crate::deployment::ZoneService;
 use crate::mra::{FlowKind, FlowResult};
 use crate::eval::path::{Hop, Role};
 use crate::finding::Finding;
@@ -103,7 +103,7 @@ pub fn check(cx: &Context<'_>, out: &mut Vec<Finding>) {
     };
     let translated = cx.traversal.iter().filter_map(|result| {
         let zone = &deployment.zones[result.flow.zone];
-        if zone.zone_type.value != ZoneType::UnifiedCommunications {
+        if zone.zone_type.value != ZoneService::UnifiedCommunications {
             return None;
         }
         let Some(Role::Lan1(_) | Role::Lan2(_)) = result.delivered_to(network) else {

@@ -1,7 +1,7 @@
 use crate::mra::peers::{client_zones, points_at_e};
 use super::{at_dump, declare_rule, dumps, Context};
 use crate::finding::Finding;
-use crate::xconfig::model::{Fact, Side, Zone, ZoneType};
+use crate::xconfig::model::{Recorded, Side, Zone, ZoneType};
 
 declare_rule! {
     /// ## What it does
@@ -43,12 +43,12 @@ declare_rule! {
 }
 
 /// A text setting, or its documented default when the dump does not print it.
-fn text_or(fact: &Option<Fact<String>>, default: &str) -> String {
+fn text_or(fact: &Option<Recorded<String>>, default: &str) -> String {
     fact.as_ref()
         .map_or(default.to_string(), |f| f.value.clone())
 }
 
-fn switch_word(fact: &Option<Fact<bool>>) -> &'static str {
+fn switch_word(fact: &Option<Recorded<bool>>) -> &'static str {
     if fact.as_ref().is_some_and(|f| f.value) {
         "on"
     } else {

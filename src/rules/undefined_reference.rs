@@ -24,7 +24,8 @@ declare_rule! {
     /// ```
     ///
     /// ## References
-    /// - asa-semantics §0 (namespaces) and §1.5 (groups)
+    /// - docs/asa-semantics.md#0-structure-and-names (namespaces) and
+    ///   docs/asa-semantics.md#15-object-groups
     pub static RULE = {
         code: "OBJ001",
         name: "undefined-reference",

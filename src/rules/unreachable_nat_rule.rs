@@ -34,7 +34,8 @@ declare_rule! {
     /// ```
     ///
     /// ## References
-    /// - asa-semantics §2.2 (three sections, first match wins)
+    /// - docs/asa-semantics.md#22-nat-selection-three-sections-two-lookups
+    ///   (three sections, first match wins)
     /// - Cisco ASA Series Firewall CLI Configuration Guide, NAT rule order
     pub static RULE = {
         code: "NAT001",

@@ -30,7 +30,7 @@ declare_rule! {
     /// ```
     ///
     /// ## References
-    /// - design §7 (suppression comments)
+    /// - README.md#suppressions (suppression comments)
     pub static RULE = {
         code: "SUP001",
         name: "unused-suppression",

@@ -269,12 +269,14 @@ fn ace_entry<'a>(input: Input<'a>, groups: &GroupTypes, advanced: bool) -> PResu
             icmp,
             inactive,
             time_range,
-            ftd: FtdAce {
+            ftd: Some(FtdAce {
                 trust,
                 source_interface,
                 destination_interface,
                 rule_id,
-            },
+            })
+            .filter(|ftd| *ftd != FtdAce::default())
+            .map(Box::new),
         },
     ))
 }
@@ -428,25 +430,25 @@ mod tests {
     fn ftd_advanced_entries() {
         let a = ace_of("access-list CSM_FW_ACL_ advanced deny tcp host 192.168.1.40 host 192.168.2.40 eq www rule-id 268435461 event-log flow-start");
         assert_eq!(a.action, Action::Deny);
-        assert_eq!(a.ftd.rule_id, Some(268435461));
+        assert_eq!(a.ftd().rule_id, Some(268435461));
         let a = ace_of(
             "access-list CSM_FW_ACL_ advanced permit udp any range 1025 65535 any eq 3544 rule-id 9998",
         );
-        assert!(a.source_port.is_some() && !a.ftd.trust);
+        assert!(a.source_port.is_some() && !a.ftd().trust);
         let a = ace_of("access-list CSM_FW_ACL_ advanced permit ipinip any any rule-id 9998");
         assert_eq!(a.protocol, AceProtocol::Protocol(Protocol::Number(4)));
         let a = ace_of("access-list CSM_FW_ACL_ advanced trust tcp ifc OUTSIDE any any eq 80 rule-id 268455934");
-        assert!(a.ftd.trust && a.action == Action::Permit);
-        assert!(matches!(&a.ftd.source_interface, Some(n) if n.text == "OUTSIDE"));
-        assert!(a.ftd.destination_interface.is_none());
+        assert!(a.ftd().trust && a.action == Action::Permit);
+        assert!(matches!(&a.ftd().source_interface, Some(n) if n.text == "OUTSIDE"));
+        assert!(a.ftd().destination_interface.is_none());
         let a = ace_of("access-list CSM_FW_ACL_ advanced deny tcp ifc inside object-group NETS ifc dmz any eq 2222 rule-id 268435470 event-log both");
         assert!(matches!(a.source, Address::Group(_)));
-        assert!(matches!(&a.ftd.destination_interface, Some(n) if n.text == "dmz"));
+        assert!(matches!(&a.ftd().destination_interface, Some(n) if n.text == "dmz"));
         let a = ace_of("access-list CSM_FW_ACL_ advanced trust ip object-group NETS object-group NETS rule-id 1 event-log flow-end");
-        assert!(a.ftd.trust);
+        assert!(a.ftd().trust);
         // `show access-list` output (Cisco TAC 212321).
         let a = ace_of("access-list CSM_FW_ACL_ line 10 advanced deny tcp host 192.168.1.40 host 192.168.2.40 eq www rule-id 268435461 event-log flow-start (hitcnt=0) 0x6149c43c");
-        assert_eq!(a.ftd.rule_id, Some(268435461));
+        assert_eq!(a.ftd().rule_id, Some(268435461));
         assert!(matches!(
             entry("access-list CSM_FW_ACL_ remark rule-id 268435461: L7 RULE: Allow-MRA"),
             AclEntry::Remark(r) if r.ends_with("Allow-MRA")

@@ -347,8 +347,22 @@ pub struct Ace {
     pub icmp: Option<AceIcmp>,
     pub inactive: bool,
     pub time_range: Option<Name>,
-    /// What only FTD's `advanced` entries (and FMC-written extended ones) carry.
-    pub ftd: FtdAce,
+    /// What only FTD's `advanced` entries (and FMC-written extended ones) carry; `None`
+    /// on an ASA entry, which keeps the hundred thousand entries of a large ASA small.
+    pub ftd: Option<Box<FtdAce>>,
+}
+
+impl Ace {
+    /// The entry's FTD parts (all absent on an ASA entry).
+    pub fn ftd(&self) -> &FtdAce {
+        static ASA: FtdAce = FtdAce {
+            trust: false,
+            source_interface: None,
+            destination_interface: None,
+            rule_id: None,
+        };
+        self.ftd.as_deref().unwrap_or(&ASA)
+    }
 }
 
 /// The FTD parts of an entry: `trust`, the `ifc NAME` zone conditions, the FMC rule id

@@ -6,7 +6,7 @@
 //! name     = word                                  (object, group, ACL, interface names)
 //! ipv4     = 1*3DIGIT "." 1*3DIGIT "." 1*3DIGIT "." 1*3DIGIT | "0"
 //! mask     = ipv4 with contiguous one bits
-//! port     = 1*5DIGIT (0-65535) | port-name        (table in asa-semantics §1.10)
+//! port     = 1*5DIGIT (0-65535) | port-name        (table below)
 //! ```
 
 use std::net::Ipv4Addr;
@@ -216,7 +216,8 @@ pub fn port(input: Input<'_>) -> PResult<'_, Port> {
     .parse(input)
 }
 
-/// The ASA's named ports (asa-semantics §1.10): name, number, valid on TCP, valid on UDP.
+/// The ASA's named ports (docs/asa-semantics.md#110-named-ports-protocols-and-icmp-types):
+/// name, number, valid on TCP, valid on UDP.
 pub const PORT_NAMES: &[(&str, u16, bool, bool)] = &[
     ("aol", 5190, true, false),
     ("bgp", 179, true, false),
@@ -313,7 +314,8 @@ pub fn named_port(name: &str, protocol: u8) -> Option<u16> {
         .map(|(_, number, ..)| *number)
 }
 
-/// IP protocol names (asa-semantics §1.10). `ip` is 0 and means any protocol.
+/// IP protocol names (docs/asa-semantics.md#110-named-ports-protocols-and-icmp-types). `ip`
+/// is 0 and means any protocol.
 pub const PROTOCOL_NAMES: &[(&str, u8)] = &[
     ("ip", 0),
     ("icmp", 1),
@@ -337,7 +339,7 @@ pub const PROTOCOL_NAMES: &[(&str, u8)] = &[
     ("sctp", 132),
 ];
 
-/// ICMP type names (asa-semantics §1.10).
+/// ICMP type names (docs/asa-semantics.md#110-named-ports-protocols-and-icmp-types).
 pub const ICMP_TYPES: &[(&str, u8)] = &[
     ("echo-reply", 0),
     ("unreachable", 3),

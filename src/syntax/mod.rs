@@ -59,6 +59,7 @@ pub fn parse_config(text: &str) -> Parsed {
     let blocks = blocks(text);
     let groups = group_types(&blocks);
     let mut parsed = Parsed::default();
+    parsed.config.commands.reserve_exact(blocks.len());
     for block in &blocks {
         let command = command(block, &groups, &mut parsed.errors);
         if is_ngfw_banner(block.header) {

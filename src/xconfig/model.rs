@@ -1,4 +1,4 @@
-//! xConfiguration records → one Expressway node (reference xconfiguration.md §3): its
+//! xConfiguration records → one Expressway node (docs/xconfiguration.md): its
 //! role and the evidence for it, LAN1/LAN2 with static NAT, the external interface,
 //! gateway and routes, cluster peers, zones, traversal media, demultiplexing and TURN.
 //!
@@ -13,16 +13,18 @@ use std::net::Ipv4Addr;
 use super::syntax::{Dump, Form, Record};
 use crate::source::Span;
 
-/// A value with the span of the record it was read from.
+/// A value as one dump records it, with the span of its record in that dump's text.
+/// It knows no file: [`crate::deployment::DumpInput::at`] makes it a located
+/// [`crate::deployment::At`] once the dump's file is known.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Fact<T> {
+pub struct Recorded<T> {
     pub value: T,
     pub span: Span,
 }
 
-impl<T> Fact<T> {
+impl<T> Recorded<T> {
     fn new(value: T, span: Span) -> Self {
-        Fact { value, span }
+        Recorded { value, span }
     }
 }
 
@@ -49,7 +51,8 @@ impl Side {
     }
 }
 
-/// The evidence that decided a role, in the order of reference §3.1.
+/// The evidence that decided a role, in the order of
+/// docs/xconfiguration.md#which-side-a-dump-is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum RoleEvidence {
     /// A `TraversalServer` zone: only an Expressway-E can be a traversal server.
@@ -72,9 +75,10 @@ impl RoleEvidence {
     }
 }
 
-/// The role of a dump's node and the record that decided it.
+/// Which side a dump's node is on (C or E) and the record that decided it. (Not a
+/// host's role on a simulated path: that is [`crate::eval::path::Role`].)
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Role {
+pub struct SideDecision {
     pub side: Side,
     pub evidence: RoleEvidence,
     /// The deciding record.
@@ -115,11 +119,11 @@ const UNSET_GATEWAY: Ipv4Addr = Ipv4Addr::LOCALHOST;
 /// One `Ethernet N` interface.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Lan {
-    pub address: Option<Fact<Ipv4Addr>>,
+    pub address: Option<Recorded<Ipv4Addr>>,
     /// The prefix length of `SubnetMask`.
-    pub prefix: Option<Fact<u8>>,
-    pub nat_mode: Option<Fact<bool>>,
-    pub nat_address: Option<Fact<Ipv4Addr>>,
+    pub prefix: Option<Recorded<u8>>,
+    pub nat_mode: Option<Recorded<bool>>,
+    pub nat_address: Option<Recorded<Ipv4Addr>>,
 }
 
 impl Lan {
@@ -132,7 +136,7 @@ impl Lan {
     }
 
     /// The static NAT address, when static NAT mode is on.
-    pub fn static_nat(&self) -> Option<&Fact<Ipv4Addr>> {
+    pub fn static_nat(&self) -> Option<&Recorded<Ipv4Addr>> {
         match &self.nat_mode {
             Some(mode) if mode.value => self.nat_address.as_ref(),
             _ => None,
@@ -140,12 +144,13 @@ impl Lan {
     }
 
     /// Static NAT mode on (with or without an address).
-    pub fn nat_on(&self) -> Option<&Fact<bool>> {
+    pub fn nat_on(&self) -> Option<&Recorded<bool>> {
         self.nat_mode.as_ref().filter(|m| m.value)
     }
 }
 
-/// Single or dual NIC, and how sure the dump makes it (reference §3.3).
+/// Single or dual NIC, and how sure the dump makes it
+/// (docs/xconfiguration.md#nic-design).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct NicMode {
     pub dual: bool,
@@ -160,11 +165,11 @@ pub struct NicMode {
 /// One `IP Route N`.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Route {
-    pub network: Fact<Ipv4Addr>,
+    pub network: Recorded<Ipv4Addr>,
     pub prefix: u8,
-    pub gateway: Fact<Ipv4Addr>,
+    pub gateway: Recorded<Ipv4Addr>,
     /// `Auto`, `LAN1` or `LAN2` as written.
-    pub interface: Option<Fact<String>>,
+    pub interface: Option<Recorded<String>>,
 }
 
 /// A zone's `Type`.
@@ -201,24 +206,24 @@ impl ZoneType {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Zone {
     pub index: u32,
-    pub name: Option<Fact<String>>,
-    pub zone_type: Fact<ZoneType>,
+    pub name: Option<Recorded<String>>,
+    pub zone_type: Recorded<ZoneType>,
     /// `Collaboration Edge`: on = Unified Communications traversal (MRA).
-    pub edge: Option<Fact<bool>>,
-    pub sip_mode: Option<Fact<bool>>,
-    pub sip_port: Option<Fact<u16>>,
-    pub sip_transport: Option<Fact<String>>,
-    pub sip_protocol: Option<Fact<String>>,
-    pub h323_mode: Option<Fact<bool>>,
-    pub h323_port: Option<Fact<u16>>,
-    pub h323_protocol: Option<Fact<String>>,
-    pub username: Option<Fact<String>>,
-    pub tls_verify_mode: Option<Fact<bool>>,
-    pub tls_verify_subject: Option<Fact<String>>,
+    pub edge: Option<Recorded<bool>>,
+    pub sip_mode: Option<Recorded<bool>>,
+    pub sip_port: Option<Recorded<u16>>,
+    pub sip_transport: Option<Recorded<String>>,
+    pub sip_protocol: Option<Recorded<String>>,
+    pub h323_mode: Option<Recorded<bool>>,
+    pub h323_port: Option<Recorded<u16>>,
+    pub h323_protocol: Option<Recorded<String>>,
+    pub username: Option<Recorded<String>>,
+    pub tls_verify_mode: Option<Recorded<bool>>,
+    pub tls_verify_subject: Option<Recorded<String>>,
     /// The set `Peer K Address` values (empty slots print but are left out).
-    pub peers: Vec<Fact<String>>,
+    pub peers: Vec<Recorded<String>>,
     /// The `TCPProbe`/`UDPProbe` keep-alive settings as written (server zones).
-    pub probes: Vec<(String, Fact<String>)>,
+    pub probes: Vec<(String, Recorded<String>)>,
 }
 
 impl Zone {
@@ -240,53 +245,53 @@ impl Zone {
 pub struct Demux {
     /// "Use configured demultiplexing ports" (On/Off; Yes/No and True/False are
     /// accepted because the spelling is unconfirmed).
-    pub use_configured: Option<Fact<bool>>,
+    pub use_configured: Option<Recorded<bool>>,
     /// The spelling the dump used for `use_configured`.
     pub spelling: Option<String>,
-    pub rtp: Option<Fact<u16>>,
-    pub rtcp: Option<Fact<u16>>,
+    pub rtp: Option<Recorded<u16>>,
+    pub rtcp: Option<Recorded<u16>>,
 }
 
 /// TURN on Expressway-E.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Turn {
-    pub mode: Option<Fact<bool>>,
-    pub port: Option<Fact<u16>>,
-    pub range: Option<(Fact<u16>, Fact<u16>)>,
-    pub relays: Option<(Fact<u16>, Fact<u16>)>,
-    pub protocol_mode: Option<Fact<String>>,
+    pub mode: Option<Recorded<bool>>,
+    pub port: Option<Recorded<u16>>,
+    pub range: Option<(Recorded<u16>, Recorded<u16>)>,
+    pub relays: Option<(Recorded<u16>, Recorded<u16>)>,
+    pub protocol_mode: Option<Recorded<String>>,
 }
 
 /// One Expressway node as its dump describes it.
 #[derive(Clone, Debug, Default)]
 pub struct Expressway {
-    pub role: Option<Role>,
+    pub role: Option<SideDecision>,
     /// `** end` or unquoted enum values only: a video endpoint, not an Expressway.
     pub endpoint: Option<Span>,
-    pub system_name: Option<Fact<String>>,
-    pub hostname: Option<Fact<String>>,
-    pub domain: Option<Fact<String>>,
-    pub cluster_name: Option<Fact<String>>,
-    pub cluster_peers: Vec<Fact<String>>,
+    pub system_name: Option<Recorded<String>>,
+    pub hostname: Option<Recorded<String>>,
+    pub domain: Option<Recorded<String>>,
+    pub cluster_name: Option<Recorded<String>>,
+    pub cluster_peers: Vec<Recorded<String>>,
     /// `Alternates ConfigurationPrimary` (X15), or `ConfigurationMaster` before it.
-    pub primary: Option<Fact<u32>>,
+    pub primary: Option<Recorded<u32>>,
     pub lan1: Lan,
     pub lan2: Lan,
     /// `IP External Interface` (default LAN1 when absent).
-    pub external: Option<Fact<LanId>>,
-    pub gateway: Option<Fact<Ipv4Addr>>,
+    pub external: Option<Recorded<LanId>>,
+    pub gateway: Option<Recorded<Ipv4Addr>>,
     pub routes: Vec<Route>,
     pub zones: Vec<Zone>,
-    pub media_ports: Option<Fact<(u16, u16)>>,
+    pub media_ports: Option<Recorded<(u16, u16)>>,
     /// The records of the media range's start and end.
     pub media_records: Option<(Span, Span)>,
     pub demux: Demux,
     pub turn: Turn,
     /// `CollaborationEdge Enabled`: the Unified Communications (MRA) mode.
-    pub edge_enabled: Option<Fact<bool>>,
+    pub edge_enabled: Option<Recorded<bool>>,
     /// IM and Presence over MRA: the first `SIP Domain N Edgexmpp: "On"`, else the first
     /// `Edgexmpp` record (off); `None` when the dump has no SIP domain.
-    pub im_presence: Option<Fact<bool>>,
+    pub im_presence: Option<Recorded<bool>>,
     /// Values that cannot be used.
     pub problems: Vec<Problem>,
     /// How the unconfirmed keys were read, for `--verbose`.
@@ -338,10 +343,10 @@ struct Reader<'d> {
 }
 
 impl<'d> Reader<'d> {
-    fn text(&self, path: &str) -> Option<Fact<String>> {
+    fn text(&self, path: &str) -> Option<Recorded<String>> {
         self.index
             .get(path)
-            .map(|r| Fact::new(r.value.text.clone(), r.span))
+            .map(|r| Recorded::new(r.value.text.clone(), r.span))
     }
 
     fn parsed<T>(
@@ -349,11 +354,11 @@ impl<'d> Reader<'d> {
         path: &str,
         what: &str,
         parse: impl Fn(&str) -> Option<T>,
-    ) -> Option<Fact<T>> {
+    ) -> Option<Recorded<T>> {
         let record = self.index.get(path)?;
         let text = record.value.text.trim();
         match parse(text) {
-            Some(value) => Some(Fact::new(value, record.span)),
+            Some(value) => Some(Recorded::new(value, record.span)),
             None => {
                 self.problems.push(Problem {
                     span: record.span,
@@ -364,19 +369,19 @@ impl<'d> Reader<'d> {
         }
     }
 
-    fn ipv4(&mut self, path: &str) -> Option<Fact<Ipv4Addr>> {
+    fn ipv4(&mut self, path: &str) -> Option<Recorded<Ipv4Addr>> {
         self.parsed(path, "an IPv4 address", |t| t.parse().ok())
     }
 
-    fn port(&mut self, path: &str) -> Option<Fact<u16>> {
+    fn port(&mut self, path: &str) -> Option<Recorded<u16>> {
         self.parsed(path, "a port number", |t| t.parse().ok())
     }
 
-    fn switch(&mut self, path: &str) -> Option<Fact<bool>> {
+    fn switch(&mut self, path: &str) -> Option<Recorded<bool>> {
         self.parsed(path, "On or Off", switch)
     }
 
-    fn mask(&mut self, path: &str) -> Option<Fact<u8>> {
+    fn mask(&mut self, path: &str) -> Option<Recorded<u8>> {
         self.parsed(path, "a contiguous subnet mask", |t| {
             crate::syntax::lexical::mask_len(t.parse().ok()?)
         })
@@ -409,7 +414,7 @@ pub fn read(dump: &Dump) -> Expressway {
         .index
         .all("Alternates Peer # Address")
         .into_iter()
-        .map(|(_, rec)| Fact::new(rec.value.text.clone(), rec.span))
+        .map(|(_, rec)| Recorded::new(rec.value.text.clone(), rec.span))
         .collect();
     x.primary = r
         .parsed("Alternates ConfigurationPrimary", "a peer index", |t| {
@@ -445,7 +450,7 @@ pub fn read(dump: &Dump) -> Expressway {
         "Traversal Media Port End",
     );
     x.media_records = media.as_ref().map(|(lo, hi)| (lo.span, hi.span));
-    x.media_ports = media.map(|(lo, hi)| Fact::new((lo.value, hi.value), lo.span.to(hi.span)));
+    x.media_ports = media.map(|(lo, hi)| Recorded::new((lo.value, hi.value), lo.span.to(hi.span)));
     x.demux = demux(&mut r, &mut x.evidence);
     x.turn = Turn {
         mode: r.switch("Traversal Server TURN Mode"),
@@ -468,7 +473,7 @@ pub fn read(dump: &Dump) -> Expressway {
         .iter()
         .find(|(_, rec)| switch(&rec.value.text) == Some(true))
         .or(xmpp.first())
-        .map(|(_, rec)| Fact::new(switch(&rec.value.text) == Some(true), rec.span));
+        .map(|(_, rec)| Recorded::new(switch(&rec.value.text) == Some(true), rec.span));
     x.endpoint = endpoint(dump);
     x.role = role(&x, &r.index);
     x.problems = r.problems;
@@ -484,7 +489,7 @@ fn lan(r: &mut Reader<'_>, n: u8) -> Lan {
     }
 }
 
-fn pair(r: &mut Reader<'_>, start: &str, end: &str) -> Option<(Fact<u16>, Fact<u16>)> {
+fn pair(r: &mut Reader<'_>, start: &str, end: &str) -> Option<(Recorded<u16>, Recorded<u16>)> {
     Some((r.port(start)?, r.port(end)?))
 }
 
@@ -531,7 +536,7 @@ fn zones(r: &mut Reader<'_>) -> Vec<Zone> {
 }
 
 fn zone(r: &mut Reader<'_>, n: u32, type_record: &Record) -> Zone {
-    let zone_type = Fact::new(ZoneType::read(&type_record.value.text), type_record.span);
+    let zone_type = Recorded::new(ZoneType::read(&type_record.value.text), type_record.span);
     let mut zone = Zone {
         index: n,
         name: r.text(&format!("Zones Zone {n} Name")),
@@ -563,11 +568,16 @@ fn zone(r: &mut Reader<'_>, n: u32, type_record: &Record) -> Zone {
     zone.username = r.text(&key("Authentication UserName"));
     zone.tls_verify_mode = r.switch(&key("SIP TLS Verify Mode"));
     zone.tls_verify_subject = r.text(&key("SIP TLS Verify Subject Name"));
-    let mut peers: Vec<(u32, Fact<String>)> = r
+    let mut peers: Vec<(u32, Recorded<String>)> = r
         .index
         .all(&format!("Zones Zone {n} {block} Peer # Address"))
         .into_iter()
-        .map(|(i, rec)| (i[0], Fact::new(rec.value.text.trim().to_string(), rec.span)))
+        .map(|(i, rec)| {
+            (
+                i[0],
+                Recorded::new(rec.value.text.trim().to_string(), rec.span),
+            )
+        })
         .collect();
     peers.sort_by_key(|(k, _)| *k);
     zone.peers = peers.into_iter().map(|(_, p)| p).collect();
@@ -613,10 +623,10 @@ fn endpoint(dump: &Dump) -> Option<Span> {
     }
 }
 
-/// The role by reference §3.1, first rule that applies.
-fn role(x: &Expressway, index: &Index<'_>) -> Option<Role> {
+/// The role by docs/xconfiguration.md#which-side-a-dump-is, first rule that applies.
+fn role(x: &Expressway, index: &Index<'_>) -> Option<SideDecision> {
     let e = |evidence, span, reason: String| {
-        Some(Role {
+        Some(SideDecision {
             side: Side::E,
             evidence,
             span,
@@ -684,7 +694,7 @@ fn role(x: &Expressway, index: &Index<'_>) -> Option<Role> {
         (None, Some((i, _))) => format!("MRA on SIP domain {}", i[0]),
         (None, None) => return None,
     };
-    Some(Role {
+    Some(SideDecision {
         side: Side::C,
         evidence: RoleEvidence::TraversalClientWithEdge,
         span: client.zone_type.span,
@@ -707,7 +717,7 @@ impl Expressway {
     }
 
     /// The node's name: the system name, else the host name.
-    pub fn name(&self) -> Option<&Fact<String>> {
+    pub fn name(&self) -> Option<&Recorded<String>> {
         self.system_name.as_ref().or(self.hostname.as_ref())
     }
 
@@ -723,8 +733,8 @@ impl Expressway {
         self.external.as_ref().map_or(LanId::Lan1, |e| e.value)
     }
 
-    /// Single or dual NIC (reference §3.3): dual when the external interface is LAN2 or
-    /// LAN2 is in use; not confident when the two tests disagree.
+    /// Single or dual NIC (docs/xconfiguration.md#nic-design): dual when the external
+    /// interface is LAN2 or LAN2 is in use; not confident when the two tests disagree.
     pub fn nic(&self) -> NicMode {
         let external_lan2 = self.external_id() == LanId::Lan2;
         let lan2_used = self.lan2.in_use();
@@ -770,9 +780,9 @@ impl Expressway {
         }
     }
 
-    /// The internal and external interfaces (reference §3.3): the external one is the
-    /// `IP External Interface`; with dual NIC the internal one is the other. Single NIC
-    /// gives LAN1 for both.
+    /// The internal and external interfaces (docs/xconfiguration.md#nic-design): the
+    /// external one is the `IP External Interface`; with dual NIC the internal one is the
+    /// other. Single NIC gives LAN1 for both.
     pub fn internal_external(&self) -> (LanId, LanId) {
         let external = self.external_id();
         if self.nic().dual {
@@ -783,7 +793,7 @@ impl Expressway {
     }
 
     /// The static NAT address of the external interface.
-    pub fn static_nat(&self) -> Option<&Fact<Ipv4Addr>> {
+    pub fn static_nat(&self) -> Option<&Recorded<Ipv4Addr>> {
         self.lan(self.internal_external().1).static_nat()
     }
 
@@ -855,7 +865,7 @@ mod tests {
     use super::*;
     use crate::xconfig::syntax::dump;
 
-    /// Reference §4.1, trimmed.
+    /// An Expressway-E's dump: dual NIC, static NAT on LAN2, a traversal server zone.
     const E: &str = r#"*c xConfiguration Alternates Cluster Name: 
 *c xConfiguration Alternates Peer 1 Address: 
 *c xConfiguration Ethernet 1 IP V4 Address: "10.0.20.2"
@@ -896,7 +906,7 @@ mod tests {
 OK
 "#;
 
-    /// Reference §4.2, trimmed.
+    /// The matching Expressway-C's dump: a cluster, a traversal client zone toward E.
     const C: &str = r#"*c xConfiguration Alternates Cluster Name: "expc.example.com"
 *c xConfiguration Alternates ConfigurationPrimary: "1"
 *c xConfiguration Alternates Peer 1 Address: "10.0.30.2"

@@ -60,7 +60,7 @@ impl Skipped {
 /// One `*c xConfiguration <Path>: <Value>` record.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Record {
-    pub path: Path,
+    pub path: KeyPath,
     pub value: Value,
     /// From `*c` (or `xConfiguration`) to the end of the value.
     pub span: Span,
@@ -69,12 +69,12 @@ pub struct Record {
 /// The path of a record: its tokens as written. A token made only of digits indexes
 /// the token before it (`Zone 7`, `Peer 1`); names can span tokens (`Collaboration Edge`).
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Path {
+pub struct KeyPath {
     pub tokens: Vec<String>,
     pub span: Span,
 }
 
-impl Path {
+impl KeyPath {
     /// Matches a pattern of space-separated words, compared case-insensitively, where
     /// `#` stands for an index token; gives the indices in order.
     ///
@@ -322,13 +322,13 @@ pub fn record(input: Input<'_>) -> PResult<'_, Record> {
 /// path  = token *( blanks token ) [ blanks ]
 /// token = 1*( any character but blank or ":" )
 /// ```
-pub fn path(input: Input<'_>) -> PResult<'_, Path> {
+pub fn path(input: Input<'_>) -> PResult<'_, KeyPath> {
     let token = take_till1(|c: char| c == ' ' || c == '\t' || c == ':');
     context(
         "a path",
         map(
             terminated(consumed(separated_list1(space1, token)), space0),
-            |(text, tokens): (Input<'_>, Vec<Input<'_>>)| Path {
+            |(text, tokens): (Input<'_>, Vec<Input<'_>>)| KeyPath {
                 tokens: tokens.iter().map(|t| t.fragment().to_string()).collect(),
                 span: span_of(text),
             },

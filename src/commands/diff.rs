@@ -2,11 +2,12 @@
 
 use std::path::{Path, PathBuf};
 
-use super::{git, Diff, LintedProject, Naming, State};
+use super::{emit, output_width, run_settings, use_color, EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS};
 use crate::cli::{DiffArgs, DiffFormat};
+use crate::diff::{git, Diff, LintedProject, Naming, State};
+use crate::report;
 use crate::settings::Settings;
 use crate::workspace::{self, Project};
-use crate::{report, EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS};
 
 pub fn run(args: &DiffArgs) -> u8 {
     // Settings are found from the new state (a folder, or a file's folder).
@@ -14,13 +15,8 @@ pub fn run(args: &DiffArgs) -> u8 {
         (None, Some(new)) => Some(new.as_path()),
         _ => args.paths.first().map(PathBuf::as_path),
     };
-    let settings = match crate::commands::run_settings(
-        &args.select,
-        &args.ignore,
-        args.fail_on,
-        &args.input,
-        start,
-    ) {
+    let settings = match run_settings(&args.select, &args.ignore, args.fail_on, &args.input, start)
+    {
         Ok(settings) => settings,
         Err(message) => {
             eprintln!("error: {message}");
@@ -29,19 +25,16 @@ pub fn run(args: &DiffArgs) -> u8 {
     };
     let diff = match compare(args, &settings) {
         Ok(diff) => diff,
-        Err(message) => {
-            eprintln!("{message}");
+        Err(error) => {
+            eprintln!("{error}");
             return EXIT_ERROR;
         }
     };
-    let color = crate::commands::use_color(args.color, args.output_file.is_some());
+    let color = use_color(args.color, args.output_file.is_some());
     let out = match args.format {
-        DiffFormat::Human => report::diff::human(
-            &diff,
-            settings.fail_on,
-            color,
-            crate::commands::output_width(args.width),
-        ),
+        DiffFormat::Human => {
+            report::diff::human(&diff, settings.fail_on, color, output_width(args.width))
+        }
         DiffFormat::Json => report::diff::json(&diff, settings.fail_on),
         DiffFormat::Sarif => report::diff::sarif(&diff, args.sarif_keep_fixed),
         DiffFormat::Github => {
@@ -50,7 +43,7 @@ pub fn run(args: &DiffArgs) -> u8 {
         }
         DiffFormat::Markdown => report::markdown::diff(&diff, settings.fail_on),
     };
-    if let Some(failed) = crate::commands::emit(&out, args.output_file.as_deref()) {
+    if let Some(failed) = emit(&out, args.output_file.as_deref()) {
         return failed;
     }
     if diff.fails(settings.fail_on) {
@@ -63,25 +56,45 @@ pub fn run(args: &DiffArgs) -> u8 {
 const USAGE: &str =
     "error: `mralint diff` compares OLD NEW (two files or two folders), or --base REV [PATH]...";
 
-/// Reads, lints and compares the two states the command line names. The error is the
-/// message to print.
-pub fn compare(args: &DiffArgs, settings: &Settings) -> Result<Diff, String> {
+/// Why two states cannot be compared. Its text is the whole message to print (with
+/// its `error:`, or the diagnostic of an unreadable input).
+#[derive(Debug, thiserror::Error)]
+pub enum DiffError {
+    #[error("{USAGE}")]
+    Usage,
+    #[error("{USAGE}; standard input cannot be one of the states")]
+    StandardInput,
+    #[error("{USAGE}; `{old}` and `{new}` must both be files or both be folders")]
+    FileAndFolder { old: String, new: String },
+    #[error("error: cannot read `{0}`: no such file or folder")]
+    Missing(String),
+    #[error("error: cannot read `{path}`: it exists neither in the working tree nor at `{rev}`")]
+    MissingAtBoth { path: String, rev: String },
+    #[error("error: {0}")]
+    WorkingDirectory(std::io::Error),
+    #[error("error: {0}")]
+    Git(#[from] git::GitError),
+    /// An input that cannot be read, rendered as its diagnostic.
+    #[error("{0}")]
+    Input(String),
+}
+
+/// Reads, lints and compares the two states the command line names.
+pub fn compare(args: &DiffArgs, settings: &Settings) -> Result<Diff, DiffError> {
     if args.paths.iter().any(|p| p.as_os_str() == "-") {
-        return Err(format!(
-            "{USAGE}; standard input cannot be one of the states"
-        ));
+        return Err(DiffError::StandardInput);
     }
     match &args.base {
         Some(rev) => compare_with_revision(rev, &args.paths, settings, &args.input.policy()),
         None => match args.paths.as_slice() {
             [old, new] => compare_paths(old, new, settings, &args.input.policy()),
-            _ => Err(USAGE.to_string()),
+            _ => Err(DiffError::Usage),
         },
     }
 }
 
-fn input_error(error: workspace::InputError) -> String {
-    format!("{:?}", miette::Report::new(error))
+fn input_error(error: workspace::InputError) -> DiffError {
+    DiffError::Input(format!("{:?}", miette::Report::new(error)))
 }
 
 fn lint_all(projects: Vec<Project>, settings: &Settings, naming: &Naming) -> Vec<LintedProject> {
@@ -98,13 +111,10 @@ fn compare_paths(
     new: &Path,
     settings: &Settings,
     policy: &crate::fsio::InputPolicy,
-) -> Result<Diff, String> {
+) -> Result<Diff, DiffError> {
     for path in [old, new] {
         if !path.exists() {
-            return Err(format!(
-                "error: cannot read `{}`: no such file or folder",
-                crate::source::display_path(path)
-            ));
+            return Err(DiffError::Missing(crate::source::display_path(path)));
         }
     }
     let (old_naming, new_naming) = match (old.is_dir(), new.is_dir()) {
@@ -122,11 +132,10 @@ fn compare_paths(
             )
         }
         _ => {
-            return Err(format!(
-                "{USAGE}; `{}` and `{}` must both be files or both be folders",
-                crate::source::display_path(old),
-                crate::source::display_path(new)
-            ))
+            return Err(DiffError::FileAndFolder {
+                old: crate::source::display_path(old),
+                new: crate::source::display_path(new),
+            })
         }
     };
     let exclude = |p: &Path| settings.is_excluded(p);
@@ -152,7 +161,7 @@ fn compare_with_revision(
     paths: &[PathBuf],
     settings: &Settings,
     policy: &crate::fsio::InputPolicy,
-) -> Result<Diff, String> {
+) -> Result<Diff, DiffError> {
     // The old files live in a scratch folder that stands for the repository root.
     let old_policy = crate::fsio::InputPolicy {
         root: None,
@@ -163,8 +172,8 @@ fn compare_with_revision(
     } else {
         paths.to_vec()
     };
-    let cwd = std::env::current_dir().map_err(|e| format!("error: {e}"))?;
-    let revision = git::read_revision(&cwd, rev, &paths).map_err(|e| format!("error: {e}"))?;
+    let cwd = std::env::current_dir().map_err(DiffError::WorkingDirectory)?;
+    let revision = git::read_revision(&cwd, rev, &paths)?;
     let scratch = revision.scratch.path().to_path_buf();
     let repository = revision.repository.clone();
 
@@ -175,10 +184,10 @@ fn compare_with_revision(
         .zip(&revision.paths)
         .find(|(p, at_rev)| !p.exists() && at_rev.is_none());
     if let Some((path, _)) = missing_everywhere {
-        return Err(format!(
-            "error: cannot read `{}`: it exists neither in the working tree nor at `{rev}`",
-            crate::source::display_path(path)
-        ));
+        return Err(DiffError::MissingAtBoth {
+            path: crate::source::display_path(path),
+            rev: rev.to_string(),
+        });
     }
     let new_projects = if present.is_empty() {
         Vec::new()
