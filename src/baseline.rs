@@ -10,7 +10,6 @@
 //! ```
 
 use serde::{Deserialize, Serialize};
-use serde_json::{json, Value};
 
 use crate::finding::{Finding, Severity};
 use crate::fingerprint::{self, Identity};
@@ -182,60 +181,6 @@ pub fn compare(baseline: &Baseline, parts: &[(&[Finding], &Sources)]) -> Compari
             .map(|i| baseline.findings[*i].clone())
             .collect(),
     }
-}
-
-/// The SARIF log of a check against a baseline: every finding with `baselineState` `new`
-/// or `unchanged`, and each gone entry as an `absent` result.
-pub fn sarif(parts: &[(&[Finding], &Sources)], comparison: &Comparison) -> String {
-    sarif_with(parts, comparison, &[])
-}
-
-/// [`sarif`] with the run's notices.
-pub fn sarif_with(
-    parts: &[(&[Finding], &Sources)],
-    comparison: &Comparison,
-    notices: &[crate::report::Notice],
-) -> String {
-    let mut results = Vec::new();
-    for (p, (list, sources)) in parts.iter().enumerate() {
-        let path_of = |id: crate::source::FileId| sources.get(id).display_name();
-        for (f, finding) in list.iter().enumerate() {
-            let mut result = crate::report::sarif::result(finding, sources, &path_of);
-            result["baselineState"] = json!(if comparison.is_known(p, f) {
-                "unchanged"
-            } else {
-                "new"
-            });
-            results.push(result);
-        }
-    }
-    results.extend(comparison.absent.iter().map(absent_result));
-    crate::report::sarif::log_with(results, notices)
-}
-
-fn absent_result(entry: &Entry) -> Value {
-    let index = crate::rules::ALL
-        .iter()
-        .position(|r| r.code == entry.code)
-        .unwrap_or_default();
-    json!({
-        "ruleId": entry.code,
-        "ruleIndex": index,
-        "level": match entry.severity {
-            Severity::Error => "error",
-            Severity::Warning => "warning",
-            Severity::Advice => "note",
-        },
-        "message": { "text": entry.message },
-        "locations": [{
-            "physicalLocation": {
-                "artifactLocation": { "uri": crate::report::sarif::uri(&entry.file), "uriBaseId": "%SRCROOT%" },
-                "region": { "startLine": entry.line.max(1) },
-            },
-        }],
-        "partialFingerprints": { "mralintFingerprint/v1": entry.fingerprint },
-        "baselineState": "absent",
-    })
 }
 
 #[cfg(test)]

@@ -9,7 +9,7 @@
 
 pub mod baseline;
 pub mod cli;
-mod commands;
+pub mod commands;
 pub mod deployment;
 pub mod diff;
 pub mod escape;

@@ -65,7 +65,7 @@ fn diff_samples() {
         let relative = dir.strip_prefix(root).unwrap().to_path_buf();
         let expect: Expect =
             serde_saphyr::from_str(&std::fs::read_to_string(expect_path).unwrap()).unwrap();
-        let diff = mralint::diff::command::compare(
+        let diff = mralint::commands::diff::compare(
             &args(vec![relative.join("old"), relative.join("new")]),
             &Settings::default(),
         )

@@ -372,7 +372,7 @@ pub fn run(args: &CheckArgs) -> u8 {
             report::markdown::check_with(&projects, fail_threshold(&linted), &notices)
         }
         Format::Sarif => match &comparison {
-            Some(c) => crate::baseline::sarif_with(&all, c, &notices),
+            Some(c) => crate::report::sarif::with_baseline(&all, c, &notices),
             None => report::sarif::render_with(&all, &notices),
         },
     };

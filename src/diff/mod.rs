@@ -3,11 +3,6 @@
 //! ([`crate::fingerprint`]), never by line number; flows pair up by a key naming their
 //! kind, nodes, zone, protocol and ports, and are compared on everything but line numbers.
 
-/// Reading and comparing the two states a `mralint diff` command line names: the
-/// `diff` subcommand's, kept at this path for the library's users.
-pub mod command {
-    pub use crate::commands::diff::{compare, DiffError};
-}
 pub mod git;
 pub mod outcome;
 

@@ -215,3 +215,52 @@ pub fn log_with(results: Vec<Value>, notices: &[super::Notice]) -> String {
     }
     serde_json::to_string_pretty(&log).unwrap_or_default() + "\n"
 }
+
+/// The SARIF log of a check against a baseline, with the run's notices: every finding with `baselineState` `new`
+/// or `unchanged`, and each gone entry as an `absent` result.
+pub fn with_baseline(
+    parts: &[(&[Finding], &Sources)],
+    comparison: &crate::baseline::Comparison,
+    notices: &[super::Notice],
+) -> String {
+    let mut results = Vec::new();
+    for (p, (list, sources)) in parts.iter().enumerate() {
+        let path_of = |id: crate::source::FileId| sources.get(id).display_name();
+        for (f, finding) in list.iter().enumerate() {
+            let mut result = result(finding, sources, &path_of);
+            result["baselineState"] = json!(if comparison.is_known(p, f) {
+                "unchanged"
+            } else {
+                "new"
+            });
+            results.push(result);
+        }
+    }
+    results.extend(comparison.absent.iter().map(absent_result));
+    log_with(results, notices)
+}
+
+fn absent_result(entry: &crate::baseline::Entry) -> Value {
+    let index = ALL
+        .iter()
+        .position(|r| r.code == entry.code)
+        .unwrap_or_default();
+    json!({
+        "ruleId": entry.code,
+        "ruleIndex": index,
+        "level": match entry.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+            Severity::Advice => "note",
+        },
+        "message": { "text": entry.message },
+        "locations": [{
+            "physicalLocation": {
+                "artifactLocation": { "uri": uri(&entry.file), "uriBaseId": "%SRCROOT%" },
+                "region": { "startLine": entry.line.max(1) },
+            },
+        }],
+        "partialFingerprints": { "mralintFingerprint/v1": entry.fingerprint },
+        "baselineState": "absent",
+    })
+}
