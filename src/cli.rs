@@ -280,6 +280,9 @@ pub enum Format {
     Gitlab,
     /// A review comment: the findings and a Mermaid diagram of each broken flow.
     Markdown,
+    /// The `packet-tracer` command of every simulated flow, grouped by firewall, with
+    /// `!` comment lines naming each flow: pastes into the ASA CLI.
+    PacketTracer,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

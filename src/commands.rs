@@ -580,6 +580,9 @@ pub fn check(args: &CheckArgs) -> u8 {
                 .collect();
             report::markdown::check_with(&projects, fail_threshold(&linted), &notices)
         }
+        Format::PacketTracer => {
+            report::packet_tracer::render_all(linted.iter().map(|l| &l.project))
+        }
         Format::Sarif => match &comparison {
             Some(c) => crate::baseline::sarif_with(&all, c, &notices),
             None => report::sarif::render_with(&all, &notices),

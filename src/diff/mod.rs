@@ -387,6 +387,7 @@ fn compare_findings(old: &State, new: &State) -> Vec<FindingChange> {
                 let added_notes: Vec<String> = after
                     .notes
                     .iter()
+                    .filter(|note| !crate::report::packet_tracer::is_confirmation(note))
                     .filter(|note| !flows_before.contains(&fingerprint::flow_of_note(note)))
                     .cloned()
                     .collect();

@@ -63,6 +63,8 @@ struct JsonTrace<'a> {
     file: String,
     input: JsonPacket,
     input_interface: &'a str,
+    /// The `packet-tracer` command that reproduces this trace on the firewall.
+    packet_tracer: String,
     phases: Vec<JsonPhase<'a>>,
     result: JsonResult<'a>,
     /// ACL entries skipped as undecidable (unresolved FQDN); absent when none.
@@ -205,6 +207,11 @@ pub fn human(trace: &Trace, file: &SourceFile) -> String {
             line.text, line.line
         ));
     }
+    out.push_str(&format!(
+        "\n{}:\n{}\n",
+        super::packet_tracer::CONFIRM,
+        super::packet_tracer::command(&trace.ingress, &trace.input)
+    ));
     out
 }
 
@@ -227,6 +234,7 @@ pub fn json(trace: &Trace, file: &SourceFile) -> String {
         file: file.display_name(),
         input: trace.input.into(),
         input_interface: &trace.ingress,
+        packet_tracer: super::packet_tracer::command(&trace.ingress, &trace.input),
         phases: trace
             .phases
             .iter()

@@ -437,6 +437,7 @@ pub fn run_selected(project: &Project, selected: &dyn Fn(&str) -> bool) -> Vec<F
     for (_, check, _) in chosen {
         check(&cx, &mut findings);
     }
+    crate::report::packet_tracer::annotate(&cx, &mut findings);
     fmc::annotate(project, &mut findings);
     unused_suppression::apply(project, &mut findings, selected);
     crate::finding::sort(&mut findings, &project.sources);
