@@ -427,9 +427,10 @@ pub fn check(args: &CheckArgs) -> u8 {
             projects
                 .into_par_iter()
                 .map(|project| {
-                    let findings = settings.apply(crate::rules::run_selected(&project, &|c| {
+                    let mut findings = settings.apply(crate::rules::run_selected(&project, &|c| {
                         settings.is_enabled(c)
                     }));
+                    crate::fix::attach(&project, &mut findings);
                     Linted {
                         project,
                         findings,
@@ -516,6 +517,14 @@ pub fn check(args: &CheckArgs) -> u8 {
         out
     };
     let out = match args.format {
+        _ if args.fix_diff => {
+            let projects: Vec<(&Project, &[Finding])> = linted
+                .iter()
+                .zip(&parts)
+                .map(|(l, (f, _))| (&l.project, *f))
+                .collect();
+            crate::fix::command::patch(&projects)
+        }
         Format::Human | Format::Concise if args.statistics => {
             let mut out = report::concise::statistics(&parts);
             if !args.quiet {

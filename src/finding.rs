@@ -60,6 +60,8 @@ pub struct Finding {
     /// The reason of the suppression comment that silences it: kept for SARIF, left out
     /// of the other outputs and of the exit code.
     pub suppressed: Option<String>,
+    /// The verified fix, when mralint found one (`mralint fix`, SARIF `fixes`).
+    pub fix: Option<Box<crate::fix::Fix>>,
 }
 
 impl Finding {
@@ -80,6 +82,7 @@ impl Finding {
             help: None,
             notes: Vec::new(),
             suppressed: None,
+            fix: None,
         }
     }
 

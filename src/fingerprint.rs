@@ -77,7 +77,9 @@ pub fn flows(finding: &Finding) -> Vec<&str> {
     let mut flows: Vec<&str> = finding
         .notes
         .iter()
-        .filter(|n| !crate::report::packet_tracer::is_confirmation(n))
+        .filter(|n| {
+            !crate::report::packet_tracer::is_confirmation(n) && !crate::fix::is_fix_note(n)
+        })
         .map(|n| flow_of_note(n))
         .collect();
     flows.sort_unstable();

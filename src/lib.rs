@@ -15,6 +15,7 @@ pub mod escape;
 pub mod eval;
 pub mod finding;
 pub mod fingerprint;
+pub mod fix;
 pub mod fsio;
 mod init;
 pub mod model;
@@ -51,6 +52,7 @@ pub fn run(cli: Cli) -> u8 {
         Command::Trace(args) => commands::trace(&args),
         Command::Init(args) => commands::init(&args),
         Command::Diff(args) => diff::command::run(&args),
+        Command::Fix(args) => fix::command::run(&args),
         Command::Completions { shell } => commands::completions(shell),
         Command::Man => commands::man(),
     }

@@ -388,6 +388,7 @@ fn compare_findings(old: &State, new: &State) -> Vec<FindingChange> {
                     .notes
                     .iter()
                     .filter(|note| !crate::report::packet_tracer::is_confirmation(note))
+                    .filter(|note| !crate::fix::is_fix_note(note))
                     .filter(|note| !flows_before.contains(&fingerprint::flow_of_note(note)))
                     .cloned()
                     .collect();

@@ -166,11 +166,7 @@ pub fn named_paths<'a>(cx: &'a Context<'_>) -> Vec<NamedPath<'a>> {
 /// translating lines include the finding's line; else, for a finding on a firewall's
 /// config, the flows crossing that firewall; else, for a finding about the design as a
 /// whole, the SIP traversal flows and E's media hairpin, which show the NAT it relies on.
-fn paths_of<'p>(
-    cx: &'p Context<'_>,
-    finding: &Finding,
-    paths: &'p [NamedPath<'p>],
-) -> Vec<&'p Path> {
+fn paths_of<'p>(cx: &'p Context<'_>, finding: &Finding, paths: &[NamedPath<'p>]) -> Vec<&'p Path> {
     let named: Vec<&Path> = paths
         .iter()
         .filter(|p| {
@@ -210,6 +206,12 @@ fn paths_of<'p>(
         .filter(|r| r.flow.kind == crate::eval::flows::FlowKind::SipTraversal)
         .map(|r| &r.path);
     sip.chain(cx.hairpins.iter().map(|p| &p.path)).collect()
+}
+
+/// The walks a finding is about (see [`confirm_notes`] for how they are found).
+pub fn paths_of_finding<'p>(cx: &'p Context<'_>, finding: &Finding) -> Vec<&'p Path> {
+    let paths = named_paths(cx);
+    paths_of(cx, finding, &paths)
 }
 
 /// Whether a walk used or was stopped by the finding's config line.

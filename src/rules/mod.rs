@@ -79,6 +79,7 @@ macro_rules! declare_rule {
     };
 }
 pub(crate) use declare_rule;
+pub(crate) use traversal_source_translated::destination_only;
 
 /// Every rule, in code order.
 pub static ALL: &[&RuleMeta] = &[

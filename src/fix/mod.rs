@@ -1,0 +1,209 @@
+//! Fixes that are proven before they are offered. A fix is a text edit of one config
+//! file (lines replaced, inserted or removed), shown as the ASA CLI lines to paste in
+//! configuration mode and as a unified diff of the file. Before a fix is offered, the
+//! project is read again with the edited text and every rule runs over it: the fix is
+//! offered only when the finding it fixes is gone and no other finding appears or grows;
+//! otherwise the finding says why no safe automatic fix exists.
+
+mod candidates;
+pub mod command;
+mod effects;
+pub mod text;
+
+use crate::finding::Finding;
+use crate::source::FileId;
+use crate::workspace::Project;
+
+pub use text::LineEdit;
+
+/// A change one finding could be fixed by, before it is verified.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Candidate {
+    /// What it does, in a few words: "translate only the destination of C's traffic".
+    pub title: String,
+    /// The config it edits.
+    pub file: FileId,
+    /// The index of that config in the project's firewalls.
+    pub firewall: usize,
+    /// The edits, in line order, not overlapping.
+    pub edits: Vec<LineEdit>,
+    /// What to paste in configuration mode on the firewall (with `no …` for what goes).
+    pub cli: Vec<String>,
+}
+
+/// A verified fix: a candidate, what it changes for traffic other than MRA's, and the
+/// file's unified diff.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Fix {
+    pub title: String,
+    pub file: FileId,
+    pub edits: Vec<LineEdit>,
+    pub cli: Vec<String>,
+    /// What else it changes: computed from the models before and after.
+    pub effects: Vec<String>,
+    /// The unified diff of the config file.
+    pub diff: String,
+    /// The whole file with the fix applied (secrets masked, as the project holds it).
+    pub fixed_text: String,
+}
+
+/// What mralint can do about one finding.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Outcome {
+    Offered(Fix),
+    /// No candidate survived verification: why, for each one tried.
+    Refused(String),
+}
+
+/// The outcome for each fixable finding, by its index in `findings`. Findings no fix is
+/// known for are left out.
+pub fn propose(project: &Project, findings: &[Finding]) -> Vec<(usize, Outcome)> {
+    let cx = crate::rules::Context::new(project);
+    let mut before: Option<Vec<Finding>> = None;
+    findings
+        .iter()
+        .enumerate()
+        .filter(|(_, f)| f.suppressed.is_none())
+        .filter_map(|(i, finding)| {
+            let tried = candidates::for_finding(&cx, finding)?;
+            // The findings of the project re-read unchanged, once: what each candidate's
+            // findings are compared with.
+            let before = before.get_or_insert_with(|| reread_findings(project));
+            Some((i, decide(project, before, finding, tried)))
+        })
+        .collect()
+}
+
+/// Every finding of the project read again from its own text.
+fn reread_findings(project: &Project) -> Vec<Finding> {
+    match project.firewalls.first() {
+        Some(input) => {
+            let text = &project.sources.get(input.file).text;
+            crate::rules::run(&crate::workspace::with_override(project, input.file, text))
+        }
+        None => Vec::new(),
+    }
+}
+
+/// The first candidate that verifies, or the reasons none did.
+fn decide(
+    project: &Project,
+    before: &[Finding],
+    finding: &Finding,
+    tried: Result<Vec<Candidate>, String>,
+) -> Outcome {
+    let candidates = match tried {
+        Ok(candidates) => candidates,
+        Err(reason) => return Outcome::Refused(reason),
+    };
+    let mut reasons = Vec::new();
+    for candidate in candidates {
+        match verify(project, before, finding, &candidate) {
+            Ok(fix) => return Outcome::Offered(fix),
+            Err(reason) => reasons.push(format!("{}: {reason}", candidate.title)),
+        }
+    }
+    Outcome::Refused(format!("no safe automatic fix: {}", reasons.join("; ")))
+}
+
+/// Applies a candidate to the config text in memory, reads the project again and runs
+/// every rule: the fix, when the finding is gone and nothing else appeared or grew
+/// compared with `before` (the findings of the project re-read unchanged); else what
+/// went wrong, in words.
+pub fn verify(
+    project: &Project,
+    before: &[Finding],
+    finding: &Finding,
+    candidate: &Candidate,
+) -> Result<Fix, String> {
+    let source = project.sources.get(candidate.file);
+    let fixed_text = text::apply(&source.text, &candidate.edits)?;
+    let fixed = crate::workspace::with_override(project, candidate.file, &fixed_text);
+    let after = crate::rules::run(&fixed);
+    if let Some(still) = after.iter().find(|f| is_same_problem(finding, f)) {
+        return Err(format!(
+            "{} is still reported after it ({})",
+            finding.code, still.message
+        ));
+    }
+    let key = |f: &Finding, p: &Project| {
+        crate::fingerprint::relaxed(f, &p.sources.get(f.primary.file).display_name())
+    };
+    let known: Vec<String> = before.iter().map(|f| key(f, project)).collect();
+    let appeared: Vec<&Finding> = after
+        .iter()
+        .filter(|f| f.suppressed.is_none() && !known.contains(&key(f, &fixed)))
+        .collect();
+    if let Some(new) = appeared.first() {
+        return Err(format!(
+            "it would bring {} ({}){}",
+            new.code,
+            new.message,
+            match appeared.len() {
+                1 => String::new(),
+                n => format!(" and {} other finding(s)", n - 1),
+            }
+        ));
+    }
+    let effects = effects::of(project, &fixed, candidate.firewall);
+    let diff = text::unified_diff(&source.display_name(), &source.text, &candidate.edits);
+    Ok(Fix {
+        title: candidate.title.clone(),
+        file: candidate.file,
+        edits: candidate.edits.clone(),
+        cli: candidate.cli.clone(),
+        effects,
+        diff,
+        fixed_text,
+    })
+}
+
+/// Whether `after` reports the problem `finding` did: the same rule about one of the
+/// same flows (or, for a finding that names no flow, the same rule and message).
+fn is_same_problem(finding: &Finding, after: &Finding) -> bool {
+    if after.code != finding.code {
+        return false;
+    }
+    let flows_before = crate::fingerprint::flows(finding);
+    let flows_after = crate::fingerprint::flows(after);
+    if flows_before.is_empty() {
+        return after.message == finding.message;
+    }
+    flows_after.iter().any(|f| flows_before.contains(f))
+}
+
+/// The notes a finding gains from its outcome: the fix (title, CLI lines, effects), or
+/// why there is none.
+pub fn notes(outcome: &Outcome) -> Vec<String> {
+    match outcome {
+        Outcome::Offered(fix) => {
+            let mut notes = vec![format!(
+                "Verified fix ({}): with it, mralint finds this gone and nothing new; paste in configuration mode: {}",
+                fix.title,
+                fix.cli.join(" / ")
+            )];
+            notes.extend(fix.effects.iter().map(|e| format!("The fix also: {e}")));
+            notes
+        }
+        Outcome::Refused(reason) => vec![format!("No automatic fix offered: {reason}")],
+    }
+}
+
+/// Whether a note is one of the fix notes (they describe a change, not a flow).
+pub fn is_fix_note(note: &str) -> bool {
+    note.starts_with("Verified fix (")
+        || note.starts_with("The fix also: ")
+        || note.starts_with("No automatic fix offered: ")
+}
+
+/// Adds to each fixable finding its verified fix (and a note naming it) or the reason
+/// no safe automatic fix exists.
+pub fn attach(project: &Project, findings: &mut [Finding]) {
+    for (index, outcome) in propose(project, findings) {
+        let finding = &mut findings[index];
+        finding.notes.extend(notes(&outcome));
+        if let Outcome::Offered(fix) = outcome {
+            finding.fix = Some(Box::new(fix));
+        }
+    }
+}
