@@ -207,3 +207,72 @@ pub fn attach(project: &Project, findings: &mut [Finding]) {
         }
     }
 }
+
+/// A fix as SARIF `fixes` (one fix, one artifact change, a replacement per edit: the
+/// deleted lines as a region, the inserted lines as content), for editors and review bots
+/// that apply fixes. `uri` is the file's SARIF URI.
+pub fn sarif(fix: &Fix, original: &str, uri: &str) -> serde_json::Value {
+    let line_count = original.lines().count();
+    let newline = if original.contains("\r\n") {
+        "\r\n"
+    } else {
+        "\n"
+    };
+    let replacements: Vec<serde_json::Value> = fix
+        .edits
+        .iter()
+        .map(|edit| {
+            let mut inserted: String = edit
+                .insert
+                .iter()
+                .map(|l| format!("{l}{newline}"))
+                .collect();
+            // Lines go before 1-based line `edit.line + 1`; after the last line, at its end.
+            let region = if edit.line < line_count {
+                serde_json::json!({
+                    "startLine": edit.line + 1,
+                    "startColumn": 1,
+                    "endLine": edit.line + edit.remove + 1,
+                    "endColumn": 1,
+                })
+            } else {
+                let last = original.lines().last().unwrap_or_default();
+                inserted = format!("{newline}{}", inserted.trim_end_matches(['\r', '\n']));
+                serde_json::json!({
+                    "startLine": line_count.max(1),
+                    "startColumn": last.chars().count() + 1,
+                    "endLine": line_count.max(1),
+                    "endColumn": last.chars().count() + 1,
+                })
+            };
+            serde_json::json!({ "deletedRegion": region, "insertedContent": { "text": inserted } })
+        })
+        .collect();
+    serde_json::json!([{
+        "description": { "text": format!("{} (verified by mralint: the finding is gone and nothing new appears)", fix.title) },
+        "artifactChanges": [{
+            "artifactLocation": { "uri": uri, "uriBaseId": "%SRCROOT%" },
+            "replacements": replacements,
+        }],
+    }])
+}
+
+/// A fix as JSON output carries it: title, CLI lines, effects, unified diff.
+#[derive(serde::Serialize)]
+pub struct JsonFix<'a> {
+    pub title: &'a str,
+    pub cli: &'a [String],
+    pub effects: &'a [String],
+    pub diff: &'a str,
+}
+
+impl Fix {
+    pub fn json(&self) -> JsonFix<'_> {
+        JsonFix {
+            title: &self.title,
+            cli: &self.cli,
+            effects: &self.effects,
+            diff: &self.diff,
+        }
+    }
+}
