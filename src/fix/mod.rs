@@ -134,15 +134,14 @@ pub fn verify(
         .iter()
         .filter(|f| f.suppressed.is_none() && !known.contains(&key(f, &fixed)))
         .collect();
-    if let Some(new) = appeared.first() {
+    if !appeared.is_empty() {
+        let named: Vec<String> = appeared
+            .iter()
+            .map(|f| format!("{} ({})", f.code, f.message))
+            .collect();
         return Err(format!(
-            "it would bring {} ({}){}",
-            new.code,
-            new.message,
-            match appeared.len() {
-                1 => String::new(),
-                n => format!(" and {} other finding(s)", n - 1),
-            }
+            "with it, mralint would report {}",
+            named.join("; ")
         ));
     }
     let effects = effects::of(project, &fixed, candidate.firewall);
