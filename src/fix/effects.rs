@@ -117,8 +117,21 @@ fn nat_changes(name: &str, old: &Firewall, new: &Firewall, expressways: &AddrSet
         return before
             .iter()
             .zip(&after)
-            .filter(|(b, a)| b != a)
-            .map(|(b, a)| format!("on {name}, this NAT rule no longer {b}; it now {a}"))
+            .zip(old.nat.iter().zip(&new.nat))
+            .filter(|((b, a), _)| b != a)
+            .map(|((b, a), (old_rule, new_rule))| {
+                // The same hosts named twice in one sentence read as a difference.
+                let a = if old_rule.real_source == new_rule.real_source {
+                    a.replacen(
+                        &covering(&new_rule.real_source, expressways),
+                        "the same hosts",
+                        1,
+                    )
+                } else {
+                    a.clone()
+                };
+                format!("on {name}, this NAT rule no longer {b}; it now {a}")
+            })
             .collect();
     }
     let mut changes: Vec<String> = before
