@@ -2,7 +2,8 @@
 //! simulated flows, in the order they are tried: MRA001's destination-only rewrite of the
 //! reflection rule; an access-list entry for a blocked MRA port, placed above the entry
 //! that blocks it; `same-security-traffic permit inter-interface|intra-interface`;
-//! `route-lookup` on an identity NAT rule that diverts traffic; a `timeout conn` or
+//! `route-lookup` on an identity NAT rule that diverts traffic; the SIP or H.323
+//! inspection taken out of the class that applies it (MRA006); a `timeout conn` or
 //! `set connection timeout idle` for MRA011.
 
 use std::collections::BTreeMap;
@@ -28,6 +29,7 @@ pub fn for_finding(cx: &Context<'_>, finding: &Finding) -> Option<Result<Vec<Can
         "MRA001" => destination_only(cx, firewall?, finding),
         "MRA003" => route_lookup(cx, firewall?, finding).or_else(|_| permits(cx, finding)),
         "MRA004" | "MRA007" => permits(cx, finding),
+        "MRA006" => inspection_off(cx, firewall?, finding),
         "MRA011" => idle_timeout(cx, firewall?, finding),
         _ => return None,
     };
@@ -437,6 +439,42 @@ fn same_security_candidate(cx: &Context<'_>, firewall: usize, keyword: &str) -> 
         edits: vec![LineEdit::insert_before(at, vec![command.clone()])],
         cli: vec![command],
     }
+}
+
+/// MRA006: the `inspect sip` (or H.323) line taken out of its class.
+fn inspection_off(
+    cx: &Context<'_>,
+    firewall: usize,
+    finding: &Finding,
+) -> Result<Vec<Candidate>, String> {
+    let input = &cx.project.firewalls[firewall];
+    let file = cx.project.sources.get(input.file);
+    let span = finding.primary.span;
+    let inspect = input
+        .model
+        .policies
+        .iter()
+        .flat_map(|p| &p.inspects)
+        .find(|(_, s)| *s == span)
+        .map(|(name, _)| name.clone())
+        .ok_or("the finding's line is not an `inspect` action of an applied policy")?;
+    let index = line_of(file, span.start);
+    let mut cli = parents(file, index);
+    cli.push(format!(
+        "{}no inspect {inspect}",
+        indent(file.line_text(span.start))
+    ));
+    Ok(vec![Candidate {
+        title: format!("turn `inspect {inspect}` off in its class"),
+        file: input.file,
+        firewall,
+        edits: vec![LineEdit {
+            line: index,
+            remove: 1,
+            insert: Vec::new(),
+        }],
+        cli,
+    }])
 }
 
 /// The idle timeout Cisco asks for Expressway's TCP connections.

@@ -21,6 +21,7 @@ pub fn of(before: &Project, after: &Project, firewall: usize) -> Vec<String> {
     effects.extend(acl_changes(name, &old.model, &new.model, &expressways));
     effects.extend(same_security_changes(name, &old.model, &new.model));
     effects.extend(timeout_changes(name, &old.model, &new.model));
+    effects.extend(inspection_changes(name, &old.model, &new.model));
     if effects.is_empty() {
         effects.push(format!(
             "nothing else: the change on {name} alters no NAT rule, access-list entry, same-security setting or timeout beyond what MRA's flows use"
@@ -255,6 +256,62 @@ fn same_security_changes(name: &str, old: &Firewall, new: &Firewall) -> Vec<Stri
         changes.push(format!(
             "on {name}, any traffic may now leave by the interface it came in on (U-turn), for every host, not only E's hairpin, where no access list denies it"
         ));
+    }
+    changes
+}
+
+/// What a class selects, in words.
+fn class_words(class: &crate::model::PolicyClass) -> String {
+    use crate::model::ClassTraffic;
+    let parts: Vec<String> = class
+        .traffic
+        .iter()
+        .map(|t| match t {
+            ClassTraffic::Any => "all traffic".to_string(),
+            ClassTraffic::DefaultInspection => {
+                "each inspection's default ports, for every host".to_string()
+            }
+            ClassTraffic::Ports(services) => {
+                let ports: Vec<String> = services
+                    .iter()
+                    .map(|s| {
+                        let protocol = s
+                            .protocol
+                            .map_or("IP".to_string(), crate::eval::protocol_name);
+                        match describe_ports(&s.destination) {
+                            Some(p) => format!("{protocol} {p}"),
+                            None => protocol,
+                        }
+                    })
+                    .collect();
+                format!("{} for every host", ports.join(", "))
+            }
+            ClassTraffic::AccessList(acl) => format!("the traffic access-list {acl} permits"),
+        })
+        .collect();
+    parts.join(" and ")
+}
+
+/// Inspections a class no longer (or newly) applies.
+fn inspection_changes(name: &str, old: &Firewall, new: &Firewall) -> Vec<String> {
+    let mut changes = Vec::new();
+    for before in &old.policies {
+        let Some(after) = new
+            .policies
+            .iter()
+            .find(|p| p.class == before.class && p.interface == before.interface)
+        else {
+            continue;
+        };
+        for (inspect, _) in &before.inspects {
+            if !after.inspects.iter().any(|(i, _)| i == inspect) {
+                changes.push(format!(
+                    "on {name}, `inspect {inspect}` no longer applies to anything class {} matches ({}), not only Expressway's traffic",
+                    before.class,
+                    class_words(before)
+                ));
+            }
+        }
     }
     changes
 }
