@@ -17,6 +17,9 @@ use crate::model::Firewall;
 use crate::rules::Context;
 use crate::source::{SourceFile, Span};
 
+/// The rules whose findings may have an automatic fix.
+pub const FIXABLE: &[&str] = &["MRA001", "MRA003", "MRA004", "MRA006", "MRA007", "MRA011"];
+
 /// The candidates for a finding (`Err`: why none can be built), or `None` when its rule
 /// has no automatic fix.
 pub fn for_finding(cx: &Context<'_>, finding: &Finding) -> Option<Result<Vec<Candidate>, String>> {

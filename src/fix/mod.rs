@@ -58,6 +58,13 @@ pub enum Outcome {
 /// The outcome for each fixable finding, by its index in `findings`. Findings no fix is
 /// known for are left out.
 pub fn propose(project: &Project, findings: &[Finding]) -> Vec<(usize, Outcome)> {
+    // The flows are simulated again only for a project that has something to fix.
+    if !findings
+        .iter()
+        .any(|f| f.suppressed.is_none() && candidates::FIXABLE.contains(&f.code))
+    {
+        return Vec::new();
+    }
     let cx = crate::rules::Context::new(project);
     let mut before: Option<Vec<Finding>> = None;
     findings
