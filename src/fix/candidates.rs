@@ -30,7 +30,11 @@ pub fn for_finding(cx: &Context<'_>, finding: &Finding) -> Option<Result<Vec<Can
         .position(|f| f.file == finding.primary.file);
     let built = match finding.code {
         "MRA001" => destination_only(cx, firewall?, finding),
-        "MRA003" => route_lookup(cx, firewall?, finding).or_else(|_| permits(cx, finding)),
+        "MRA003" => any_of(vec![
+            route_lookup(cx, firewall?, finding),
+            permits(cx, finding),
+            reflection(cx, firewall?, finding),
+        ]),
         "MRA004" | "MRA007" => permits(cx, finding),
         "MRA006" => inspection_off(cx, firewall?, finding),
         "MRA011" => idle_timeout(cx, firewall?, finding),
@@ -44,6 +48,82 @@ pub fn for_finding(cx: &Context<'_>, finding: &Finding) -> Option<Result<Vec<Can
         }
     }
     Some(built)
+}
+
+/// Every candidate the builders could make, in their order; when none could, why.
+fn any_of(built: Vec<Result<Vec<Candidate>, String>>) -> Result<Vec<Candidate>, String> {
+    let mut candidates = Vec::new();
+    let mut reasons = Vec::new();
+    for result in built {
+        match result {
+            Ok(found) => candidates.extend(found),
+            Err(reason) => reasons.push(reason),
+        }
+    }
+    if candidates.is_empty() {
+        Err(reasons.join("; "))
+    } else {
+        Ok(candidates)
+    }
+}
+
+/// MRA003 without reflection: the destination-only reflection rule the finding's help
+/// gives (with the objects it defines), placed first in the NAT table so that no PAT
+/// rule above it takes C's traffic.
+fn reflection(
+    cx: &Context<'_>,
+    firewall: usize,
+    finding: &Finding,
+) -> Result<Vec<Candidate>, String> {
+    const INTRO: &str =
+        "reflect E's public address for traffic from inside with destination-only NAT:";
+    let help = finding.help.as_deref().unwrap_or_default();
+    let Some(start) = help.find(INTRO) else {
+        return Err("the finding suggests no reflection rule".into());
+    };
+    // The suggested lines: indented by two, up to the first line that is not.
+    let lines: Vec<&str> = help[start + INTRO.len()..]
+        .lines()
+        .skip_while(|l| l.trim().is_empty())
+        .take_while(|l| l.starts_with("  "))
+        .map(|l| &l[2..])
+        .collect();
+    let Some(rule) = lines.iter().find(|l| l.starts_with("nat ")) else {
+        return Err("the suggested reflection has no NAT rule".into());
+    };
+    let input = &cx.project.firewalls[firewall];
+    let file = cx.project.sources.get(input.file);
+    let text_lines: Vec<&str> = file.text.lines().collect();
+    // Before the first twice NAT rule, else before the first object's NAT.
+    let at = text_lines
+        .iter()
+        .position(|l| l.starts_with("nat "))
+        .or_else(|| {
+            text_lines
+                .iter()
+                .position(|l| l.starts_with(" nat "))
+                .map(|i| i.saturating_sub(1))
+        })
+        .ok_or("the config has no NAT table to put the rule in")?;
+    let placed = rule.replacen(") source", ") 1 source", 1);
+    let mut cli: Vec<String> = lines
+        .iter()
+        .filter(|l| !l.starts_with("nat "))
+        .map(|l| l.to_string())
+        .collect();
+    cli.push(placed);
+    Ok(vec![Candidate {
+        title:
+            "reflect E's public address with a destination-only rule at the top of the NAT table"
+                .into(),
+        file: input.file,
+        firewall,
+        edits: vec![LineEdit::insert_before(
+            at,
+            lines.iter().map(|l| l.to_string()).collect(),
+        )],
+        cli,
+    }])
 }
 
 /// The 0-based line of a byte offset.

@@ -101,7 +101,7 @@ fn decide(
 ) -> Outcome {
     let candidates = match tried {
         Ok(candidates) => candidates,
-        Err(reason) => return Outcome::Refused(reason),
+        Err(reason) => return Outcome::Refused(format!("no safe automatic fix: {reason}")),
     };
     let mut reasons = Vec::new();
     for candidate in candidates {
