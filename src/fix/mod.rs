@@ -66,7 +66,7 @@ pub fn propose(project: &Project, findings: &[Finding]) -> Vec<(usize, Outcome)>
         return Vec::new();
     }
     let cx = crate::rules::Context::new(project);
-    let mut before: Option<Vec<Finding>> = None;
+    let mut before: Option<Vec<String>> = None;
     findings
         .iter()
         .enumerate()
@@ -81,21 +81,33 @@ pub fn propose(project: &Project, findings: &[Finding]) -> Vec<(usize, Outcome)>
         .collect()
 }
 
-/// Every finding of the project read again from its own text.
-fn reread_findings(project: &Project) -> Vec<Finding> {
+/// The identity of every finding of the project read again from its own text (as
+/// `verify` reads the changed one, so that only the change differs).
+fn reread_findings(project: &Project) -> Vec<String> {
     match project.firewalls.first() {
         Some(input) => {
             let text = &project.sources.get(input.file).text;
-            crate::rules::run(&crate::workspace::with_override(project, input.file, text))
+            let reread = crate::workspace::with_override(project, input.file, text);
+            crate::rules::run(&reread)
+                .iter()
+                .map(|f| identity(f, &reread))
+                .collect()
         }
         None => Vec::new(),
     }
 }
 
+/// A finding's identity across readings of a project: rule, file, message, flows; not
+/// the line, so that the lines an edit shifts do not count as a change.
+fn identity(finding: &Finding, project: &Project) -> String {
+    let file = project.sources.get(finding.primary.file).display_name();
+    crate::fingerprint::relaxed(finding, &file)
+}
+
 /// The first candidate that verifies, or the reasons none did.
 fn decide(
     project: &Project,
-    before: &[Finding],
+    before: &[String],
     finding: &Finding,
     tried: Result<Vec<Candidate>, String>,
 ) -> Outcome {
@@ -115,11 +127,11 @@ fn decide(
 
 /// Applies a candidate to the config text in memory, reads the project again and runs
 /// every rule: the fix, when the finding is gone and nothing else appeared or grew
-/// compared with `before` (the findings of the project re-read unchanged); else what
-/// went wrong, in words.
-pub fn verify(
+/// compared with `before` (the identities of the findings of the project re-read
+/// unchanged); else what went wrong, in words.
+fn verify(
     project: &Project,
-    before: &[Finding],
+    before: &[String],
     finding: &Finding,
     candidate: &Candidate,
 ) -> Result<Fix, String> {
@@ -133,13 +145,9 @@ pub fn verify(
             finding.code, still.message
         ));
     }
-    let key = |f: &Finding, p: &Project| {
-        crate::fingerprint::relaxed(f, &p.sources.get(f.primary.file).display_name())
-    };
-    let known: Vec<String> = before.iter().map(|f| key(f, project)).collect();
     let appeared: Vec<&Finding> = after
         .iter()
-        .filter(|f| f.suppressed.is_none() && !known.contains(&key(f, &fixed)))
+        .filter(|f| f.suppressed.is_none() && !before.contains(&identity(f, &fixed)))
         .collect();
     if !appeared.is_empty() {
         let named: Vec<String> = appeared
