@@ -237,3 +237,38 @@ fn sarif_and_json_carry_the_fix() {
         "access-list INSIDE_in line 4 extended permit tcp host 10.0.30.2 host 10.0.20.2 eq 2222"
     );
 }
+
+#[test]
+fn the_markdown_comment_shows_the_fix_as_a_diff_block() {
+    let output = mralint(
+        root(),
+        &[
+            "check",
+            "samples/mra-single-nic-source-translated",
+            "--format",
+            "markdown",
+        ],
+    );
+    let text = String::from_utf8_lossy(&output.stdout).into_owned();
+    assert!(
+        text.contains("verified fix (translate only the destination of C's traffic):\n```diff\n--- a/samples/mra-single-nic-source-translated/asa.cfg\n"),
+        "{text}"
+    );
+    assert!(
+        text.contains("\n+nat (inside,dmz) source static INSIDE-NET INSIDE-NET destination static EXPE-PUBLIC EXPE\n"),
+        "{text}"
+    );
+}
+
+#[test]
+fn check_fix_diff_prints_the_patch_only() {
+    let output = mralint(
+        root(),
+        &["check", "samples/mra-dual-nic-ssh-blocked", "--fix-diff"],
+    );
+    let text = String::from_utf8_lossy(&output.stdout).into_owned();
+    let expected =
+        std::fs::read_to_string(root().join("samples/mra-dual-nic-ssh-blocked/expect-fix"))
+            .unwrap();
+    assert_eq!(text, expected);
+}
