@@ -59,6 +59,15 @@ pub enum Command {
     /// Exit codes: 0 the change brings no new finding at or above --fail-on (old findings
     /// never fail it); 1 it does; 2 usage error, an unreadable input or a bad revision.
     Diff(DiffArgs),
+    /// Proven fixes: for each finding whose fix is a config change, the change as the
+    /// lines to paste in configuration mode and as a unified diff of the config, offered
+    /// only when mralint, re-reading the project with the change, finds the finding gone
+    /// and nothing new; otherwise why no safe automatic fix exists.
+    ///
+    /// Exit codes: 0 nothing to fix (or, with --write, every fix written and no finding
+    /// left without one); 1 fixes to apply or findings without a safe fix; 2 usage error
+    /// or an unreadable input.
+    Fix(FixArgs),
     /// Print a shell completion script: `mralint completions bash > /etc/bash_completion.d/mralint`.
     Completions {
         /// The shell to complete for.
@@ -95,6 +104,19 @@ pub struct InitArgs {
     /// firewalls, `dns` entries and `size` (flags given now win).
     #[arg(long)]
     pub update: bool,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct FixArgs {
+    /// Deployments, directories or configs, as for `check`.
+    #[arg(default_value = ".")]
+    pub paths: Vec<PathBuf>,
+    /// Apply the fixes to the config files (atomically; never through a symbolic link,
+    /// never outside the project root; one fix per file per run).
+    #[arg(long)]
+    pub write: bool,
+    #[command(flatten)]
+    pub input: InputArgs,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -263,6 +285,10 @@ pub struct CheckArgs {
     /// Print the findings only: no summary line (notices go to standard error).
     #[arg(long, short)]
     pub quiet: bool,
+    /// Print the unified diff of every verified fix instead of the findings (a patch;
+    /// each fix is verified on its own, so apply them one at a time).
+    #[arg(long)]
+    pub fix_diff: bool,
     #[command(flatten)]
     pub input: InputArgs,
 }
@@ -280,6 +306,9 @@ pub enum Format {
     Gitlab,
     /// A review comment: the findings and a Mermaid diagram of each broken flow.
     Markdown,
+    /// The `packet-tracer` command of every simulated flow, grouped by firewall, with
+    /// `!` comment lines naming each flow: pastes into the ASA CLI.
+    PacketTracer,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

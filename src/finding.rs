@@ -60,6 +60,8 @@ pub struct Finding {
     /// The reason of the suppression comment that silences it: kept for SARIF, left out
     /// of the other outputs and of the exit code.
     pub suppressed: Option<String>,
+    /// The verified fix, when mralint found one (`mralint fix`, SARIF `fixes`).
+    pub fix: Option<Box<Fix>>,
 }
 
 impl Finding {
@@ -80,6 +82,7 @@ impl Finding {
             help: None,
             notes: Vec::new(),
             suppressed: None,
+            fix: None,
         }
     }
 
@@ -116,4 +119,46 @@ pub fn sort(findings: &mut [Finding], sources: &crate::source::Sources) {
             f.message.clone(),
         )
     });
+}
+
+/// A verified fix: a candidate, what it changes for traffic other than MRA's, and the
+/// file's unified diff.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Fix {
+    pub title: String,
+    pub file: FileId,
+    pub edits: Vec<LineEdit>,
+    pub cli: Vec<String>,
+    /// What else it changes: computed from the models before and after.
+    pub effects: Vec<String>,
+    /// The unified diff of the config file.
+    pub diff: String,
+    /// The whole file with the fix applied (secrets masked, as the project holds it).
+    pub fixed_text: String,
+}
+
+/// Replaces `remove` lines starting at 0-based line `line` with `insert` (a pure
+/// insertion removes none; a removal inserts none).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LineEdit {
+    pub line: usize,
+    pub remove: usize,
+    pub insert: Vec<String>,
+}
+
+/// The first words of the notes that say how to confirm a finding on the device: they
+/// name commands, not flows, so a finding's identity (fingerprints, a diff's worsened
+/// findings) leaves them out.
+pub const CONFIRM: &str = "Confirm on the device";
+
+/// Whether a note is one of the "Confirm on the device" notes.
+pub fn is_confirmation(note: &str) -> bool {
+    note.starts_with(CONFIRM)
+}
+
+/// Whether a note is one of the fix notes (they describe a change, not a flow).
+pub fn is_fix_note(note: &str) -> bool {
+    note.starts_with("Verified fix (")
+        || note.starts_with("The fix also: ")
+        || note.starts_with("No automatic fix offered: ")
 }

@@ -74,7 +74,12 @@ pub fn flow_of_note(note: &str) -> &str {
 
 /// The distinct flows a finding's notes list, sorted.
 pub fn flows(finding: &Finding) -> Vec<&str> {
-    let mut flows: Vec<&str> = finding.notes.iter().map(|n| flow_of_note(n)).collect();
+    let mut flows: Vec<&str> = finding
+        .notes
+        .iter()
+        .filter(|n| !crate::finding::is_confirmation(n) && !crate::finding::is_fix_note(n))
+        .map(|n| flow_of_note(n))
+        .collect();
     flows.sort_unstable();
     flows.dedup();
     flows

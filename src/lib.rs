@@ -16,6 +16,7 @@ pub mod escape;
 pub mod eval;
 pub mod finding;
 pub mod fingerprint;
+pub mod fix;
 pub mod fsio;
 mod init;
 pub mod model;
@@ -85,6 +86,7 @@ pub fn run(cli: Cli) -> u8 {
         Command::Trace(args) => commands::trace::run(&args),
         Command::Init(args) => commands::init::run(&args),
         Command::Diff(args) => commands::diff::run(&args),
+        Command::Fix(args) => commands::fix::run(&args),
         Command::Completions { shell } => commands::completions::run(shell),
         Command::Man => commands::man::run(),
     }

@@ -607,3 +607,52 @@ fn add_dump(sources: &mut Sources, path: &Path, bytes: &[u8]) -> (FileId, String
     let id = sources.add(SourceFile::new(file.path, text.clone()));
     (id, text)
 }
+
+/// The project read again from the text it holds, with one file's text replaced: what a
+/// fix is verified on. Nothing is read from disk, so the result differs from the project
+/// only by that text (the other files keep the text already read, secrets masked; the
+/// masking keeps every byte offset, and nothing modelled is a secret).
+pub fn with_override(project: &Project, file: FileId, text: &str) -> Project {
+    let overridden = normalize(&project.sources.get(file).path);
+    let text_of = |path: &Path| -> Option<String> {
+        let path = normalize(path);
+        if path == overridden {
+            return Some(text.to_string());
+        }
+        project
+            .sources
+            .iter()
+            .find(|(_, source)| normalize(&source.path) == path)
+            .map(|(_, source)| source.text.clone())
+    };
+    match &project.deployment {
+        Some(input) => {
+            let path = project.sources.get(input.file).path.clone();
+            let bytes = text_of(&path).unwrap_or_default();
+            let mut reread = deployment_project_with(&path, bytes.as_bytes(), |wanted| {
+                text_of(wanted)
+                    .map(String::into_bytes)
+                    .ok_or_else(|| unreadable(wanted, "not part of the project"))
+            });
+            // Each entry reports its config's own findings as it did in the run.
+            for (entry, before) in reread.firewalls.iter_mut().zip(&project.firewalls) {
+                entry.reports_config = before.reports_config;
+            }
+            reread
+        }
+        None => {
+            let mut reread = Project::default();
+            for input in &project.firewalls {
+                let source = project.sources.get(input.file);
+                let file = SourceFile::new(
+                    source.path.clone(),
+                    text_of(&source.path).unwrap_or_default(),
+                );
+                let mut entry = LoadedConfig::of(file, &[]).entry(&mut reread.sources, None);
+                entry.reports_config = input.reports_config;
+                reread.firewalls.push(entry);
+            }
+            reread
+        }
+    }
+}

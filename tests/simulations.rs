@@ -1,6 +1,7 @@
 //! Each project state is simulated once per run: `check` (human or markdown) walks the
-//! flows of its one state once, `diff` those of its two states once each. The reports and
-//! the change review read the analysis the rules were given.
+//! flows of its one state once, `diff` those of its two states once each, and a fix is
+//! verified by simulating the state it makes once. The reports, the fixes and the change
+//! review read the analysis the rules were given.
 //!
 //! One test in its own binary: the count is per process, so no other test may run
 //! beside it.
@@ -24,16 +25,26 @@ fn each_project_state_is_simulated_once() {
     let dir = std::env::temp_dir().join(format!("mralint-simulations-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let output = dir.join("out");
-    let sample = "samples/mra-single-nic-source-translated";
     let run = |args: &[&str]| {
         let _ = std::fs::remove_file(&output);
         simulations_of(args, &output)
     };
-    assert_eq!(run(&["check", sample]), 1, "check, human output");
+    // Findings no config change fixes: one state.
+    let unfixable = "samples/mra-c-shares-e-public-address";
+    assert_eq!(run(&["check", unfixable]), 1, "check, human output");
     assert_eq!(
-        run(&["check", sample, "--format", "markdown"]),
+        run(&["check", unfixable, "--format", "markdown"]),
         1,
         "check, markdown comment"
+    );
+    // MRA001 and MRA011, one candidate fix each: the state as given, and the state each
+    // fix makes (verified before it is offered).
+    let sample = "samples/mra-single-nic-source-translated";
+    assert_eq!(run(&["check", sample]), 3, "check with two fixes to verify");
+    assert_eq!(
+        run(&["check", sample, "--format", "markdown"]),
+        3,
+        "markdown comment with a fix to verify"
     );
     // No selected rule reads flows, and nothing draws them: nothing is simulated.
     assert_eq!(

@@ -185,7 +185,7 @@ pub fn run(args: &CheckArgs) -> u8 {
         }
     };
     let draws_flows = match args.format {
-        Format::Markdown => true,
+        Format::Markdown | Format::PacketTracer => true,
         Format::Github => report::github::step_summary_path().is_some(),
         _ => false,
     };
@@ -218,8 +218,9 @@ pub fn run(args: &CheckArgs) -> u8 {
                     } else {
                         rules::analysis_for(&project, &selected)
                     };
-                    let findings =
+                    let mut findings =
                         settings.apply(rules::run_analysed(&project, &analysis, &selected));
+                    crate::fix::attach(&project, &analysis, &mut findings);
                     Linted {
                         project,
                         findings,
@@ -307,6 +308,14 @@ pub fn run(args: &CheckArgs) -> u8 {
         out
     };
     let out = match args.format {
+        _ if args.fix_diff => {
+            let projects: Vec<(&Project, &[Finding])> = linted
+                .iter()
+                .zip(&parts)
+                .map(|(l, (f, _))| (&l.project, *f))
+                .collect();
+            super::fix::patch(&projects)
+        }
         Format::Human | Format::Concise if args.statistics => {
             let mut out = report::concise::statistics(&parts);
             if !args.quiet {
@@ -370,6 +379,9 @@ pub fn run(args: &CheckArgs) -> u8 {
                 .map(|(l, (f, _))| (&l.project, *f, &l.analysis))
                 .collect();
             report::markdown::check_with(&projects, fail_threshold(&linted), &notices)
+        }
+        Format::PacketTracer => {
+            report::packet_tracer::render_all(linted.iter().map(|l| (&l.project, &l.analysis)))
         }
         Format::Sarif => match &comparison {
             Some(c) => crate::report::sarif::with_baseline(&all, c, &notices),

@@ -385,6 +385,8 @@ fn compare_findings(old: &State, new: &State) -> Vec<FindingChange> {
                 let added_notes: Vec<String> = after
                     .notes
                     .iter()
+                    .filter(|note| !crate::finding::is_confirmation(note))
+                    .filter(|note| !crate::finding::is_fix_note(note))
                     .filter(|note| !flows_before.contains(&fingerprint::flow_of_note(note)))
                     .cloned()
                     .collect();

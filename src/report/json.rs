@@ -37,6 +37,9 @@ struct JsonFinding<'a> {
     help: Option<&'a str>,
     notes: &'a [String],
     related: Vec<JsonLocation>,
+    /// The verified fix, when there is one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    fix: Option<crate::fix::JsonFix<'a>>,
 }
 
 #[derive(Serialize)]
@@ -96,6 +99,7 @@ pub fn render_with(parts: &[(&[Finding], &Sources)], notices: &[super::Notice]) 
                 help: f.help.as_deref(),
                 notes: &f.notes,
                 related: f.related.iter().map(|r| location(sources, r)).collect(),
+                fix: f.fix.as_deref().map(crate::fix::Fix::json),
             })
             .collect(),
         summary: Summary {

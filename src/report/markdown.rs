@@ -493,7 +493,20 @@ fn finding_details(state: &State, at: FindingAt) -> String {
     if let Some(help) = &finding.help {
         out.push_str(&format!("help:\n{}\n", block(help)));
     }
+    out.push_str(&fix_block(finding));
     out
+}
+
+/// A verified fix as a diff block, for a reviewer to apply.
+fn fix_block(finding: &Finding) -> String {
+    match &finding.fix {
+        Some(fix) => format!(
+            "verified fix ({}):\n{}\n",
+            prose(&fix.title),
+            crate::escape::markdown_block("diff", &fix.diff)
+        ),
+        None => String::new(),
+    }
 }
 
 fn heading(kind: FlowChangeKind) -> &'static str {
@@ -845,6 +858,7 @@ pub fn check_with(
                 if let Some(help) = &finding.help {
                     details.push_str(&format!("help:\n{}\n", block(help)));
                 }
+                details.push_str(&fix_block(finding));
             }
         }
         if rows_left_out > 0 {

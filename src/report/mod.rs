@@ -8,6 +8,7 @@ pub mod gitlab;
 pub mod human;
 pub mod json;
 pub mod markdown;
+pub mod packet_tracer;
 pub mod sarif;
 pub mod trace;
 

@@ -153,6 +153,10 @@ pub fn result(finding: &Finding, sources: &Sources, path_of: &PathOf<'_>) -> Val
             .map(|(i, r)| json!({ "id": i, "physicalLocation": physical(sources, r, path_of), "message": { "text": r.label } }))
             .collect();
     }
+    if let Some(fix) = &finding.fix {
+        let original = &sources.get(fix.file).text;
+        result["fixes"] = crate::fix::sarif(fix, original, &uri(&path_of(fix.file)));
+    }
     if let Some(reason) = &finding.suppressed {
         result["suppressions"] = json!([{ "kind": "inSource", "justification": reason }]);
     }

@@ -64,6 +64,8 @@ struct JsonTrace<'a> {
     file: String,
     input: JsonPacket,
     input_interface: &'a str,
+    /// The `packet-tracer` command that reproduces this trace on the firewall.
+    packet_tracer: String,
     phases: Vec<JsonPhase<'a>>,
     result: JsonResult<'a>,
     /// ACL entries skipped as undecidable (unresolved FQDN); absent when none.
@@ -206,6 +208,11 @@ pub fn human(trace: &Trace, file: &SourceFile) -> String {
             line.text, line.line
         ));
     }
+    out.push_str(&format!(
+        "\n{}:\n{}\n",
+        crate::finding::CONFIRM,
+        crate::rules::packet_tracer::command(&trace.ingress, &trace.input)
+    ));
     out
 }
 
@@ -228,6 +235,7 @@ pub fn json(trace: &Trace, file: &SourceFile) -> String {
         file: file.display_name(),
         input: trace.input.into(),
         input_interface: &trace.ingress,
+        packet_tracer: crate::rules::packet_tracer::command(&trace.ingress, &trace.input),
         phases: trace
             .phases
             .iter()

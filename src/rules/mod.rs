@@ -84,6 +84,7 @@ registry! {
 
 /// Helpers that are not rules: FMC wording on findings.
 mod fmc;
+pub mod packet_tracer;
 
 /// What a rule is: the code, the name of the pattern it flags, its default severity,
 /// a one-line summary, and its documentation (the doc comment of its declaration).
@@ -125,6 +126,7 @@ macro_rules! declare_rule {
     };
 }
 pub(crate) use declare_rule;
+pub(crate) use traversal_source_translated::destination_only;
 
 /// The rule with this code.
 pub fn find(code: &str) -> Option<&'static RuleMeta> {
@@ -299,6 +301,7 @@ pub fn run_analysed(
             Analyses::Findings => {}
         }
     }
+    packet_tracer::annotate(&cx, &mut findings);
     fmc::annotate(project, &mut findings);
     unused_suppression::apply(project, &mut findings, selected);
     crate::finding::sort(&mut findings, &project.sources);

@@ -82,7 +82,7 @@ fn what_e_sees(result: &FlowResult) -> String {
 
 /// The rule rewritten to translate only the destination, when it is a twice rule with
 /// a `destination static` clause; built from the user's own line.
-fn destination_only(line: &str) -> Option<String> {
+pub(crate) fn destination_only(line: &str) -> Option<String> {
     let words: Vec<&str> = line.split_whitespace().collect();
     let source = words
         .iter()

@@ -1,0 +1,180 @@
+//! `mralint fix [PATH]…`: every verified fix, as the lines to paste on the firewall and
+//! as a unified diff of the config; `--write` applies them to the files.
+
+use std::path::Path;
+
+use super::{EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS};
+use crate::cli::FixArgs;
+use crate::finding::Finding;
+use crate::fix::{Fix, Outcome};
+use crate::workspace::Project;
+
+/// One project's findings and what can be done about each fixable one.
+struct Proposed {
+    project: Project,
+    findings: Vec<Finding>,
+    outcomes: Vec<(usize, Outcome)>,
+}
+
+pub fn run(args: &FixArgs) -> u8 {
+    let policy = args.input.policy();
+    let projects = match crate::workspace::discover_with(&args.paths, &|_| false, &policy) {
+        Ok(projects) => projects,
+        Err(error) => {
+            eprintln!("{:?}", miette::Report::new(error));
+            return EXIT_ERROR;
+        }
+    };
+    let proposed: Vec<Proposed> = projects
+        .into_iter()
+        .map(|project| {
+            let analysis = crate::mra::Analysis::of(&project);
+            let findings = crate::rules::run_analysed(&project, &analysis, &|_| true);
+            let outcomes = crate::fix::propose(&project, &analysis, &findings);
+            Proposed {
+                project,
+                findings,
+                outcomes,
+            }
+        })
+        .collect();
+    let mut out = String::new();
+    let mut written: Vec<String> = Vec::new();
+    let mut failed = false;
+    let (mut offered, mut refused) = (0, 0);
+    for p in &proposed {
+        for (index, outcome) in &p.outcomes {
+            let finding = &p.findings[*index];
+            out.push_str(&heading(&p.project, finding));
+            match outcome {
+                Outcome::Offered(fix) => {
+                    offered += 1;
+                    out.push_str(&describe(fix));
+                    if args.write {
+                        let path = p.project.sources.get(fix.file).path.clone();
+                        let shown = crate::source::display_path(&path);
+                        if written.contains(&shown) {
+                            out.push_str(&format!(
+                                "  not written: another fix to {shown} was written in this run; run `mralint fix --write` again to verify this one against it\n"
+                            ));
+                            failed = true;
+                        } else {
+                            match write(&p.project, fix, &path, &policy) {
+                                Ok(()) => {
+                                    out.push_str(&format!("  written to {shown}\n"));
+                                    written.push(shown);
+                                }
+                                Err(message) => {
+                                    out.push_str(&format!("  not written: {message}\n"));
+                                    failed = true;
+                                }
+                            }
+                        }
+                    }
+                }
+                Outcome::Refused(reason) => {
+                    refused += 1;
+                    out.push_str(&format!("  {reason}\n"));
+                }
+            }
+            out.push('\n');
+        }
+    }
+    out.push_str(&format!(
+        "mralint: {offered} verified fix(es), {refused} finding(s) without a safe automatic fix{}\n",
+        if args.write {
+            format!(", {} file(s) written", written.len())
+        } else {
+            String::new()
+        }
+    ));
+    if let Some(code) = super::print(&crate::escape::terminal(&out)) {
+        return code;
+    }
+    match (offered + refused, args.write) {
+        (0, _) => EXIT_CLEAN,
+        _ if args.write && !failed && refused == 0 => EXIT_CLEAN,
+        _ => EXIT_FINDINGS,
+    }
+}
+
+/// `MRA001 asa.cfg:59: message`
+fn heading(project: &Project, finding: &Finding) -> String {
+    let file = project.sources.get(finding.primary.file);
+    let (line, _) = file.line_col(finding.primary.span.start);
+    format!(
+        "{} {}:{line}: {}\n",
+        finding.code,
+        file.display_name(),
+        finding.message
+    )
+}
+
+/// A fix for people: what it does, what to paste, what else it changes, the diff.
+pub fn describe(fix: &Fix) -> String {
+    let mut out = format!(
+        "  verified fix: {}\n  paste in configuration mode:\n",
+        fix.title
+    );
+    for line in &fix.cli {
+        out.push_str(&format!("    {line}\n"));
+    }
+    out.push_str("  what else it changes:\n");
+    for effect in &fix.effects {
+        out.push_str(&format!("    {effect}\n"));
+    }
+    out.push_str(&fix.diff);
+    out
+}
+
+/// `check --fix-diff`: the unified diffs of every verified fix, one after another (each
+/// verified alone: apply them one at a time).
+pub fn patch(projects: &[(&Project, &[Finding])]) -> String {
+    let mut out = String::new();
+    for (_, findings) in projects {
+        for finding in findings.iter() {
+            if let Some(fix) = &finding.fix {
+                out.push_str(&fix.diff);
+            }
+        }
+    }
+    out
+}
+
+/// Writes a fix to its file: inside the project root, never through a symbolic link,
+/// only when the file still holds the text the fix was verified on, atomically.
+fn write(
+    project: &Project,
+    fix: &Fix,
+    path: &Path,
+    policy: &crate::fsio::InputPolicy,
+) -> Result<(), String> {
+    let folder = match path.parent() {
+        Some(dir) if !dir.as_os_str().is_empty() => dir,
+        _ => Path::new("."),
+    };
+    let root = policy.root_for(folder);
+    if std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink()) {
+        return Err("it is a symbolic link; mralint writes only regular files".into());
+    }
+    crate::fsio::check_inside(path, &root).map_err(|e| e.to_string())?;
+    let bytes =
+        crate::fsio::read_inside(path, &root, policy.max_file_size).map_err(|e| e.to_string())?;
+    let original = crate::source::SourceFile::from_bytes(path, &bytes);
+    // The project holds the text with its secrets masked, byte for byte in place: the
+    // file must still be the one the fix was verified on.
+    if crate::secrets::mask_config(&original.text) != project.sources.get(fix.file).text {
+        return Err("the file changed since it was read; run mralint fix again".into());
+    }
+    let fixed = crate::fix::text::apply(&original.text, &fix.edits)?;
+    let encoded: Vec<u8> = if std::str::from_utf8(&bytes).is_ok() {
+        fixed.into_bytes()
+    } else {
+        // A Latin-1 file stays Latin-1 (the fix adds ASCII only).
+        fixed
+            .chars()
+            .map(|c| u8::try_from(u32::from(c)).map_err(|_| "a character outside Latin-1"))
+            .collect::<Result<_, _>>()?
+    };
+    crate::fsio::write_atomic(path, &encoded).map_err(|e| e.to_string())
+}
