@@ -135,18 +135,21 @@ fn nat_changes(name: &str, old: &Firewall, new: &Firewall, expressways: &AddrSet
             })
             .collect();
     }
-    let mut changes: Vec<String> = before
-        .iter()
-        .filter(|b| !after.contains(b))
+    let mut changes: Vec<String> = missing_from(&before, &after)
         .map(|b| format!("on {name}, no NAT rule {b} any more"))
         .collect();
-    changes.extend(
-        after
-            .iter()
-            .filter(|a| !before.contains(a))
-            .map(|a| format!("on {name}, a new NAT rule {a}")),
-    );
+    changes.extend(missing_from(&after, &before).map(|a| format!("on {name}, a new NAT rule {a}")));
     changes
+}
+
+/// The descriptions of `these` that `those` does not hold, in order: a set lookup, so
+/// that comparing two tables of 100,000 entries stays linear.
+fn missing_from<'a>(
+    these: &'a [String],
+    those: &[String],
+) -> impl Iterator<Item = &'a String> + 'a {
+    let those: std::collections::HashSet<String> = those.iter().cloned().collect();
+    these.iter().filter(move |t| !those.contains(*t))
 }
 
 /// What an access-list entry matches, in words.
@@ -212,16 +215,11 @@ fn acl_changes(name: &str, old: &Firewall, new: &Firewall, expressways: &AddrSet
             .collect()
     };
     let (before, after) = (entries(old), entries(new));
-    let mut changes: Vec<String> = after
-        .iter()
-        .filter(|a| !before.contains(a))
+    let mut changes: Vec<String> = missing_from(&after, &before)
         .map(|a| format!("on {name}, {a}"))
         .collect();
     changes.extend(
-        before
-            .iter()
-            .filter(|b| !after.contains(b))
-            .map(|b| format!("on {name}, no entry any more that {b}")),
+        missing_from(&before, &after).map(|b| format!("on {name}, no entry any more that {b}")),
     );
     changes
 }

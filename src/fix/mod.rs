@@ -9,6 +9,8 @@ mod candidates;
 mod effects;
 pub mod text;
 
+use std::collections::HashSet;
+
 use crate::finding::Finding;
 use crate::source::FileId;
 use crate::workspace::Project;
@@ -53,16 +55,24 @@ pub fn propose(
         return Vec::new();
     }
     let cx = crate::rules::Context::new(project, analysis);
-    let mut before: Option<Vec<String>> = None;
+    let mut before: Option<HashSet<String>> = None;
     findings
         .iter()
         .enumerate()
         .filter(|(_, f)| f.suppressed.is_none())
         .filter_map(|(i, finding)| {
             let tried = candidates::for_finding(&cx, finding)?;
-            // Every rule's findings on the project as given, once: what each candidate's
-            // findings are compared with (the flows are not simulated again).
-            let before = before.get_or_insert_with(|| identities(project, analysis));
+            // Every rule's findings on the project as given, once, and only when there is
+            // a candidate to verify: what its findings are compared with (the flows are
+            // not simulated again; a large config's lists are not analysed again for a
+            // finding no change can fix).
+            let none = HashSet::new();
+            let before = match &tried {
+                Ok(candidates) if !candidates.is_empty() => {
+                    before.get_or_insert_with(|| identities(project, analysis))
+                }
+                _ => &none,
+            };
             Some((i, decide(project, before, finding, tried)))
         })
         .collect()
@@ -70,7 +80,7 @@ pub fn propose(
 
 /// The identity of every finding every rule reports on the project as given (whatever
 /// the run's selection and settings: a candidate's findings are read the same way).
-fn identities(project: &Project, analysis: &crate::mra::Analysis) -> Vec<String> {
+fn identities(project: &Project, analysis: &crate::mra::Analysis) -> HashSet<String> {
     crate::rules::run_analysed(project, analysis, &|_| true)
         .iter()
         .map(|f| identity(f, project))
@@ -87,7 +97,7 @@ fn identity(finding: &Finding, project: &Project) -> String {
 /// The first candidate that verifies, or the reasons none did.
 fn decide(
     project: &Project,
-    before: &[String],
+    before: &HashSet<String>,
     finding: &Finding,
     tried: Result<Vec<Candidate>, String>,
 ) -> Outcome {
@@ -111,7 +121,7 @@ fn decide(
 /// unchanged); else what went wrong, in words.
 fn verify(
     project: &Project,
-    before: &[String],
+    before: &HashSet<String>,
     finding: &Finding,
     candidate: &Candidate,
 ) -> Result<Fix, String> {
