@@ -123,7 +123,9 @@ pub fn describe(fix: &Fix) -> String {
     for effect in &fix.effects {
         out.push_str(&format!("    {effect}\n"));
     }
-    out.push_str(&fix.diff);
+    // The diff keeps a CRLF file's line breaks so that it applies; on a terminal the CR
+    // would show as `\r` on every line.
+    out.push_str(&fix.diff.replace("\r\n", "\n"));
     out
 }
 

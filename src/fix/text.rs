@@ -20,21 +20,34 @@ impl LineEdit {
     }
 }
 
-/// The file's lines without their line breaks, and the break it uses (`\r\n` when its
-/// first line ends so, else `\n`).
-fn lines_of(text: &str) -> (Vec<&str>, &'static str) {
+/// One line of a file and the break that ends it (`\r\n`, `\n`, or nothing for a last
+/// line without one): each line keeps its own, so a file that mixes them is written
+/// back byte for byte outside the edit.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Line<'a> {
+    content: &'a str,
+    ending: &'a str,
+}
+
+/// The file's lines with their line breaks, and the break inserted lines get (`\r\n`
+/// when its first line ends so, else `\n`).
+fn lines_of(text: &str) -> (Vec<Line<'_>>, &'static str) {
     let newline = match text.find('\n') {
         Some(i) if i > 0 && text.as_bytes()[i - 1] == b'\r' => "\r\n",
         _ => "\n",
     };
-    let body = text.strip_suffix('\n').unwrap_or(text);
-    let lines = if text.is_empty() {
-        Vec::new()
-    } else {
-        body.split('\n')
-            .map(|l| l.strip_suffix('\r').unwrap_or(l))
-            .collect()
-    };
+    let lines = text
+        .split_inclusive('\n')
+        .map(|whole| {
+            let content = whole
+                .strip_suffix('\n')
+                .map_or(whole, |l| l.strip_suffix('\r').unwrap_or(l));
+            Line {
+                content,
+                ending: &whole[content.len()..],
+            }
+        })
+        .collect();
     (lines, newline)
 }
 
@@ -52,82 +65,177 @@ fn checked(edits: &[LineEdit], line_count: usize) -> Result<Vec<&LineEdit>, Stri
     Ok(sorted)
 }
 
+/// The line break of the lines where an edit goes: the first line it replaces or goes
+/// before, else the one before it (a file that mixes breaks keeps each part's).
+fn break_around<'a>(lines: &[Line<'a>], at: usize) -> Option<&'a str> {
+    [lines.get(at), at.checked_sub(1).and_then(|i| lines.get(i))]
+        .into_iter()
+        .flatten()
+        .map(|l| l.ending)
+        .find(|ending| !ending.is_empty())
+}
+
+/// The lines of the edited file, each with its break: kept lines keep theirs, inserted
+/// lines get those of the lines around them (else the file's first); the last line ends as the file's last line did (with a break
+/// or without one), and a line that is no longer last gains a break.
+/// Also gives, for each edit, the index in the edited file of its first inserted line.
+fn edited_lines<'a>(
+    lines: &[Line<'a>],
+    sorted: &[&'a LineEdit],
+    newline: &'static str,
+) -> (Vec<Line<'a>>, Vec<usize>) {
+    let mut out: Vec<Line<'a>> = Vec::with_capacity(lines.len() + sorted.len());
+    let mut inserted_at = Vec::with_capacity(sorted.len());
+    let mut next = 0;
+    for edit in sorted {
+        out.extend(&lines[next..edit.line]);
+        inserted_at.push(out.len());
+        let ending = break_around(lines, edit.line).unwrap_or(newline);
+        out.extend(edit.insert.iter().map(|content| Line { content, ending }));
+        next = edit.line + edit.remove;
+    }
+    out.extend(&lines[next..]);
+    let unterminated = lines.last().is_some_and(|l| l.ending.is_empty());
+    let count = out.len();
+    for (i, line) in out.iter_mut().enumerate() {
+        if i + 1 == count && unterminated {
+            line.ending = "";
+        } else if line.ending.is_empty() {
+            line.ending = newline;
+        }
+    }
+    (out, inserted_at)
+}
+
 /// The text with the edits applied, line breaks as the file has them.
 pub fn apply(text: &str, edits: &[LineEdit]) -> Result<String, String> {
     let (lines, newline) = lines_of(text);
     let sorted = checked(edits, lines.len())?;
-    let mut out: Vec<&str> = Vec::with_capacity(lines.len() + edits.len());
-    let mut next = 0;
-    for edit in sorted {
-        out.extend(&lines[next..edit.line]);
-        out.extend(edit.insert.iter().map(String::as_str));
-        next = edit.line + edit.remove;
+    let mut out = String::with_capacity(text.len() + 256);
+    for line in edited_lines(&lines, &sorted, newline).0 {
+        out.push_str(line.content);
+        out.push_str(line.ending);
     }
-    out.extend(&lines[next..]);
-    let mut joined = out.join(newline);
-    if text.ends_with('\n') || text.is_empty() {
-        joined.push_str(newline);
-    }
-    Ok(joined)
+    Ok(out)
 }
 
 /// Lines of context around each change, as `diff -u` shows.
 const CONTEXT: usize = 3;
 
-/// The unified diff (`--- a/PATH`, `+++ b/PATH`, `@@` hunks with three lines of
+/// Whether a line can be context of the diff as it is: not a line with a secret (the
+/// text mralint holds has it masked, so the line would neither match the file nor
+/// belong in a review comment) and without a character that would act on a terminal.
+/// A hunk's context stops short of such a line.
+fn showable(line: &Line<'_>) -> bool {
+    crate::secrets::config_secret_start(line.content).is_none()
+        && !line
+            .content
+            .chars()
+            .any(|c| c != '\t' && crate::escape::is_hazard(c))
+}
+
+/// One diff line: its tag, its text (characters that act on a terminal shown as
+/// escapes), its own line break (`\r\n` kept, so the diff applies to a CRLF file), and
+/// `\ No newline at end of file` after a last line without one.
+fn diff_line(out: &mut String, tag: char, line: &Line<'_>) {
+    out.push(tag);
+    out.push_str(&crate::escape::terminal_line(line.content));
+    if line.ending.is_empty() {
+        out.push_str("\n\\ No newline at end of file\n");
+    } else {
+        out.push_str(line.ending);
+    }
+}
+
+/// A context line: the same on both sides, unless its line break changed (a last line
+/// without one that is no longer last).
+fn context_line(out: &mut String, old: &Line<'_>, new: &Line<'_>) {
+    if old.ending == new.ending {
+        diff_line(out, ' ', old);
+    } else {
+        diff_line(out, '-', old);
+        diff_line(out, '+', new);
+    }
+}
+
+/// The edits grouped into hunks: edits whose context windows touch, with only lines
+/// that can be shown between them.
+fn hunks<'a>(
+    lines: &[Line<'_>],
+    sorted: Vec<(usize, &'a LineEdit)>,
+) -> Vec<Vec<(usize, &'a LineEdit)>> {
+    let mut hunks: Vec<Vec<(usize, &LineEdit)>> = Vec::new();
+    for (index, edit) in sorted {
+        match hunks.last_mut() {
+            Some(hunk)
+                if hunk.last().is_some_and(|(_, last)| {
+                    let end = last.line + last.remove;
+                    end + 2 * CONTEXT >= edit.line && lines[end..edit.line].iter().all(showable)
+                }) =>
+            {
+                hunk.push((index, edit))
+            }
+            _ => hunks.push(vec![(index, edit)]),
+        }
+    }
+    hunks
+}
+
+/// The unified diff (`--- a/PATH`, `+++ b/PATH`, `@@` hunks with up to three lines of
 /// context) the edits make to the file.
 pub fn unified_diff(path: &str, text: &str, edits: &[LineEdit]) -> String {
-    let (lines, _) = lines_of(text);
+    let (lines, newline) = lines_of(text);
     let Ok(sorted) = checked(edits, lines.len()) else {
         return String::new();
     };
-    // Group edits whose context windows touch into one hunk.
-    let mut hunks: Vec<Vec<&LineEdit>> = Vec::new();
-    for edit in sorted {
-        match hunks.last_mut() {
-            Some(hunk)
-                if hunk
-                    .last()
-                    .is_some_and(|last| last.line + last.remove + 2 * CONTEXT >= edit.line) =>
-            {
-                hunk.push(edit)
-            }
-            _ => hunks.push(vec![edit]),
-        }
-    }
+    let (new_lines, inserted_at) = edited_lines(&lines, &sorted, newline);
     let mut out = format!("--- a/{path}\n+++ b/{path}\n");
-    // How many lines the hunks before this one added (new-file line numbers shift).
-    let mut shift: isize = 0;
-    for hunk in hunks {
-        let first = hunk[0].line.saturating_sub(CONTEXT);
-        let last_edit = hunk[hunk.len() - 1];
-        let end = (last_edit.line + last_edit.remove + CONTEXT).min(lines.len());
+    for hunk in hunks(&lines, sorted.iter().copied().enumerate().collect()) {
+        let (first_index, first_edit) = hunk[0];
+        let leading = lines[first_edit.line.saturating_sub(CONTEXT)..first_edit.line]
+            .iter()
+            .rev()
+            .take_while(|l| showable(l))
+            .count();
+        let first = first_edit.line - leading;
+        let new_first = inserted_at[first_index] - leading;
+        let (_, last_edit) = hunk[hunk.len() - 1];
+        let after = last_edit.line + last_edit.remove;
+        let trailing = lines[after..(after + CONTEXT).min(lines.len())]
+            .iter()
+            .take_while(|l| showable(l))
+            .count();
         let mut body = String::new();
         let (mut old_count, mut new_count) = (0usize, 0usize);
-        let mut at = first;
-        for edit in &hunk {
-            for line in &lines[at..edit.line] {
-                body.push_str(&format!(" {line}\n"));
+        let (mut at, mut new_at) = (first, new_first);
+        for &(index, edit) in &hunk {
+            while at < edit.line {
+                context_line(&mut body, &lines[at], &new_lines[new_at]);
                 old_count += 1;
                 new_count += 1;
+                at += 1;
+                new_at += 1;
             }
             for line in &lines[edit.line..edit.line + edit.remove] {
-                body.push_str(&format!("-{line}\n"));
-                old_count += 1;
+                diff_line(&mut body, '-', line);
             }
-            for line in &edit.insert {
-                body.push_str(&format!("+{line}\n"));
-                new_count += 1;
+            let inserted = inserted_at[index]..inserted_at[index] + edit.insert.len();
+            for line in &new_lines[inserted] {
+                diff_line(&mut body, '+', line);
             }
+            old_count += edit.remove;
+            new_count += edit.insert.len();
             at = edit.line + edit.remove;
+            new_at = inserted_at[index] + edit.insert.len();
         }
-        for line in &lines[at..end] {
-            body.push_str(&format!(" {line}\n"));
+        while at < after + trailing {
+            context_line(&mut body, &lines[at], &new_lines[new_at]);
             old_count += 1;
             new_count += 1;
+            at += 1;
+            new_at += 1;
         }
         let old_start = if old_count == 0 { first } else { first + 1 };
-        let new_first = (first as isize + shift).max(0) as usize;
         let new_start = if new_count == 0 {
             new_first
         } else {
@@ -136,7 +244,6 @@ pub fn unified_diff(path: &str, text: &str, edits: &[LineEdit]) -> String {
         out.push_str(&format!(
             "@@ -{old_start},{old_count} +{new_start},{new_count} @@\n{body}"
         ));
-        shift += new_count as isize - old_count as isize;
     }
     out
 }

@@ -16,8 +16,31 @@ const MAX_COMMANDS_PER_FINDING: usize = 8;
 
 /// `packet-tracer input IFC PROTO SRC SPORT DST DPORT detailed`: the ASA's own syntax,
 /// ports as numbers (packet-tracer accepts names too, but a number is unambiguous),
-/// ICMP with its type and code, any other protocol as `rawip`.
+/// ICMP with its type and code, any other protocol as `rawip`. An interface name the
+/// CLI cannot take as typed (see [`typeable`]) makes it a `!` comment with the name's
+/// characters shown as escapes: the listing is pasted into the firewall's CLI, where a
+/// control character in a config's name (Ctrl-Z, Ctrl-U, a CR) would act.
 pub fn command(ingress: &str, packet: &Packet) -> String {
+    if typeable(ingress) {
+        return typed_command(ingress, packet);
+    }
+    let shown: String = crate::escape::terminal_line(ingress)
+        .chars()
+        .map(|c| if c.is_ascii() { c } else { '?' })
+        .collect();
+    format!(
+        "! not typeable, the interface name holds characters the CLI would act on: {}",
+        typed_command(&shown, packet)
+    )
+}
+
+/// Whether a name can be typed at the ASA CLI as it is: printable ASCII without spaces
+/// and without `?`, which opens the CLI's help wherever it is typed.
+pub fn typeable(name: &str) -> bool {
+    !name.is_empty() && name.chars().all(|c| c.is_ascii_graphic() && c != '?')
+}
+
+fn typed_command(ingress: &str, packet: &Packet) -> String {
     let Packet {
         protocol,
         source,

@@ -1,0 +1,280 @@
+//! `mralint fix`, `check --fix-diff` and `check --format packet-tracer` on configs a pull
+//! request's author wrote to break them: line breaks that mix CRLF and LF, a last line
+//! without a break, secrets beside the edited line, control characters in names and
+//! comments. The file on disk keeps every byte outside the edit, the diff applies and
+//! shows no secret, and nothing printed acts on a terminal or on the firewall's CLI.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+const SAMPLE: &str = "mra-single-nic-source-translated";
+const NAT_LINE: &str =
+    "nat (inside,dmz) source dynamic INSIDE-NET EXPE-PUBLIC destination static EXPE-PUBLIC EXPE";
+const TIMEOUT_LINE: &str =
+    "timeout conn 1:00:00 half-closed 0:10:00 udp 0:02:00 sctp 0:02:00 icmp 0:00:02";
+
+fn sample_config() -> String {
+    std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("samples")
+            .join(SAMPLE)
+            .join("asa.cfg"),
+    )
+    .unwrap()
+}
+
+/// A folder holding the sample's deployment and `config` as its `asa.cfg`.
+fn project_with(name: &str, config: &[u8]) -> PathBuf {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(name);
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::copy(
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("samples")
+            .join(SAMPLE)
+            .join("deployment.yaml"),
+        dir.join("deployment.yaml"),
+    )
+    .unwrap();
+    std::fs::write(dir.join("asa.cfg"), config).unwrap();
+    dir
+}
+
+fn mralint(dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_mralint"))
+        .args(args)
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("mralint runs")
+}
+
+fn stdout(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+/// The sample's config with `extra` lines after the line `after`.
+fn with_lines_after(after: &str, extra: &[&str]) -> String {
+    let mut out = String::new();
+    for line in sample_config().lines() {
+        out.push_str(line);
+        out.push('\n');
+        if line == after {
+            for e in extra {
+                out.push_str(e);
+                out.push('\n');
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn fix_write_keeps_mixed_line_breaks_byte_for_byte() {
+    // The first line ends with LF, every other with CRLF (a config pasted together from
+    // two captures).
+    let text = sample_config();
+    let mut lines = text.lines();
+    let mut config = format!("{}\n", lines.next().unwrap());
+    for line in lines {
+        config.push_str(line);
+        config.push_str("\r\n");
+    }
+    let dir = project_with("fix-hostile-mixed-breaks", config.as_bytes());
+    let output = mralint(&dir, &["fix", "--write", "."]);
+    assert!(
+        stdout(&output).contains("written to asa.cfg"),
+        "{}",
+        stdout(&output)
+    );
+    let written = std::fs::read(dir.join("asa.cfg")).unwrap();
+    let expected = config.replace(
+        &format!("{NAT_LINE}\r\n"),
+        "nat (inside,dmz) source static INSIDE-NET INSIDE-NET destination static EXPE-PUBLIC EXPE\r\n",
+    );
+    assert_eq!(String::from_utf8(written).unwrap(), expected);
+}
+
+#[test]
+fn the_diff_of_a_crlf_config_keeps_its_line_breaks() {
+    let config = sample_config().replace('\n', "\r\n");
+    let dir = project_with("fix-hostile-crlf-diff", config.as_bytes());
+    let diff = stdout(&mralint(&dir, &["check", ".", "--fix-diff"]));
+    assert!(diff.contains(&format!("\n-{NAT_LINE}\r\n")), "{diff:?}");
+    assert!(diff.contains("\n+nat (inside,dmz) source static INSIDE-NET INSIDE-NET destination static EXPE-PUBLIC EXPE\r\n"), "{diff:?}");
+    assert!(diff.contains("\n !\r\n"), "{diff:?}");
+    // `fix` shows it on a terminal without a `\r` on every line.
+    let shown = stdout(&mralint(&dir, &["fix", "."]));
+    assert!(!shown.contains("\\r"), "{shown}");
+}
+
+#[test]
+fn a_last_line_without_a_break_is_marked_in_the_diff_and_stays_so() {
+    let text = sample_config();
+    let mut config: String = text
+        .lines()
+        .filter(|l| *l != TIMEOUT_LINE)
+        .map(|l| format!("{l}\n"))
+        .collect();
+    config.push_str(TIMEOUT_LINE);
+    let dir = project_with("fix-hostile-no-final-break", config.as_bytes());
+    let diff = stdout(&mralint(&dir, &["check", ".", "--fix-diff"]));
+    assert!(
+        diff.contains(&format!(
+            "-{TIMEOUT_LINE}\n\\ No newline at end of file\n+timeout conn 2:00:00 half-closed 0:10:00 udp 0:02:00 sctp 0:02:00 icmp 0:00:02\n\\ No newline at end of file\n"
+        )),
+        "{diff}"
+    );
+    // Twice: one fix per file per run.
+    mralint(&dir, &["fix", "--write", "."]);
+    mralint(&dir, &["fix", "--write", "."]);
+    let written = std::fs::read_to_string(dir.join("asa.cfg")).unwrap();
+    assert!(
+        written.ends_with(
+            "\ntimeout conn 2:00:00 half-closed 0:10:00 udp 0:02:00 sctp 0:02:00 icmp 0:00:02"
+        ),
+        "{written}"
+    );
+}
+
+const SECRETS: [&str; 4] = [
+    "EnableSecret1",
+    "UserSecret2",
+    "IsakmpSecret3",
+    "SnmpSecret4",
+];
+
+/// The sample with a secret on each side of both lines its fixes edit.
+fn config_with_secrets() -> String {
+    let before_nat = with_lines_after(
+        "! It also hides the inside network behind E's public address: TAC 212347.",
+        &["enable password EnableSecret1 encrypted"],
+    );
+    let mut out = String::new();
+    for line in before_nat.lines() {
+        if line == TIMEOUT_LINE {
+            out.push_str("crypto isakmp key IsakmpSecret3 address 0.0.0.0\n");
+            out.push_str(line);
+            out.push_str("\nusername admin password UserSecret2 privilege 15\n");
+            continue;
+        }
+        out.push_str(line);
+        out.push('\n');
+        if line == NAT_LINE {
+            out.push_str("snmp-server community SnmpSecret4\n");
+        }
+    }
+    out
+}
+
+#[test]
+fn no_secret_and_no_masked_line_reaches_the_fix_outputs() {
+    let dir = project_with(
+        "fix-hostile-secrets-shown",
+        config_with_secrets().as_bytes(),
+    );
+    for args in [
+        &["fix", "."][..],
+        &["check", ".", "--fix-diff"],
+        &["check", ".", "--format", "json"],
+        &["check", ".", "--format", "sarif"],
+        &["check", ".", "--format", "markdown"],
+    ] {
+        let text = stdout(&mralint(&dir, args));
+        for secret in SECRETS {
+            assert!(!text.contains(secret), "{args:?}: {text}");
+        }
+        if args.contains(&"--fix-diff") {
+            // A masked line in the context would not match the file: the diff would
+            // not apply.
+            assert!(!text.contains('*'), "{text}");
+            assert!(text.contains("\n+timeout conn 2:00:00"), "{text}");
+        }
+    }
+}
+
+#[test]
+fn fix_write_keeps_the_real_secrets_beside_the_edit() {
+    let config = config_with_secrets();
+    let dir = project_with("fix-hostile-secrets-written", config.as_bytes());
+    mralint(&dir, &["fix", "--write", "."]);
+    mralint(&dir, &["fix", "--write", "."]);
+    let written = std::fs::read_to_string(dir.join("asa.cfg")).unwrap();
+    let expected = config
+        .replace(
+            NAT_LINE,
+            "nat (inside,dmz) source static INSIDE-NET INSIDE-NET destination static EXPE-PUBLIC EXPE",
+        )
+        .replace("timeout conn 1:00:00 ", "timeout conn 2:00:00 ");
+    assert_eq!(written, expected);
+}
+
+#[cfg(unix)]
+#[test]
+fn the_diff_with_secrets_beside_the_edit_applies_with_patch() {
+    let Ok(probe) = Command::new("patch").arg("--version").output() else {
+        return; // no `patch` on this machine: the test above checks the diff's text
+    };
+    assert!(probe.status.success());
+    let config = config_with_secrets();
+    let dir = project_with("fix-hostile-secrets-patch", config.as_bytes());
+    let diff = mralint(&dir, &["check", ".", "--fix-diff"]).stdout;
+    let mut patch = Command::new("patch")
+        .args(["-p1", "--forward", "--no-backup-if-mismatch", "-F", "0"])
+        .current_dir(&dir)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    use std::io::Write;
+    patch.stdin.take().unwrap().write_all(&diff).unwrap();
+    let applied = patch.wait_with_output().unwrap();
+    assert!(applied.status.success(), "{}", stdout(&applied));
+    let written = std::fs::read_to_string(dir.join("asa.cfg")).unwrap();
+    assert!(written.contains("\ntimeout conn 2:00:00 half-closed"));
+    for secret in SECRETS {
+        assert!(written.contains(secret));
+    }
+}
+
+#[test]
+fn terminal_escapes_in_comments_beside_the_edit_do_not_reach_the_diff() {
+    let config = with_lines_after(
+        "! It also hides the inside network behind E's public address: TAC 212347.",
+        &["! \x1b]8;;https://evil.example/\x1b\\click\x1b]8;;\x1b\\ \x1b[2J\r"],
+    );
+    let dir = project_with("fix-hostile-escapes", config.as_bytes());
+    for args in [&["check", ".", "--fix-diff"][..], &["fix", "."]] {
+        let text = stdout(&mralint(&dir, args));
+        assert!(text.contains("\n+nat (inside,dmz) source static"), "{text}");
+        assert!(
+            !text.chars().any(|c| c.is_control() && c != '\n'),
+            "{args:?}: {text:?}"
+        );
+    }
+}
+
+#[test]
+fn a_control_character_in_an_interface_name_never_reaches_the_cli_paste() {
+    // Ctrl-Z leaves configuration mode and Ctrl-U erases the line typed so far.
+    let config = sample_config()
+        .replace(" nameif inside\n", " nameif inside\x1a\x15\n")
+        .replace("(inside,", "(inside\x1a\x15,")
+        .replace(" inside\n", " inside\x1a\x15\n");
+    let dir = project_with("fix-hostile-nameif", config.as_bytes());
+    let listing = stdout(&mralint(&dir, &["check", ".", "--format", "packet-tracer"]));
+    assert!(listing.contains("packet-tracer input outside"), "{listing}");
+    for line in listing.lines() {
+        assert!(
+            line.chars().all(|c| c.is_ascii_graphic() || c == ' '),
+            "{line:?}"
+        );
+        assert!(
+            line.starts_with('!')
+                || line.starts_with("packet-tracer input outside ")
+                || line.starts_with("packet-tracer input dmz "),
+            "{line}"
+        );
+    }
+    assert!(listing.contains("! not typeable, the interface name holds characters the CLI would act on: packet-tracer input inside\\x1a\\x15 tcp"), "{listing}");
+}
