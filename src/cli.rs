@@ -65,8 +65,9 @@ pub enum Command {
     /// and nothing new; otherwise why no safe automatic fix exists.
     ///
     /// Exit codes: 0 nothing to fix (or, with --write, every fix written and no finding
-    /// left without one); 1 fixes to apply or findings without a safe fix; 2 usage error
-    /// or an unreadable input.
+    /// left without one); 1 fixes to apply, findings without a safe fix, or a file not
+    /// read (INP001) or a deployment not usable (DEP001), whose findings nothing was
+    /// proven for; 2 usage error or a path that does not exist.
     Fix(FixArgs),
     /// Print a shell completion script: `mralint completions bash > /etc/bash_completion.d/mralint`.
     Completions {

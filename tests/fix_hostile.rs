@@ -278,3 +278,106 @@ fn a_control_character_in_an_interface_name_never_reaches_the_cli_paste() {
     }
     assert!(listing.contains("! not typeable, the interface name holds characters the CLI would act on: packet-tracer input inside\\x1a\\x15 tcp"), "{listing}");
 }
+
+/// A copy of the sample `name` with `edit` applied to its file `file`.
+fn sample_copy_with(
+    sample: &str,
+    name: &str,
+    file: &str,
+    edit: impl Fn(&str) -> String,
+) -> PathBuf {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(name);
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let source = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("samples")
+        .join(sample);
+    for entry in std::fs::read_dir(&source).unwrap() {
+        let path = entry.unwrap().path();
+        std::fs::copy(&path, dir.join(path.file_name().unwrap())).unwrap();
+    }
+    let text = std::fs::read_to_string(dir.join(file)).unwrap();
+    std::fs::write(dir.join(file), edit(&text)).unwrap();
+    dir
+}
+
+#[test]
+fn a_fix_whose_cli_lines_hold_a_control_character_is_not_offered() {
+    // The access list the fix adds an entry to is named with a Ctrl-Z in it.
+    let dir = sample_copy_with(
+        "mra-dual-nic-ssh-blocked",
+        "fix-hostile-acl-name",
+        "asa-inside.cfg",
+        |text| text.replace("INSIDE_in", "INSIDE\x1a_in"),
+    );
+    let output = mralint(&dir, &["fix", "."]);
+    let text = stdout(&output);
+    assert!(
+        text.contains("no safe automatic fix: ")
+            && text.contains("characters the CLI would act on"),
+        "{text}"
+    );
+    assert!(text.contains("0 verified fix(es)"), "{text}");
+    assert_eq!(output.status.code(), Some(1));
+    let json = stdout(&mralint(&dir, &["check", ".", "--format", "json"]));
+    assert!(!json.contains("\"fix\""), "{json}");
+    assert!(!json.contains("\\u001a line"), "{json}");
+}
+
+#[cfg(unix)]
+#[test]
+fn fix_on_a_config_it_cannot_read_says_so_and_fails() {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("fix-hostile-fifo");
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::copy(
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("samples")
+            .join(SAMPLE)
+            .join("deployment.yaml"),
+        dir.join("deployment.yaml"),
+    )
+    .unwrap();
+    let made = Command::new("mkfifo")
+        .arg(dir.join("asa.cfg"))
+        .status()
+        .is_ok_and(|s| s.success());
+    if !made {
+        return; // no mkfifo here: nothing to test
+    }
+    let output = mralint(&dir, &["fix", "--write", "."]);
+    let text = stdout(&output);
+    assert!(text.contains("DEP001 deployment.yaml:"), "{text}");
+    assert!(
+        text.contains("nothing proven: mralint could not read or use this input"),
+        "{text}"
+    );
+    assert!(
+        text.contains(", 1 input(s) not read or not usable"),
+        "{text}"
+    );
+    assert_eq!(output.status.code(), Some(1));
+}
+
+#[cfg(unix)]
+#[test]
+fn fix_write_never_writes_through_a_linked_folder_out_of_the_root() {
+    let base = Path::new(env!("CARGO_TARGET_TMPDIR")).join("fix-hostile-linked-folder");
+    let _ = std::fs::remove_dir_all(&base);
+    let outside = sample_copy_with(
+        SAMPLE,
+        "fix-hostile-linked-folder/outside",
+        "asa.cfg",
+        str::to_owned,
+    );
+    let project = base.join("project");
+    std::fs::create_dir_all(project.join(".git")).unwrap();
+    std::os::unix::fs::symlink(&outside, project.join("site")).unwrap();
+    let before = std::fs::read(outside.join("asa.cfg")).unwrap();
+    let output = mralint(&project, &["fix", "--write", "site"]);
+    let text = stdout(&output);
+    assert!(text.contains("INP001"), "{text}");
+    assert!(text.contains("0 file(s) written"), "{text}");
+    assert_eq!(output.status.code(), Some(1));
+    assert_eq!(std::fs::read(outside.join("asa.cfg")).unwrap(), before);
+}

@@ -41,8 +41,13 @@ pub fn run(args: &FixArgs) -> u8 {
     let mut out = String::new();
     let mut written: Vec<String> = Vec::new();
     let mut failed = false;
-    let (mut offered, mut refused) = (0, 0);
+    let (mut offered, mut refused, mut unread) = (0, 0, 0);
     for p in &proposed {
+        for finding in p.findings.iter().filter(|f| is_unread_input(f)) {
+            unread += 1;
+            out.push_str(&heading(&p.project, finding));
+            out.push_str("  nothing proven: mralint could not read or use this input\n\n");
+        }
         for (index, outcome) in &p.outcomes {
             let finding = &p.findings[*index];
             out.push_str(&heading(&p.project, finding));
@@ -81,9 +86,14 @@ pub fn run(args: &FixArgs) -> u8 {
         }
     }
     out.push_str(&format!(
-        "mralint: {offered} verified fix(es), {refused} finding(s) without a safe automatic fix{}\n",
+        "mralint: {offered} verified fix(es), {refused} finding(s) without a safe automatic fix{}{}\n",
         if args.write {
             format!(", {} file(s) written", written.len())
+        } else {
+            String::new()
+        },
+        if unread > 0 {
+            format!(", {unread} input(s) not read or not usable")
         } else {
             String::new()
         }
@@ -92,10 +102,18 @@ pub fn run(args: &FixArgs) -> u8 {
         return code;
     }
     match (offered + refused, args.write) {
+        _ if unread > 0 => EXIT_FINDINGS,
         (0, _) => EXIT_CLEAN,
         _ if args.write && !failed && refused == 0 => EXIT_CLEAN,
         _ => EXIT_FINDINGS,
     }
+}
+
+/// Whether a finding says an input was not read (INP001) or a deployment cannot be used
+/// (DEP001): the rules did not run on what it names, so "nothing to fix" would be a claim
+/// about files mralint never saw.
+fn is_unread_input(finding: &Finding) -> bool {
+    finding.suppressed.is_none() && matches!(finding.code, "INP001" | "DEP001")
 }
 
 /// `MRA001 asa.cfg:59: message`

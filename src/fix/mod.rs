@@ -107,12 +107,27 @@ fn decide(
     };
     let mut reasons = Vec::new();
     for candidate in candidates {
+        if !candidate.cli.iter().all(|line| typeable_line(line)) {
+            reasons.push(format!(
+                "{}: its lines hold a name with characters the CLI would act on (control characters, `?`, non-ASCII); make the change by hand",
+                candidate.title
+            ));
+            continue;
+        }
         match verify(project, before, finding, &candidate) {
             Ok(fix) => return Outcome::Offered(fix),
             Err(reason) => reasons.push(format!("{}: {reason}", candidate.title)),
         }
     }
     Outcome::Refused(format!("no safe automatic fix: {}", reasons.join("; ")))
+}
+
+/// Whether a line can be pasted at the ASA CLI as it is: printable ASCII and spaces,
+/// without `?` (which opens the CLI's help wherever it is typed). A name from the config
+/// with a control character (Ctrl-Z leaves configuration mode) must not reach a paste.
+fn typeable_line(line: &str) -> bool {
+    line.chars()
+        .all(|c| c == ' ' || (c.is_ascii_graphic() && c != '?'))
 }
 
 /// Applies a candidate to the config text in memory, reads the project again and runs
