@@ -381,3 +381,16 @@ fn fix_write_never_writes_through_a_linked_folder_out_of_the_root() {
     assert_eq!(output.status.code(), Some(1));
     assert_eq!(std::fs::read(outside.join("asa.cfg")).unwrap(), before);
 }
+
+#[test]
+fn a_diff_of_a_config_given_by_absolute_path_names_it_from_the_working_directory() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let absolute = root.join("samples/mra-dual-nic-ssh-blocked");
+    let diff = stdout(&mralint(
+        root,
+        &["check", absolute.to_str().unwrap(), "--fix-diff"],
+    ));
+    let expected =
+        std::fs::read_to_string(root.join("samples/mra-dual-nic-ssh-blocked/expect-fix")).unwrap();
+    assert_eq!(diff, expected);
+}

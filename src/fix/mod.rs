@@ -165,7 +165,7 @@ fn verify(
         ));
     }
     let effects = effects::of(project, &fixed, candidate.firewall);
-    let diff = text::unified_diff(&source.display_name(), &source.text, &candidate.edits);
+    let diff = text::unified_diff(&diff_path(&source.path), &source.text, &candidate.edits);
     Ok(Fix {
         title: candidate.title.clone(),
         file: candidate.file,
@@ -175,6 +175,18 @@ fn verify(
         diff,
         fixed_text,
     })
+}
+
+/// The config's path as its diff names it: relative to the working directory when the
+/// file was given by an absolute path inside it, so that the diff applies with
+/// `patch -p1` or `git apply` from there (`a//home/…` would not).
+fn diff_path(path: &std::path::Path) -> String {
+    let inside_working_directory = std::env::current_dir().ok().and_then(|cwd| {
+        path.strip_prefix(cwd)
+            .ok()
+            .map(std::path::Path::to_path_buf)
+    });
+    crate::source::display_path(inside_working_directory.as_deref().unwrap_or(path))
 }
 
 /// Whether `after` reports the problem `finding` did: the same rule about one of the

@@ -181,6 +181,37 @@ fn hunks<'a>(
     hunks
 }
 
+/// A file's name in a diff header, quoted as git quotes it (`"a/x\nb"`, with C escapes
+/// and octal bytes) when it holds a control character, a bidirectional override, a
+/// quote or a backslash: a line break in a file's name must not start a header or a
+/// hunk of its own, and `git apply` and `patch` read the quoted form.
+fn diff_name(prefix: &str, path: &str) -> String {
+    let needs_quotes = |c: char| crate::escape::is_hazard(c) || c == '"' || c == '\\';
+    let name = format!("{prefix}{path}");
+    if !name.chars().any(needs_quotes) {
+        return name;
+    }
+    let mut quoted = String::from("\"");
+    for c in name.chars() {
+        match c {
+            '\n' => quoted.push_str("\\n"),
+            '\t' => quoted.push_str("\\t"),
+            '\r' => quoted.push_str("\\r"),
+            '"' => quoted.push_str("\\\""),
+            '\\' => quoted.push_str("\\\\"),
+            c if needs_quotes(c) => {
+                let mut bytes = [0; 4];
+                for byte in c.encode_utf8(&mut bytes).bytes() {
+                    quoted.push_str(&format!("\\{byte:03o}"));
+                }
+            }
+            c => quoted.push(c),
+        }
+    }
+    quoted.push('"');
+    quoted
+}
+
 /// The unified diff (`--- a/PATH`, `+++ b/PATH`, `@@` hunks with up to three lines of
 /// context) the edits make to the file.
 pub fn unified_diff(path: &str, text: &str, edits: &[LineEdit]) -> String {
@@ -189,7 +220,11 @@ pub fn unified_diff(path: &str, text: &str, edits: &[LineEdit]) -> String {
         return String::new();
     };
     let (new_lines, inserted_at) = edited_lines(&lines, &sorted, newline);
-    let mut out = format!("--- a/{path}\n+++ b/{path}\n");
+    let mut out = format!(
+        "--- {}\n+++ {}\n",
+        diff_name("a/", path),
+        diff_name("b/", path)
+    );
     for hunk in hunks(&lines, sorted.iter().copied().enumerate().collect()) {
         let (first_index, first_edit) = hunk[0];
         let leading = lines[first_edit.line.saturating_sub(CONTEXT)..first_edit.line]
@@ -291,6 +326,21 @@ mod tests {
         ];
         assert!(apply(TEXT, &edits).is_err());
         assert!(apply(TEXT, &[LineEdit::replace(10, "x")]).is_err());
+    }
+
+    #[test]
+    fn a_name_with_a_line_break_is_quoted_in_the_headers() {
+        let diff = unified_diff("x\n+++ b/evil\\\"", TEXT, &[LineEdit::replace(0, "A")]);
+        assert!(
+            diff.starts_with(
+                "--- \"a/x\\n+++ b/evil\\\\\\\"\"\n+++ \"b/x\\n+++ b/evil\\\\\\\"\"\n@@ "
+            ),
+            "{diff}"
+        );
+        assert_eq!(
+            diff_name("a/", "s\u{202e}.cfg"),
+            "\"a/s\\342\\200\\256.cfg\""
+        );
     }
 
     #[test]
