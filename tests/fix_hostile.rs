@@ -394,3 +394,34 @@ fn a_diff_of_a_config_given_by_absolute_path_names_it_from_the_working_directory
         std::fs::read_to_string(root.join("samples/mra-dual-nic-ssh-blocked/expect-fix")).unwrap();
     assert_eq!(diff, expected);
 }
+
+#[test]
+fn fix_write_keeps_a_latin1_config_latin1() {
+    // An interface description in Latin-1 (`é` as the single byte 0xE9), far from the edit.
+    let mut config = sample_config()
+        .replace(
+            " nameif dmz\n",
+            " description R\u{e9}seau DMZ\n nameif dmz\n",
+        )
+        .into_bytes();
+    let at = config.windows(2).position(|w| w == "é".as_bytes()).unwrap();
+    config.splice(at..at + 2, [0xe9]);
+    assert!(std::str::from_utf8(&config).is_err());
+    let dir = project_with("fix-hostile-latin1", &config);
+    let output = mralint(&dir, &["fix", "--write", "."]);
+    assert!(
+        stdout(&output).contains("written to asa.cfg"),
+        "{}",
+        stdout(&output)
+    );
+    let written = std::fs::read(dir.join("asa.cfg")).unwrap();
+    let expected: Vec<u8> = String::from_utf8_lossy(&config)
+        .replace(
+            NAT_LINE,
+            "nat (inside,dmz) source static INSIDE-NET INSIDE-NET destination static EXPE-PUBLIC EXPE",
+        )
+        .chars()
+        .map(|c| if c == '\u{fffd}' { 0xe9 } else { c as u8 })
+        .collect();
+    assert_eq!(written, expected);
+}
