@@ -290,6 +290,11 @@ pub struct CheckArgs {
     /// each fix is verified on its own, so apply them one at a time).
     #[arg(long)]
     pub fix_diff: bool,
+    /// Verify a fix for each finding a config change can fix, and show it (in the notes,
+    /// JSON's `fix`, SARIF's `fixes`, the markdown comment). Each candidate is verified by
+    /// checking the changed config again, so this costs a check per candidate.
+    #[arg(long)]
+    pub show_fixes: bool,
     #[command(flatten)]
     pub input: InputArgs,
 }

@@ -64,6 +64,7 @@ fn json_output() {
         "check",
         "--format",
         "json",
+        "--show-fixes",
         "samples/mra-single-nic-source-translated",
     ]);
     assert_eq!(output.status.code(), Some(1));

@@ -211,6 +211,7 @@ fn sarif_and_json_carry_the_fix() {
             "samples/mra-dual-nic-ssh-blocked",
             "--format",
             "sarif",
+            "--show-fixes",
         ],
     );
     let log: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
@@ -229,6 +230,7 @@ fn sarif_and_json_carry_the_fix() {
             "samples/mra-dual-nic-ssh-blocked",
             "--format",
             "json",
+            "--show-fixes",
         ],
     );
     let json: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
@@ -247,6 +249,7 @@ fn the_markdown_comment_shows_the_fix_as_a_diff_block() {
             "samples/mra-single-nic-source-translated",
             "--format",
             "markdown",
+            "--show-fixes",
         ],
     );
     let text = String::from_utf8_lossy(&output.stdout).into_owned();

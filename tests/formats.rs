@@ -18,7 +18,7 @@ fn root() -> PathBuf {
 }
 
 fn sarif_of(dir: &Path, path: &str) -> serde_json::Value {
-    let output = mralint_in(dir, &["check", "--format", "sarif", path]);
+    let output = mralint_in(dir, &["check", "--format", "sarif", "--show-fixes", path]);
     serde_json::from_slice(&output.stdout).expect("SARIF is JSON")
 }
 
@@ -165,6 +165,7 @@ fn github_annotations() {
             "check",
             "--format",
             "github",
+            "--show-fixes",
             "samples/mra-single-nic-source-translated",
         ],
     );

@@ -220,7 +220,10 @@ pub fn run(args: &CheckArgs) -> u8 {
                     };
                     let mut findings =
                         settings.apply(rules::run_analysed(&project, &analysis, &selected));
-                    crate::fix::attach(&project, &analysis, &mut findings);
+                    // Verifying a fix checks the changed config again: only on request.
+                    if args.show_fixes || args.fix_diff {
+                        crate::fix::attach(&project, &analysis, &mut findings);
+                    }
                     Linted {
                         project,
                         findings,
