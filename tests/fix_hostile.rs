@@ -23,8 +23,8 @@ fn sample_config() -> String {
     .unwrap()
 }
 
-/// A folder holding the sample's deployment and `config` as its `asa.cfg`.
-fn project_with(name: &str, config: &[u8]) -> PathBuf {
+/// A new folder holding the sample's deployment, and no config yet.
+fn folder_with_deployment(name: &str) -> PathBuf {
     let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(name);
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
@@ -36,6 +36,12 @@ fn project_with(name: &str, config: &[u8]) -> PathBuf {
         dir.join("deployment.yaml"),
     )
     .unwrap();
+    dir
+}
+
+/// A folder holding the sample's deployment and `config` as its `asa.cfg`.
+fn project_with(name: &str, config: &[u8]) -> PathBuf {
+    let dir = folder_with_deployment(name);
     std::fs::write(dir.join("asa.cfg"), config).unwrap();
     dir
 }
@@ -327,17 +333,7 @@ fn a_fix_whose_cli_lines_hold_a_control_character_is_not_offered() {
 #[cfg(unix)]
 #[test]
 fn fix_on_a_config_it_cannot_read_says_so_and_fails() {
-    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("fix-hostile-fifo");
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    std::fs::copy(
-        Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("samples")
-            .join(SAMPLE)
-            .join("deployment.yaml"),
-        dir.join("deployment.yaml"),
-    )
-    .unwrap();
+    let dir = folder_with_deployment("fix-hostile-fifo");
     let made = Command::new("mkfifo")
         .arg(dir.join("asa.cfg"))
         .status()

@@ -174,6 +174,18 @@ fn with_position(model: &Firewall, span: Span, line: &str) -> String {
     placed.join(" ")
 }
 
+/// The NAT rule a finding points at.
+fn nat_rule_at<'m>(
+    model: &'m Firewall,
+    finding: &Finding,
+) -> Result<&'m crate::model::NatRule, String> {
+    model
+        .nat
+        .iter()
+        .find(|r| r.span == finding.primary.span)
+        .ok_or_else(|| "the finding's line is not a NAT rule".to_string())
+}
+
 /// MRA001: the reflection rule rewritten to translate only the destination (the line the
 /// finding's help already suggests).
 fn destination_only(
@@ -182,13 +194,8 @@ fn destination_only(
     finding: &Finding,
 ) -> Result<Vec<Candidate>, String> {
     let input = &cx.project.firewalls[firewall];
-    let model = &input.model;
-    let file = cx.project.sources.get(input.file);
-    let rule = model
-        .nat
-        .iter()
-        .find(|r| r.span == finding.primary.span)
-        .ok_or("the finding's line is not a NAT rule")?;
+    let (model, file) = (&input.model, cx.project.sources.get(input.file));
+    let rule = nat_rule_at(model, finding)?;
     if !rule.is_twice() || rule.destination.is_none() {
         return Err("the rule has no `destination static` clause to keep: it is an object or source-only rule, and exempting C's traffic needs a new rule whose place in the table mralint cannot prove".into());
     }
@@ -217,13 +224,8 @@ fn route_lookup(
     finding: &Finding,
 ) -> Result<Vec<Candidate>, String> {
     let input = &cx.project.firewalls[firewall];
-    let model = &input.model;
-    let file = cx.project.sources.get(input.file);
-    let rule = model
-        .nat
-        .iter()
-        .find(|r| r.span == finding.primary.span)
-        .ok_or("the finding's line is not a NAT rule")?;
+    let (model, file) = (&input.model, cx.project.sources.get(input.file));
+    let rule = nat_rule_at(model, finding)?;
     let explicit = rule.real_interface.is_some() && rule.mapped_interface.is_some();
     if !rule.is_identity() || !explicit || rule.route_lookup {
         return Err(

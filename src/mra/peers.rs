@@ -25,16 +25,8 @@ pub fn dumps(project: &Project, side: Side) -> impl Iterator<Item = &DumpInput> 
 enum Designates<'a> {
     /// An address or name of an E node (or of its cluster).
     E,
-    /// The external interface or static NAT address of a dual-NIC E (what: `LAN2`,
-    /// `static NAT`), with the record of that address and E's LAN1.
-    External {
-        dump: &'a DumpInput,
-        what: &'static str,
-        record: Span,
-        lan1: Option<Ipv4Addr>,
-    },
-    /// None of E's addresses or names; `resolved` when `dns` gave its address.
-    Nothing { resolved: Option<Ipv4Addr> },
+    /// Something else: an external address of E's, or nothing of E's.
+    Misses(Misdirection<'a>),
     /// A name nothing resolves (DEP001 reports it).
     Unknown,
 }
@@ -82,9 +74,9 @@ fn designates<'a>(
                 Some((_, address)) => {
                     return match owner(es, *address) {
                         Some(_) => Designates::E,
-                        None => Designates::Nothing {
+                        None => Designates::Misses(Misdirection::Nothing {
                             resolved: Some(*address),
-                        },
+                        }),
                     }
                 }
                 None => return Designates::Unknown,
@@ -100,7 +92,7 @@ fn designates<'a>(
                 "LAN2" => d.node.lan2.address.as_ref().map(|a| a.span),
                 _ => d.node.static_nat().map(|n| n.span),
             };
-            Designates::External {
+            Designates::Misses(Misdirection::External {
                 dump: d,
                 what,
                 record: record.unwrap_or_default(),
@@ -110,11 +102,11 @@ fn designates<'a>(
                     .address
                     .as_ref()
                     .map(|a| a.value),
-            }
+            })
         }
         Some(_) => Designates::E,
         None if cluster_peer(es, peer) => Designates::E,
-        None => Designates::Nothing { resolved: None },
+        None => Designates::Misses(Misdirection::Nothing { resolved: None }),
     }
 }
 
@@ -135,7 +127,7 @@ pub fn points_at_e(project: &Project, zone: &Zone) -> bool {
         || zone.peers.iter().any(|p| {
             !matches!(
                 designates(project, &es, zone, p.value.trim()),
-                Designates::Nothing { .. }
+                Designates::Misses(Misdirection::Nothing { .. })
             )
         })
 }
@@ -173,20 +165,10 @@ pub fn misdirected_peers(project: &Project) -> Option<(&DumpInput, Vec<Misdirect
     let mut out = Vec::new();
     for zone in zones {
         for peer in &zone.peers {
-            let misdirection = match designates(project, &es, zone, peer.value.trim()) {
-                Designates::E | Designates::Unknown => continue,
-                Designates::External {
-                    dump,
-                    what,
-                    record,
-                    lan1,
-                } => Misdirection::External {
-                    dump,
-                    what,
-                    record,
-                    lan1,
-                },
-                Designates::Nothing { resolved } => Misdirection::Nothing { resolved },
+            let Designates::Misses(misdirection) =
+                designates(project, &es, zone, peer.value.trim())
+            else {
+                continue;
             };
             out.push(Misdirected {
                 zone,
