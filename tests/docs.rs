@@ -303,3 +303,34 @@ fn the_citation_scan_finds_anchors_and_reads_headings() {
         ["title", "22-nat-selection-three-sections-two-lookups"]
     );
 }
+
+/// The README's console examples of `mralint fix` and `--format packet-tracer` are what
+/// those commands print for the samples they name (the packet-tracer example may stop at
+/// a `…` line).
+#[test]
+fn readme_fix_and_packet_tracer_examples_are_true() {
+    let readme = std::fs::read_to_string(root().join("README.md")).unwrap();
+    for command in [
+        "mralint fix samples/mra-single-nic-source-translated",
+        "mralint fix samples/mra-reflection-any-source-fix-refused",
+        "mralint check samples/mra-single-nic-source-translated --format packet-tracer",
+    ] {
+        let start = readme
+            .find(&format!("$ {command}\n"))
+            .unwrap_or_else(|| panic!("README shows `{command}`"));
+        let body = &readme[start..];
+        let body = &body[body.find('\n').unwrap() + 1..body.find("\n```").unwrap()];
+        let args: Vec<&str> = command.split_whitespace().skip(1).collect();
+        let output = std::process::Command::new(env!("CARGO_BIN_EXE_mralint"))
+            .args(&args)
+            .current_dir(root())
+            .env("NO_COLOR", "1")
+            .output()
+            .unwrap();
+        let actual = String::from_utf8_lossy(&output.stdout).into_owned()
+            + &String::from_utf8_lossy(&output.stderr);
+        let shown: Vec<&str> = body.lines().take_while(|l| *l != "…").collect();
+        let printed: Vec<&str> = actual.lines().take(shown.len()).collect();
+        assert_eq!(shown, printed, "README example of `{command}`");
+    }
+}
