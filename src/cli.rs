@@ -113,7 +113,8 @@ pub struct FixArgs {
     #[arg(default_value = ".")]
     pub paths: Vec<PathBuf>,
     /// Apply the fixes to the config files (atomically; never through a symbolic link,
-    /// never outside the project root; one fix per file per run).
+    /// never outside the project root). Fixes to one file are written one after the
+    /// other, each verified against the file as the ones before it left it.
     #[arg(long)]
     pub write: bool,
     #[command(flatten)]

@@ -16,16 +16,30 @@ struct Proposed {
     outcomes: Vec<(usize, Outcome)>,
 }
 
-pub fn run(args: &FixArgs) -> u8 {
-    let policy = args.input.policy();
-    let projects = match crate::workspace::discover_with(&args.paths, &|_| false, &policy) {
-        Ok(projects) => projects,
-        Err(error) => {
+/// What one pass over the projects gave: the report of the fixes it wrote apart from the
+/// rest, and its counts.
+#[derive(Default)]
+struct Pass {
+    written_text: String,
+    rest_text: String,
+    written: Vec<String>,
+    /// A fix was not written because another fix to its file was, this pass: it is
+    /// verified again, against the changed file, in the next pass.
+    deferred: bool,
+    failed: bool,
+    offered: usize,
+    refused: usize,
+    unread: usize,
+}
+
+/// Every project's findings and the fix outcomes, read afresh from the files.
+fn propose_all(args: &FixArgs, policy: &crate::fsio::InputPolicy) -> Result<Vec<Proposed>, u8> {
+    let projects =
+        crate::workspace::discover_with(&args.paths, &|_| false, policy).map_err(|error| {
             eprintln!("{:?}", miette::Report::new(error));
-            return EXIT_ERROR;
-        }
-    };
-    let proposed: Vec<Proposed> = projects
+            EXIT_ERROR
+        })?;
+    Ok(projects
         .into_iter()
         .map(|project| {
             let analysis = crate::mra::Analysis::of(&project);
@@ -37,63 +51,97 @@ pub fn run(args: &FixArgs) -> u8 {
                 outcomes,
             }
         })
-        .collect();
-    let mut out = String::new();
-    let mut written: Vec<String> = Vec::new();
-    let mut failed = false;
-    let (mut offered, mut refused, mut unread) = (0, 0, 0);
-    for p in &proposed {
+        .collect())
+}
+
+/// One pass: reports every outcome and, with `--write`, writes the first fix of each file.
+fn pass(proposed: &[Proposed], args: &FixArgs, policy: &crate::fsio::InputPolicy) -> Pass {
+    let mut pass = Pass::default();
+    for p in proposed {
         for finding in p.findings.iter().filter(|f| is_unread_input(f)) {
-            unread += 1;
-            out.push_str(&heading(&p.project, finding));
-            out.push_str("  nothing proven: mralint could not read or use this input\n\n");
+            pass.unread += 1;
+            pass.rest_text.push_str(&heading(&p.project, finding));
+            pass.rest_text
+                .push_str("  nothing proven: mralint could not read or use this input\n\n");
         }
         for (index, outcome) in &p.outcomes {
-            let finding = &p.findings[*index];
-            out.push_str(&heading(&p.project, finding));
+            let section = heading(&p.project, &p.findings[*index]);
             match outcome {
-                Outcome::Offered(fix) => {
-                    offered += 1;
-                    out.push_str(&describe(fix));
-                    if args.write {
-                        let path = p.project.sources.get(fix.file).path.clone();
-                        let shown = crate::source::display_path(&path);
-                        if written.contains(&shown) {
-                            out.push_str(&format!(
-                                "  not written: another fix to {shown} was written in this run; run `mralint fix --write` again to verify this one against it\n"
-                            ));
-                            failed = true;
-                        } else {
-                            match write(&p.project, fix, &path, &policy) {
-                                Ok(()) => {
-                                    out.push_str(&format!("  written to {shown}\n"));
-                                    written.push(shown);
-                                }
-                                Err(message) => {
-                                    out.push_str(&format!("  not written: {message}\n"));
-                                    failed = true;
-                                }
-                            }
+                Outcome::Offered(fix) if args.write => {
+                    let path = p.project.sources.get(fix.file).path.clone();
+                    let shown = crate::source::display_path(&path);
+                    if pass.written.contains(&shown) {
+                        pass.deferred = true;
+                        continue;
+                    }
+                    pass.offered += 1;
+                    let text = section + &describe(fix);
+                    match write(&p.project, fix, &path, policy) {
+                        Ok(()) => {
+                            pass.written_text
+                                .push_str(&format!("{text}  written to {shown}\n\n"));
+                            pass.written.push(shown);
+                        }
+                        Err(message) => {
+                            pass.rest_text
+                                .push_str(&format!("{text}  not written: {message}\n\n"));
+                            pass.failed = true;
                         }
                     }
                 }
+                Outcome::Offered(fix) => {
+                    pass.offered += 1;
+                    pass.rest_text
+                        .push_str(&format!("{section}{}\n", describe(fix)));
+                }
                 Outcome::Refused(reason) => {
-                    refused += 1;
-                    out.push_str(&format!("  {reason}\n"));
+                    pass.refused += 1;
+                    pass.rest_text.push_str(&format!("{section}  {reason}\n\n"));
                 }
             }
-            out.push('\n');
         }
     }
+    pass
+}
+
+/// At most this many passes of `fix --write`: each written fix removes its finding and adds
+/// none, so the passes end on their own; the bound is a guard.
+const MAX_PASSES: usize = 50;
+
+pub fn run(args: &FixArgs) -> u8 {
+    let policy = args.input.policy();
+    // Fixes to the same file are written one per pass, each verified against the file as
+    // the fixes before it left it.
+    let (mut earlier_text, mut earlier_written, mut earlier_offered) = (String::new(), 0, 0);
+    let mut passes = 0;
+    let last = loop {
+        let proposed = match propose_all(args, &policy) {
+            Ok(proposed) => proposed,
+            Err(code) => return code,
+        };
+        let pass = pass(&proposed, args, &policy);
+        passes += 1;
+        if pass.deferred && !pass.written.is_empty() && passes < MAX_PASSES {
+            earlier_text.push_str(&pass.written_text);
+            earlier_written += pass.written.len();
+            earlier_offered += pass.written.len();
+            continue;
+        }
+        break pass;
+    };
+    let offered = earlier_offered + last.offered;
+    let written = earlier_written + last.written.len();
+    let mut out = earlier_text + &last.written_text + &last.rest_text;
     out.push_str(&format!(
-        "mralint: {offered} verified fix(es), {refused} finding(s) without a safe automatic fix{}{}\n",
+        "mralint: {offered} verified fix(es), {} finding(s) without a safe automatic fix{}{}\n",
+        last.refused,
         if args.write {
-            format!(", {} file(s) written", written.len())
+            format!(", {written} fix(es) written")
         } else {
             String::new()
         },
-        if unread > 0 {
-            format!(", {unread} input(s) not read or not usable")
+        if last.unread > 0 {
+            format!(", {} input(s) not read or not usable", last.unread)
         } else {
             String::new()
         }
@@ -101,10 +149,11 @@ pub fn run(args: &FixArgs) -> u8 {
     if let Some(code) = super::print(&crate::escape::terminal(&out)) {
         return code;
     }
-    match (offered + refused, args.write) {
-        _ if unread > 0 => EXIT_FINDINGS,
+    let failed = last.failed || last.deferred;
+    match (offered + last.refused, args.write) {
+        _ if last.unread > 0 => EXIT_FINDINGS,
         (0, _) => EXIT_CLEAN,
-        _ if args.write && !failed && refused == 0 => EXIT_CLEAN,
+        _ if args.write && !failed && last.refused == 0 => EXIT_CLEAN,
         _ => EXIT_FINDINGS,
     }
 }
