@@ -100,6 +100,7 @@ fn a_reflection_that_translates_the_port_fails_on_the_port_e_listens_on() {
         assert_eq!(
             result.verdict.miss(),
             Some(&Miss::OtherPort {
+                hop: 0,
                 sent: 7003,
                 arrived: 7001
             })

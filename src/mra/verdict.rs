@@ -69,8 +69,9 @@ pub enum Miss {
     /// (MRA010 reports it, MRA004 does not).
     DemuxPorts { hop: usize },
     /// It reached E's right interface on another port than it was sent to (a `service`
-    /// clause on the reflection rule): E listens on `sent`.
-    OtherPort { sent: u16, arrived: u16 },
+    /// clause on the reflection rule): E listens on `sent`. `hop` is the first hop that
+    /// translated the destination port.
+    OtherPort { hop: usize, sent: u16, arrived: u16 },
     /// It reached E's LAN2 where MRA needs LAN1: the traversal peer designates E's
     /// external address, which MRA008 reports at the peer; no rule reports the walk.
     OtherInterface,
@@ -144,6 +145,7 @@ pub fn of_traversal(
     let (sent, arrived) = (flow.packet, path.packet);
     if arrived.destination_port != sent.destination_port {
         let miss = Miss::OtherPort {
+            hop: port_translating_hop(path),
             sent: sent.destination_port,
             arrived: arrived.destination_port,
         };
@@ -169,6 +171,15 @@ pub fn of_traversal(
         return fails(miss, text);
     }
     Verdict::Meets
+}
+
+/// The first hop that translated the destination port (the last hop, when no single hop
+/// shows it: the port then changed between hops).
+fn port_translating_hop(path: &Path) -> usize {
+    path.hops
+        .iter()
+        .position(|h| h.trace.output.destination_port != h.trace.input.destination_port)
+        .unwrap_or(path.hops.len().saturating_sub(1))
 }
 
 /// Whether E sees another source than C sent: the address, or for SIP the port too

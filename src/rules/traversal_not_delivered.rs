@@ -79,7 +79,7 @@ pub fn check(cx: &Context<'_>, out: &mut Vec<Finding>) {
         result.flow.target?;
         let cause = match result.verdict.miss()? {
             Miss::NotDelivered => cause(cx, result),
-            Miss::OtherPort { .. } => port_cause(cx, result),
+            Miss::OtherPort { hop, .. } => port_cause(cx, result, *hop),
             // Access rules are MRA004's (and MRA010's, for demux ports); E's LAN2 is
             // reached through a peer that MRA008 reports; the source is MRA001's.
             Miss::Blocked { .. }
@@ -426,16 +426,11 @@ fn at_line_one(text: &str) -> String {
 }
 
 /// A flow that reached E's address on another port than C sent it to: the firewall and
-/// NAT rule that translated the port.
-fn port_cause(cx: &Context<'_>, result: &FlowResult) -> Option<Cause> {
+/// NAT rule that translated the port, at the hop the analysis names.
+fn port_cause(cx: &Context<'_>, result: &FlowResult, hop: usize) -> Option<Cause> {
     let sent = result.flow.packet.destination_port;
     let arrived = result.path.packet.destination_port;
-    let hop = result
-        .path
-        .hops
-        .iter()
-        .find(|h| h.trace.output.destination_port != h.trace.input.destination_port)
-        .or(result.path.hops.last())?;
+    let hop = result.path.hops.get(hop)?;
     let firewall = &cx.project.firewalls[hop.firewall].model;
     let rule = hop.trace.destination_rule.or(hop.trace.source_rule);
     let span = rule
