@@ -156,9 +156,15 @@ pub fn is_confirmation(note: &str) -> bool {
     note.starts_with(CONFIRM)
 }
 
+/// The first words of the notes a fix adds to its finding: the fix, what else it changes,
+/// or why there is none.
+pub const FIX_NOTES: [&str; 3] = [
+    "Verified fix (",
+    "The fix also: ",
+    "No automatic fix offered: ",
+];
+
 /// Whether a note is one of the fix notes (they describe a change, not a flow).
 pub fn is_fix_note(note: &str) -> bool {
-    note.starts_with("Verified fix (")
-        || note.starts_with("The fix also: ")
-        || note.starts_with("No automatic fix offered: ")
+    FIX_NOTES.iter().any(|prefix| note.starts_with(prefix))
 }

@@ -92,21 +92,13 @@ pub fn compare(written: &Written<'_>, dumps: &FromDumps) -> Vec<Mismatch> {
             compare_e(&mut out, written.text, &written.e_nodes, nodes);
         }
     }
-    if let (Some(w), Some(d)) = (&written.media_ports, &dumps.media_ports) {
-        if w.value != d.value {
-            push(
-                &mut out,
-                format!(
-                    "this file gives media ports {}-{}, Expressway-E's dump {}-{}",
-                    w.value.0, w.value.1, d.value.0, d.value.1
-                ),
-                w,
-                "as written",
-                d,
-                "E's traversal media range",
-            );
-        }
-    }
+    compare_range(
+        &mut out,
+        "media ports",
+        "E's traversal media range",
+        &written.media_ports,
+        &dumps.media_ports,
+    );
     if let (Some(w), Some(d)) = (&written.demux_ports, &dumps.demux) {
         compare_demux(&mut out, w, d);
     }
@@ -136,22 +128,40 @@ pub fn compare(written: &Written<'_>, dumps: &FromDumps) -> Vec<Mismatch> {
             }
         }
     }
-    if let (Some(w), Some(d)) = (&written.turn_relays, &dumps.turn_relays) {
-        if w.value != d.value {
-            push(
-                &mut out,
-                format!(
-                    "this file gives TURN relays {}-{}, Expressway-E's dump {}-{}",
-                    w.value.0, w.value.1, d.value.0, d.value.1
-                ),
-                w,
-                "as written",
-                d,
-                "E's TURN relay range",
-            );
-        }
-    }
+    compare_range(
+        &mut out,
+        "TURN relays",
+        "E's TURN relay range",
+        &written.turn_relays,
+        &dumps.turn_relays,
+    );
     out
+}
+
+/// A port range the file gives (`what`) against the one E's dump holds (`label`).
+fn compare_range(
+    out: &mut Vec<Mismatch>,
+    what: &str,
+    label: &str,
+    written: &Option<At<(u16, u16)>>,
+    dumps: &Option<At<(u16, u16)>>,
+) {
+    let (Some(w), Some(d)) = (written, dumps) else {
+        return;
+    };
+    if w.value != d.value {
+        push(
+            out,
+            format!(
+                "this file gives {what} {}-{}, Expressway-E's dump {}-{}",
+                w.value.0, w.value.1, d.value.0, d.value.1
+            ),
+            w,
+            "as written",
+            d,
+            label,
+        );
+    }
 }
 
 /// A disagreement between the deployment file and a dump. A "dump" value without a

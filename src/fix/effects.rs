@@ -146,10 +146,10 @@ fn nat_changes(name: &str, old: &Firewall, new: &Firewall, expressways: &AddrSet
 /// that comparing two tables of 100,000 entries stays linear.
 fn missing_from<'a>(
     these: &'a [String],
-    those: &[String],
+    those: &'a [String],
 ) -> impl Iterator<Item = &'a String> + 'a {
-    let those: std::collections::HashSet<String> = those.iter().cloned().collect();
-    these.iter().filter(move |t| !those.contains(*t))
+    let those: std::collections::HashSet<&str> = those.iter().map(String::as_str).collect();
+    these.iter().filter(move |t| !those.contains(t.as_str()))
 }
 
 /// What an access-list entry matches, in words.

@@ -206,17 +206,18 @@ fn is_same_problem(finding: &Finding, after: &Finding) -> bool {
 /// The notes a finding gains from its outcome: the fix (title, CLI lines, effects), or
 /// why there is none.
 pub fn notes(outcome: &Outcome) -> Vec<String> {
+    let [verified, also, refused] = crate::finding::FIX_NOTES;
     match outcome {
         Outcome::Offered(fix) => {
             let mut notes = vec![format!(
-                "Verified fix ({}): with it, mralint finds this gone and nothing new; paste in configuration mode: {}",
+                "{verified}{}): with it, mralint finds this gone and nothing new; paste in configuration mode: {}",
                 fix.title,
                 fix.cli.join(" / ")
             )];
-            notes.extend(fix.effects.iter().map(|e| format!("The fix also: {e}")));
+            notes.extend(fix.effects.iter().map(|e| format!("{also}{e}")));
             notes
         }
-        Outcome::Refused(reason) => vec![format!("No automatic fix offered: {reason}")],
+        Outcome::Refused(reason) => vec![format!("{refused}{reason}")],
     }
 }
 
