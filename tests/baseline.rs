@@ -2,21 +2,16 @@
 //! "before" state of a sample pair, `check --baseline` on the "after" state reports and
 //! fails only on what the change brought, whatever lines moved or were renamed.
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+mod common;
+
+use std::path::PathBuf;
+use std::process::Output;
 
 fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
-fn mralint_in(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_mralint"))
-        .args(args)
-        .current_dir(dir)
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("mralint runs")
-}
+use common::mralint_in;
 
 /// A scratch folder holding `fw/` with a pair's "before" state and a baseline of it.
 struct Scratch(PathBuf);

@@ -1,14 +1,11 @@
 //! The command line end to end: exit codes, formats, rule docs, bad input.
 
+mod common;
+
 use std::process::{Command, Output};
 
 fn mralint(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_mralint"))
-        .args(args)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("mralint runs")
+    common::mralint_in(std::path::Path::new(env!("CARGO_MANIFEST_DIR")), args)
 }
 
 fn stdout(output: &Output) -> String {

@@ -1,21 +1,16 @@
 //! `mralint diff` end to end: the exit-code ratchet, formats, `--base REV` on a scratch
 //! git repository, and bad input (exit code 2, never a panic).
 
-use std::path::{Path, PathBuf};
+mod common;
+
+use std::path::PathBuf;
 use std::process::{Command, Output};
 
 fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
-fn mralint_in(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_mralint"))
-        .args(args)
-        .current_dir(dir)
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("mralint runs")
-}
+use common::mralint_in;
 
 fn mralint(args: &[&str]) -> Output {
     mralint_in(&root(), args)

@@ -4,6 +4,8 @@
 //! comments. The file on disk keeps every byte outside the edit, the diff applies and
 //! shows no secret, and nothing printed acts on a terminal or on the firewall's CLI.
 
+mod common;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
@@ -49,14 +51,7 @@ fn project_with(name: &str, config: &[u8]) -> PathBuf {
     dir
 }
 
-fn mralint(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_mralint"))
-        .args(args)
-        .current_dir(dir)
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("mralint runs")
-}
+use common::mralint_in as mralint;
 
 fn stdout(output: &Output) -> String {
     String::from_utf8_lossy(&output.stdout).into_owned()

@@ -3,8 +3,9 @@
 //! sample without the finding it fixes and with no finding it did not have; a fix that
 //! would break other flows is refused with the reason; `fix --write` writes the files.
 
+mod common;
+
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
 
 use mralint::fix::{self, Outcome};
 use mralint::workspace;
@@ -132,14 +133,7 @@ fn a_fix_that_breaks_other_flows_is_refused_with_the_reason() {
     assert!(!root().join(sample).join("expect-fix").exists());
 }
 
-fn mralint(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_mralint"))
-        .args(args)
-        .current_dir(dir)
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("mralint runs")
-}
+use common::mralint_in as mralint;
 
 /// A fresh copy of a sample in the test's temporary folder.
 fn copy_of(sample: &str, name: &str) -> PathBuf {

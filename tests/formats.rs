@@ -1,17 +1,11 @@
 //! Machine formats (SARIF, GitHub annotations) and run settings (.mralint.yaml, flags),
 //! through the binary.
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+mod common;
 
-fn mralint_in(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_mralint"))
-        .args(args)
-        .current_dir(dir)
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("mralint runs")
-}
+use std::path::{Path, PathBuf};
+
+use common::mralint_in;
 
 fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))

@@ -2,15 +2,12 @@
 //! firewall, in the ASA's own syntax (each command is accepted by `mralint trace`, which
 //! reads packet-tracer's arguments), with `!` comments naming the flows.
 
-use std::process::{Command, Output};
+mod common;
+
+use std::process::Output;
 
 fn mralint(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_mralint"))
-        .args(args)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("mralint runs")
+    common::mralint_in(std::path::Path::new(env!("CARGO_MANIFEST_DIR")), args)
 }
 
 fn stdout(output: &Output) -> String {

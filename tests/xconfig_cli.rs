@@ -2,16 +2,13 @@
 //! reproduces the seed's findings; `check --verbose` says how dumps were read; no output
 //! ever shows a `{cipher}` secret.
 
+mod common;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 fn mralint(args: &[&str], dir: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_mralint"))
-        .args(args)
-        .current_dir(dir)
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("mralint runs")
+    common::mralint_in(dir, args)
 }
 
 fn root() -> &'static Path {
